@@ -1,0 +1,125 @@
+// 12-factor configuration: every setting is an environment variable, listed once here.
+// `loom config` prints this table; the README's table is generated from it.
+import { resolve } from 'node:path';
+import { contracts, type ContractServiceName } from '@loom/proto';
+import { addressVariable, defaultPorts } from './services.ts';
+
+type Parser<T> = (raw: string) => T;
+
+interface Setting<T> {
+  name: string;
+  default: string | undefined;
+  description: string;
+  parse: Parser<T>;
+}
+
+class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`invalid configuration: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+export { ConfigError };
+
+const integer = (min: number, max: number): Parser<number> => (raw) => {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) {
+    throw new Error(`must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+};
+const port = integer(0, 65535);
+const text: Parser<string> = (raw) => raw;
+const url = (...protocols: string[]): Parser<string> => (raw) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new Error(`must be a URL (${protocols.join(' or ')}), got "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) throw new Error(`must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  return raw;
+};
+const oneOf = <T extends string>(...values: T[]): Parser<T> => (raw) => {
+  if (!(values as string[]).includes(raw)) throw new Error(`must be one of ${values.join(', ')}, got "${raw}"`);
+  return raw as T;
+};
+const hostPort: Parser<string> = (raw) => {
+  if (!/^[\w.-]+:\d{1,5}$/.test(raw)) throw new Error(`must be host:port, got "${raw}"`);
+  return raw;
+};
+
+const setting = <T>(name: string, def: string | undefined, description: string, parse: Parser<T>): Setting<T> => ({
+  name,
+  default: def,
+  description,
+  parse,
+});
+
+export const settings = {
+  dataDir: setting('LOOM_DATA_DIR', './data', 'Folder for embedded data: PGlite database, keys, assets.', text),
+  databaseUrl: setting('DATABASE_URL', undefined, 'PostgreSQL server; unset = embedded PGlite under LOOM_DATA_DIR.', url('postgres:', 'postgresql:')),
+  redisUrl: setting('REDIS_URL', undefined, 'Redis for the event bus and cache; unset = in-memory.', url('redis:', 'rediss:')),
+  amqpUrl: setting('AMQP_URL', undefined, 'RabbitMQ for the job queue; unset = in-process worker pool.', url('amqp:', 'amqps:')),
+  redisPrefix: setting('LOOM_REDIS_PREFIX', 'loom:', 'Prefix of every Redis key and channel (several worlds on one Redis).', text),
+  queuePrefix: setting('LOOM_QUEUE_PREFIX', 'loom.', 'Prefix of every RabbitMQ queue and exchange.', text),
+  host: setting('LOOM_HOST', '0.0.0.0', 'Address the listeners bind to.', text),
+  httpPort: setting('LOOM_HTTP_PORT', '8080', 'HTTP: REST API, web client, /health, /ready, /metrics (all-in-one and http-api).', port),
+  telnetPort: setting('LOOM_TELNET_PORT', '4000', 'Telnet for text players.', port),
+  udpPort: setting('LOOM_UDP_PORT', '5000', 'UDP for 3D players.', port),
+  grpcPort: setting('LOOM_GRPC_PORT', undefined, 'gRPC port of a standalone service; default per service (50051-50057).', port),
+  opsPort: setting('LOOM_OPS_PORT', undefined, 'HTTP port for /health, /ready, /metrics of a standalone service; default per service (9101-9109).', port),
+  tickHz: setting('LOOM_TICK_HZ', '20', 'World ticks per second.', integer(1, 120)),
+  rpcTimeoutMs: setting('LOOM_RPC_TIMEOUT_MS', '5000', 'Deadline of a call between services.', integer(10, 600000)),
+  shutdownTimeoutMs: setting('LOOM_SHUTDOWN_TIMEOUT_MS', '10000', 'How long a graceful shutdown may drain before the process exits anyway.', integer(100, 600000)),
+  logLevel: setting('LOG_LEVEL', 'info', 'trace, debug, info, warn, error or fatal.', oneOf('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent')),
+  otlpEndpoint: setting('OTEL_EXPORTER_OTLP_ENDPOINT', undefined, 'OTLP/HTTP collector for traces; unset = tracing off.', url('http:', 'https:')),
+};
+
+type Settings = typeof settings;
+type Value<S> = S extends Setting<infer T> ? T : never;
+type Required = { [K in keyof Settings as Settings[K]['default'] extends string ? K : never]: Value<Settings[K]> };
+type Optional = { [K in keyof Settings as Settings[K]['default'] extends string ? never : K]?: Value<Settings[K]> };
+
+export type LoomConfig = Required &
+  Optional & {
+    /** Where each contract service is reached in the distributed wiring (`AUTH_SERVICE_ADDR`, ...). */
+    addresses: Record<ContractServiceName, string>;
+  };
+
+const addressSettings = Object.fromEntries(
+  (Object.keys(contracts) as ContractServiceName[]).map((name) => [
+    name,
+    setting(addressVariable(name), `127.0.0.1:${defaultPorts[name].grpc}`, `Where ${name} is reached over gRPC in the distributed wiring.`, hostPort),
+  ]),
+) as Record<ContractServiceName, Setting<string>>;
+
+/** Every variable Loom reads, with its default and meaning. */
+export function configTable(): Array<{ name: string; default: string | undefined; description: string }> {
+  return [...Object.values(settings), ...Object.values(addressSettings)].map(({ name, default: d, description }) => ({
+    name,
+    default: d,
+    description,
+  }));
+}
+
+function read<T>(s: Setting<T>, env: NodeJS.ProcessEnv): T | undefined {
+  const raw = env[s.name];
+  const value = raw === undefined || raw === '' ? s.default : raw;
+  if (value === undefined) return undefined;
+  try {
+    return s.parse(value);
+  } catch (error) {
+    throw new ConfigError(s.name, (error as Error).message);
+  }
+}
+
+/** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoomConfig {
+  const out: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(settings)) out[key] = read(s as Setting<unknown>, env);
+  out.dataDir = resolve(out.dataDir as string);
+  out.addresses = Object.fromEntries(
+    Object.entries(addressSettings).map(([name, s]) => [name, read(s, env)]),
+  );
+  return out as LoomConfig;
+}
