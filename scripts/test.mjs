@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureTestTools } from './test-tools.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const filters = process.argv.slice(2);
@@ -17,6 +18,7 @@ for (const top of ['libs', 'services', 'apps']) {
   }
 }
 files.sort();
+ensureTestTools();
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);

@@ -6,9 +6,9 @@ import { addressVariable, defaultPorts } from './services.ts';
 
 type Parser<T> = (raw: string) => T;
 
-interface Setting<T> {
+interface Setting<T, D extends string | undefined = string | undefined> {
   name: string;
-  default: string | undefined;
+  default: D;
   description: string;
   parse: Parser<T>;
 }
@@ -48,7 +48,26 @@ const hostPort: Parser<string> = (raw) => {
   return raw;
 };
 
-const setting = <T>(name: string, def: string | undefined, description: string, parse: Parser<T>): Setting<T> => ({
+const pem: Parser<string> = (raw) => {
+  const text = raw.replace(/\\n/g, '\n');
+  if (!/-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----/.test(text)) throw new Error('must be a PEM "BEGIN PRIVATE KEY" block (PKCS#8)');
+  return text;
+};
+const jwks: Parser<Array<Record<string, unknown>>> = (raw) => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new Error('must be JSON: {"keys": [...]}');
+  }
+  const keys = (parsed as { keys?: unknown }).keys;
+  if (!Array.isArray(keys) || !keys.every((k) => k && typeof k === 'object' && typeof k.kid === 'string')) {
+    throw new Error('must be a JSON Web Key Set whose every key has a "kid"');
+  }
+  return keys as Array<Record<string, unknown>>;
+};
+
+const setting = <T, D extends string | undefined>(name: string, def: D, description: string, parse: Parser<T>): Setting<T, D> => ({
   name,
   default: def,
   description,
@@ -71,12 +90,18 @@ export const settings = {
   tickHz: setting('LOOM_TICK_HZ', '20', 'World ticks per second.', integer(1, 120)),
   rpcTimeoutMs: setting('LOOM_RPC_TIMEOUT_MS', '5000', 'Deadline of a call between services.', integer(10, 600000)),
   shutdownTimeoutMs: setting('LOOM_SHUTDOWN_TIMEOUT_MS', '10000', 'How long a graceful shutdown may drain before the process exits anyway.', integer(100, 600000)),
+  jwtPrivateKey: setting('LOOM_JWT_PRIVATE_KEY', undefined, 'PEM (PKCS#8) Ed25519 key that signs access tokens; unset = one generated on first start under LOOM_DATA_DIR/keys.', pem),
+  jwtVerifyKeys: setting('LOOM_JWT_VERIFY_KEYS', undefined, 'JSON Web Key Set of older public keys still accepted while keys rotate.', jwks),
+  accessTokenTtlS: setting('LOOM_ACCESS_TOKEN_TTL', '900', 'Seconds an access token (JWT) is valid.', integer(30, 86400)),
+  refreshTokenTtlS: setting('LOOM_REFRESH_TOKEN_TTL', '2592000', 'Seconds a refresh token is valid if unused.', integer(60, 31536000)),
+  loginMaxFailures: setting('LOOM_LOGIN_MAX_FAILURES', '5', 'Failed logins on one account (four times this from one address) before a lockout.', integer(1, 1000)),
+  loginLockoutS: setting('LOOM_LOGIN_LOCKOUT', '900', 'Seconds over which failed logins count; a lockout ends when its window does.', integer(1, 86400)),
   logLevel: setting('LOG_LEVEL', 'info', 'trace, debug, info, warn, error or fatal.', oneOf('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent')),
   otlpEndpoint: setting('OTEL_EXPORTER_OTLP_ENDPOINT', undefined, 'OTLP/HTTP collector for traces; unset = tracing off.', url('http:', 'https:')),
 };
 
 type Settings = typeof settings;
-type Value<S> = S extends Setting<infer T> ? T : never;
+type Value<S> = S extends Setting<infer T, string | undefined> ? T : never;
 type Required = { [K in keyof Settings as Settings[K]['default'] extends string ? K : never]: Value<Settings[K]> };
 type Optional = { [K in keyof Settings as Settings[K]['default'] extends string ? never : K]?: Value<Settings[K]> };
 

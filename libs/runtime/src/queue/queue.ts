@@ -35,3 +35,17 @@ export interface JobQueue {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The options with their documented defaults filled in; rejects values that would stall or spin a consumer. */
+export function consumeDefaults(options: ConsumeOptions = {}): Required<ConsumeOptions> {
+  const resolved = { prefetch: options.prefetch ?? 8, maxAttempts: options.maxAttempts ?? 5, backoffMs: options.backoffMs ?? 200 };
+  if (!Number.isInteger(resolved.prefetch) || resolved.prefetch < 1) throw new RangeError(`prefetch must be a positive integer, got ${resolved.prefetch}`);
+  if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${resolved.maxAttempts}`);
+  if (!(resolved.backoffMs >= 0)) throw new RangeError(`backoffMs must be >= 0, got ${resolved.backoffMs}`);
+  return resolved;
+}
+
+/** Delay before delivering `attempt + 1` after `attempt` failed. */
+export function retryDelayMs(backoffMs: number, attempt: number): number {
+  return backoffMs * 2 ** (attempt - 1);
+}

@@ -25,3 +25,8 @@ export interface Sql extends SqlExecutor {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** True for a duplicate-key error (SQLSTATE 23505), from either driver. */
+export function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Error && (err as { code?: unknown }).code === '23505';
+}

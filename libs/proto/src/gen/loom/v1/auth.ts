@@ -10,6 +10,44 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { CallContext, CallOptions } from "nice-grpc-common";
 import { User } from "./common.js";
 
+/** Calls made on someone's behalf carry their access token; auth-service checks it and their role itself. */
+export interface MeRequest {
+  accessToken: string;
+}
+
+export interface ChangePasswordRequest {
+  accessToken: string;
+  currentPassword: string;
+  newPassword: string;
+}
+
+export interface ChangePasswordResponse {
+  revokedSessions: number;
+}
+
+export interface ListUsersAdminRequest {
+  accessToken: string;
+  afterId: number;
+  limit: number;
+}
+
+export interface ListUsersAdminResponse {
+  users: User[];
+  nextAfterId: number;
+}
+
+export interface SetRoleRequest {
+  accessToken: string;
+  userId: number;
+  role: string;
+}
+
+export interface SetBannedRequest {
+  accessToken: string;
+  userId: number;
+  banned: boolean;
+}
+
 export interface RegisterRequest {
   username: string;
   password: string;
@@ -60,6 +98,499 @@ export interface RevokeRequest {
 export interface RevokeResponse {
   revoked: number;
 }
+
+function createBaseMeRequest(): MeRequest {
+  return { accessToken: "" };
+}
+
+export const MeRequest: MessageFns<MeRequest> = {
+  encode(message: MeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accessToken !== "") {
+      writer.uint32(10).string(message.accessToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accessToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<MeRequest>): MeRequest {
+    return MeRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MeRequest>): MeRequest {
+    const message = createBaseMeRequest();
+    message.accessToken = object.accessToken ?? "";
+    return message;
+  },
+};
+
+function createBaseChangePasswordRequest(): ChangePasswordRequest {
+  return { accessToken: "", currentPassword: "", newPassword: "" };
+}
+
+export const ChangePasswordRequest: MessageFns<ChangePasswordRequest> = {
+  encode(message: ChangePasswordRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accessToken !== "") {
+      writer.uint32(10).string(message.accessToken);
+    }
+    if (message.currentPassword !== "") {
+      writer.uint32(18).string(message.currentPassword);
+    }
+    if (message.newPassword !== "") {
+      writer.uint32(26).string(message.newPassword);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChangePasswordRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChangePasswordRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accessToken = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.currentPassword = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.newPassword = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ChangePasswordRequest>): ChangePasswordRequest {
+    return ChangePasswordRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ChangePasswordRequest>): ChangePasswordRequest {
+    const message = createBaseChangePasswordRequest();
+    message.accessToken = object.accessToken ?? "";
+    message.currentPassword = object.currentPassword ?? "";
+    message.newPassword = object.newPassword ?? "";
+    return message;
+  },
+};
+
+function createBaseChangePasswordResponse(): ChangePasswordResponse {
+  return { revokedSessions: 0 };
+}
+
+export const ChangePasswordResponse: MessageFns<ChangePasswordResponse> = {
+  encode(message: ChangePasswordResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.revokedSessions !== 0) {
+      writer.uint32(8).int32(message.revokedSessions);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChangePasswordResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChangePasswordResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.revokedSessions = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ChangePasswordResponse>): ChangePasswordResponse {
+    return ChangePasswordResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ChangePasswordResponse>): ChangePasswordResponse {
+    const message = createBaseChangePasswordResponse();
+    message.revokedSessions = object.revokedSessions ?? 0;
+    return message;
+  },
+};
+
+function createBaseListUsersAdminRequest(): ListUsersAdminRequest {
+  return { accessToken: "", afterId: 0, limit: 0 };
+}
+
+export const ListUsersAdminRequest: MessageFns<ListUsersAdminRequest> = {
+  encode(message: ListUsersAdminRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accessToken !== "") {
+      writer.uint32(10).string(message.accessToken);
+    }
+    if (message.afterId !== 0) {
+      writer.uint32(16).int64(message.afterId);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(24).int32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListUsersAdminRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListUsersAdminRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accessToken = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.afterId = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListUsersAdminRequest>): ListUsersAdminRequest {
+    return ListUsersAdminRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListUsersAdminRequest>): ListUsersAdminRequest {
+    const message = createBaseListUsersAdminRequest();
+    message.accessToken = object.accessToken ?? "";
+    message.afterId = object.afterId ?? 0;
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseListUsersAdminResponse(): ListUsersAdminResponse {
+  return { users: [], nextAfterId: 0 };
+}
+
+export const ListUsersAdminResponse: MessageFns<ListUsersAdminResponse> = {
+  encode(message: ListUsersAdminResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.users) {
+      User.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextAfterId !== 0) {
+      writer.uint32(16).int64(message.nextAfterId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListUsersAdminResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListUsersAdminResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.users.push(User.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.nextAfterId = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListUsersAdminResponse>): ListUsersAdminResponse {
+    return ListUsersAdminResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListUsersAdminResponse>): ListUsersAdminResponse {
+    const message = createBaseListUsersAdminResponse();
+    message.users = object.users?.map((e) => User.fromPartial(e)) || [];
+    message.nextAfterId = object.nextAfterId ?? 0;
+    return message;
+  },
+};
+
+function createBaseSetRoleRequest(): SetRoleRequest {
+  return { accessToken: "", userId: 0, role: "" };
+}
+
+export const SetRoleRequest: MessageFns<SetRoleRequest> = {
+  encode(message: SetRoleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accessToken !== "") {
+      writer.uint32(10).string(message.accessToken);
+    }
+    if (message.userId !== 0) {
+      writer.uint32(16).int64(message.userId);
+    }
+    if (message.role !== "") {
+      writer.uint32(26).string(message.role);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetRoleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetRoleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accessToken = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.userId = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<SetRoleRequest>): SetRoleRequest {
+    return SetRoleRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetRoleRequest>): SetRoleRequest {
+    const message = createBaseSetRoleRequest();
+    message.accessToken = object.accessToken ?? "";
+    message.userId = object.userId ?? 0;
+    message.role = object.role ?? "";
+    return message;
+  },
+};
+
+function createBaseSetBannedRequest(): SetBannedRequest {
+  return { accessToken: "", userId: 0, banned: false };
+}
+
+export const SetBannedRequest: MessageFns<SetBannedRequest> = {
+  encode(message: SetBannedRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accessToken !== "") {
+      writer.uint32(10).string(message.accessToken);
+    }
+    if (message.userId !== 0) {
+      writer.uint32(16).int64(message.userId);
+    }
+    if (message.banned !== false) {
+      writer.uint32(24).bool(message.banned);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetBannedRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetBannedRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accessToken = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.userId = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.banned = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<SetBannedRequest>): SetBannedRequest {
+    return SetBannedRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetBannedRequest>): SetBannedRequest {
+    const message = createBaseSetBannedRequest();
+    message.accessToken = object.accessToken ?? "";
+    message.userId = object.userId ?? 0;
+    message.banned = object.banned ?? false;
+    return message;
+  },
+};
 
 function createBaseRegisterRequest(): RegisterRequest {
   return { username: "", password: "", email: "", clientAddress: "" };
@@ -716,6 +1247,51 @@ export const AuthServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "IDEMPOTENT" },
     },
+    /** The account behind an access token. */
+    me: {
+      name: "Me",
+      requestType: MeRequest as typeof MeRequest,
+      requestStream: false,
+      responseType: User as typeof User,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /** Needs the current password; every other session of the account is revoked. */
+    changePassword: {
+      name: "ChangePassword",
+      requestType: ChangePasswordRequest as typeof ChangePasswordRequest,
+      requestStream: false,
+      responseType: ChangePasswordResponse as typeof ChangePasswordResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Admin: pages through the accounts. */
+    listUsers: {
+      name: "ListUsers",
+      requestType: ListUsersAdminRequest as typeof ListUsersAdminRequest,
+      requestStream: false,
+      responseType: ListUsersAdminResponse as typeof ListUsersAdminResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /** Admin: player, builder or admin; takes effect on the account's next request. */
+    setRole: {
+      name: "SetRole",
+      requestType: SetRoleRequest as typeof SetRoleRequest,
+      requestStream: false,
+      responseType: User as typeof User,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    /** Admin: a ban revokes every session of the account at once. */
+    setBanned: {
+      name: "SetBanned",
+      requestType: SetBannedRequest as typeof SetBannedRequest,
+      requestStream: false,
+      responseType: User as typeof User,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
   },
 } as const;
 
@@ -727,6 +1303,22 @@ export interface AuthServiceImplementation<CallContextExt = {}> {
   /** Rotates a refresh token; reusing an old one revokes its whole family. */
   refresh(request: RefreshRequest, context: CallContext & CallContextExt): Promise<DeepPartial<AuthResult>>;
   revoke(request: RevokeRequest, context: CallContext & CallContextExt): Promise<DeepPartial<RevokeResponse>>;
+  /** The account behind an access token. */
+  me(request: MeRequest, context: CallContext & CallContextExt): Promise<DeepPartial<User>>;
+  /** Needs the current password; every other session of the account is revoked. */
+  changePassword(
+    request: ChangePasswordRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ChangePasswordResponse>>;
+  /** Admin: pages through the accounts. */
+  listUsers(
+    request: ListUsersAdminRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListUsersAdminResponse>>;
+  /** Admin: player, builder or admin; takes effect on the account's next request. */
+  setRole(request: SetRoleRequest, context: CallContext & CallContextExt): Promise<DeepPartial<User>>;
+  /** Admin: a ban revokes every session of the account at once. */
+  setBanned(request: SetBannedRequest, context: CallContext & CallContextExt): Promise<DeepPartial<User>>;
 }
 
 export interface AuthServiceClient<CallOptionsExt = {}> {
@@ -737,6 +1329,22 @@ export interface AuthServiceClient<CallOptionsExt = {}> {
   /** Rotates a refresh token; reusing an old one revokes its whole family. */
   refresh(request: DeepPartial<RefreshRequest>, options?: CallOptions & CallOptionsExt): Promise<AuthResult>;
   revoke(request: DeepPartial<RevokeRequest>, options?: CallOptions & CallOptionsExt): Promise<RevokeResponse>;
+  /** The account behind an access token. */
+  me(request: DeepPartial<MeRequest>, options?: CallOptions & CallOptionsExt): Promise<User>;
+  /** Needs the current password; every other session of the account is revoked. */
+  changePassword(
+    request: DeepPartial<ChangePasswordRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ChangePasswordResponse>;
+  /** Admin: pages through the accounts. */
+  listUsers(
+    request: DeepPartial<ListUsersAdminRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListUsersAdminResponse>;
+  /** Admin: player, builder or admin; takes effect on the account's next request. */
+  setRole(request: DeepPartial<SetRoleRequest>, options?: CallOptions & CallOptionsExt): Promise<User>;
+  /** Admin: a ban revokes every session of the account at once. */
+  setBanned(request: DeepPartial<SetBannedRequest>, options?: CallOptions & CallOptionsExt): Promise<User>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

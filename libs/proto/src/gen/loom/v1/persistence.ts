@@ -65,6 +65,42 @@ export interface UserPage {
   nextAfterId: number;
 }
 
+export interface RefreshToken {
+  id: string;
+  /** The login session it belongs to; access tokens carry it as `sid`. */
+  familyId: string;
+  userId: number;
+  /** sha256 of the secret part, hex. */
+  secretHash: string;
+  expiresAtMs: number;
+  createdAtMs: number;
+  /** Set when a refresh replaced this token. */
+  retiredAtMs: number;
+  /** Set when its family was revoked (logout, ban, reuse detected). */
+  revokedAtMs: number;
+}
+
+export interface GetRefreshTokenRequest {
+  id: string;
+}
+
+export interface RotateRefreshTokenRequest {
+  oldId: string;
+  next: RefreshToken | undefined;
+}
+
+export interface RevokeRefreshTokensRequest {
+  familyId: string;
+  /** Used when family_id is empty. */
+  userId: number;
+  /** With user_id: every family but this one (the session changing its password stays). */
+  keepFamilyId: string;
+}
+
+export interface RevokeRefreshTokensResponse {
+  familyIds: string[];
+}
+
 export interface GetScriptRequest {
   objectId: number;
   event: string;
@@ -797,6 +833,412 @@ export const UserPage: MessageFns<UserPage> = {
   },
 };
 
+function createBaseRefreshToken(): RefreshToken {
+  return {
+    id: "",
+    familyId: "",
+    userId: 0,
+    secretHash: "",
+    expiresAtMs: 0,
+    createdAtMs: 0,
+    retiredAtMs: 0,
+    revokedAtMs: 0,
+  };
+}
+
+export const RefreshToken: MessageFns<RefreshToken> = {
+  encode(message: RefreshToken, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.familyId !== "") {
+      writer.uint32(18).string(message.familyId);
+    }
+    if (message.userId !== 0) {
+      writer.uint32(24).int64(message.userId);
+    }
+    if (message.secretHash !== "") {
+      writer.uint32(34).string(message.secretHash);
+    }
+    if (message.expiresAtMs !== 0) {
+      writer.uint32(40).int64(message.expiresAtMs);
+    }
+    if (message.createdAtMs !== 0) {
+      writer.uint32(48).int64(message.createdAtMs);
+    }
+    if (message.retiredAtMs !== 0) {
+      writer.uint32(56).int64(message.retiredAtMs);
+    }
+    if (message.revokedAtMs !== 0) {
+      writer.uint32(64).int64(message.revokedAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RefreshToken {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRefreshToken();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.userId = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.secretHash = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.expiresAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.createdAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.retiredAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.revokedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RefreshToken>): RefreshToken {
+    return RefreshToken.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RefreshToken>): RefreshToken {
+    const message = createBaseRefreshToken();
+    message.id = object.id ?? "";
+    message.familyId = object.familyId ?? "";
+    message.userId = object.userId ?? 0;
+    message.secretHash = object.secretHash ?? "";
+    message.expiresAtMs = object.expiresAtMs ?? 0;
+    message.createdAtMs = object.createdAtMs ?? 0;
+    message.retiredAtMs = object.retiredAtMs ?? 0;
+    message.revokedAtMs = object.revokedAtMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetRefreshTokenRequest(): GetRefreshTokenRequest {
+  return { id: "" };
+}
+
+export const GetRefreshTokenRequest: MessageFns<GetRefreshTokenRequest> = {
+  encode(message: GetRefreshTokenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetRefreshTokenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetRefreshTokenRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetRefreshTokenRequest>): GetRefreshTokenRequest {
+    return GetRefreshTokenRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetRefreshTokenRequest>): GetRefreshTokenRequest {
+    const message = createBaseGetRefreshTokenRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseRotateRefreshTokenRequest(): RotateRefreshTokenRequest {
+  return { oldId: "", next: undefined };
+}
+
+export const RotateRefreshTokenRequest: MessageFns<RotateRefreshTokenRequest> = {
+  encode(message: RotateRefreshTokenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.oldId !== "") {
+      writer.uint32(10).string(message.oldId);
+    }
+    if (message.next !== undefined) {
+      RefreshToken.encode(message.next, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RotateRefreshTokenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRotateRefreshTokenRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.oldId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.next = RefreshToken.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RotateRefreshTokenRequest>): RotateRefreshTokenRequest {
+    return RotateRefreshTokenRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RotateRefreshTokenRequest>): RotateRefreshTokenRequest {
+    const message = createBaseRotateRefreshTokenRequest();
+    message.oldId = object.oldId ?? "";
+    message.next = (object.next !== undefined && object.next !== null)
+      ? RefreshToken.fromPartial(object.next)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRevokeRefreshTokensRequest(): RevokeRefreshTokensRequest {
+  return { familyId: "", userId: 0, keepFamilyId: "" };
+}
+
+export const RevokeRefreshTokensRequest: MessageFns<RevokeRefreshTokensRequest> = {
+  encode(message: RevokeRefreshTokensRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== "") {
+      writer.uint32(10).string(message.familyId);
+    }
+    if (message.userId !== 0) {
+      writer.uint32(16).int64(message.userId);
+    }
+    if (message.keepFamilyId !== "") {
+      writer.uint32(26).string(message.keepFamilyId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeRefreshTokensRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeRefreshTokensRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.userId = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.keepFamilyId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RevokeRefreshTokensRequest>): RevokeRefreshTokensRequest {
+    return RevokeRefreshTokensRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RevokeRefreshTokensRequest>): RevokeRefreshTokensRequest {
+    const message = createBaseRevokeRefreshTokensRequest();
+    message.familyId = object.familyId ?? "";
+    message.userId = object.userId ?? 0;
+    message.keepFamilyId = object.keepFamilyId ?? "";
+    return message;
+  },
+};
+
+function createBaseRevokeRefreshTokensResponse(): RevokeRefreshTokensResponse {
+  return { familyIds: [] };
+}
+
+export const RevokeRefreshTokensResponse: MessageFns<RevokeRefreshTokensResponse> = {
+  encode(message: RevokeRefreshTokensResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.familyIds) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeRefreshTokensResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeRefreshTokensResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RevokeRefreshTokensResponse>): RevokeRefreshTokensResponse {
+    return RevokeRefreshTokensResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RevokeRefreshTokensResponse>): RevokeRefreshTokensResponse {
+    const message = createBaseRevokeRefreshTokensResponse();
+    message.familyIds = object.familyIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
 function createBaseGetScriptRequest(): GetScriptRequest {
   return { objectId: 0, event: "", version: 0 };
 }
@@ -1264,6 +1706,41 @@ export const PersistenceServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /** Refresh tokens, stored hashed; a login starts a family, every refresh adds a member and retires the old one. */
+    createRefreshToken: {
+      name: "CreateRefreshToken",
+      requestType: RefreshToken as typeof RefreshToken,
+      requestStream: false,
+      responseType: RefreshToken as typeof RefreshToken,
+      responseStream: false,
+      options: {},
+    },
+    getRefreshToken: {
+      name: "GetRefreshToken",
+      requestType: GetRefreshTokenRequest as typeof GetRefreshTokenRequest,
+      requestStream: false,
+      responseType: RefreshToken as typeof RefreshToken,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /** Retires `old_id` and stores `next` atomically; FAILED_PRECONDITION when old_id was already retired or revoked. */
+    rotateRefreshToken: {
+      name: "RotateRefreshToken",
+      requestType: RotateRefreshTokenRequest as typeof RotateRefreshTokenRequest,
+      requestStream: false,
+      responseType: RefreshToken as typeof RefreshToken,
+      responseStream: false,
+      options: {},
+    },
+    /** Revokes a family, or every family of a user; returns the families revoked. */
+    revokeRefreshTokens: {
+      name: "RevokeRefreshTokens",
+      requestType: RevokeRefreshTokensRequest as typeof RevokeRefreshTokensRequest,
+      requestStream: false,
+      responseType: RevokeRefreshTokensResponse as typeof RevokeRefreshTokensResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
     /** Stores a new version; the response carries the version number given. */
     saveScript: {
       name: "SaveScript",
@@ -1342,6 +1819,22 @@ export interface PersistenceServiceImplementation<CallContextExt = {}> {
   getUser(request: GetUserRequest, context: CallContext & CallContextExt): Promise<DeepPartial<User>>;
   updateUser(request: User, context: CallContext & CallContextExt): Promise<DeepPartial<User>>;
   listUsers(request: ListUsersRequest, context: CallContext & CallContextExt): Promise<DeepPartial<UserPage>>;
+  /** Refresh tokens, stored hashed; a login starts a family, every refresh adds a member and retires the old one. */
+  createRefreshToken(request: RefreshToken, context: CallContext & CallContextExt): Promise<DeepPartial<RefreshToken>>;
+  getRefreshToken(
+    request: GetRefreshTokenRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RefreshToken>>;
+  /** Retires `old_id` and stores `next` atomically; FAILED_PRECONDITION when old_id was already retired or revoked. */
+  rotateRefreshToken(
+    request: RotateRefreshTokenRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RefreshToken>>;
+  /** Revokes a family, or every family of a user; returns the families revoked. */
+  revokeRefreshTokens(
+    request: RevokeRefreshTokensRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RevokeRefreshTokensResponse>>;
   /** Stores a new version; the response carries the version number given. */
   saveScript(request: Script, context: CallContext & CallContextExt): Promise<DeepPartial<Script>>;
   getScript(request: GetScriptRequest, context: CallContext & CallContextExt): Promise<DeepPartial<Script>>;
@@ -1373,6 +1866,22 @@ export interface PersistenceServiceClient<CallOptionsExt = {}> {
   getUser(request: DeepPartial<GetUserRequest>, options?: CallOptions & CallOptionsExt): Promise<User>;
   updateUser(request: DeepPartial<User>, options?: CallOptions & CallOptionsExt): Promise<User>;
   listUsers(request: DeepPartial<ListUsersRequest>, options?: CallOptions & CallOptionsExt): Promise<UserPage>;
+  /** Refresh tokens, stored hashed; a login starts a family, every refresh adds a member and retires the old one. */
+  createRefreshToken(request: DeepPartial<RefreshToken>, options?: CallOptions & CallOptionsExt): Promise<RefreshToken>;
+  getRefreshToken(
+    request: DeepPartial<GetRefreshTokenRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RefreshToken>;
+  /** Retires `old_id` and stores `next` atomically; FAILED_PRECONDITION when old_id was already retired or revoked. */
+  rotateRefreshToken(
+    request: DeepPartial<RotateRefreshTokenRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RefreshToken>;
+  /** Revokes a family, or every family of a user; returns the families revoked. */
+  revokeRefreshTokens(
+    request: DeepPartial<RevokeRefreshTokensRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RevokeRefreshTokensResponse>;
   /** Stores a new version; the response carries the version number given. */
   saveScript(request: DeepPartial<Script>, options?: CallOptions & CallOptionsExt): Promise<Script>;
   getScript(request: DeepPartial<GetScriptRequest>, options?: CallOptions & CallOptionsExt): Promise<Script>;

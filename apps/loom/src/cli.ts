@@ -1,0 +1,52 @@
+// `loom`: start the world, run one service, migrate, check dependencies, run the distributed wiring.
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, isServiceName, serviceNames } from '@loom/runtime';
+import { printConfig } from './commands/config.ts';
+import { doctor } from './commands/doctor.ts';
+import { migrate } from './commands/migrate.ts';
+import { startAllInOne, startService } from './commands/start.ts';
+import { up } from './commands/up.ts';
+
+const program = new Command('loom')
+  .description('Loom: a programmable multiplayer world server')
+  .showHelpAfterError();
+
+program
+  .command('start')
+  .description('run every service in one process with embedded defaults (telnet 4000, HTTP 8080, UDP 5000)')
+  .action(startAllInOne);
+
+program
+  .command('service')
+  .description(`run one service standalone, configured by the environment (${serviceNames.join(', ')})`)
+  .argument('<name>', 'the service', (name: string) => {
+    if (!isServiceName(name)) throw new InvalidArgumentError(`no service "${name}"; one of ${serviceNames.join(', ')}`);
+    return name;
+  })
+  .action(startService);
+
+program.command('migrate').description('apply the database migrations and exit').action(migrate);
+
+program.command('doctor').description('check every configured dependency and say what is reachable').action(doctor);
+
+program
+  .command('up')
+  .description('run every service as its own process against PostgreSQL, Redis and RabbitMQ (defaults: localhost)')
+  .option('--base-port <port>', 'put every port in a block from here instead of the defaults', (v: string) => Number(v))
+  .action(up);
+
+program
+  .command('config')
+  .description('list every environment variable Loom reads')
+  .option('--markdown', 'as a Markdown table')
+  .action(printConfig);
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}

@@ -1,0 +1,120 @@
+// The distributed wiring on one machine: every service its own process, against PostgreSQL, Redis and
+// RabbitMQ (localhost unless configured), logs prefixed per service, all stopped together on Ctrl-C.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { addressVariable, defaultPorts, ensureDatabase, serviceNames, type ServiceName } from '@loom/runtime';
+import { contracts, type ContractServiceName } from '@loom/proto';
+
+const loomBin = fileURLToPath(new URL('../../bin/loom.js', import.meta.url));
+const colours = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94];
+const stopTimeoutMs = 15000;
+
+interface Ports {
+  grpc: Partial<Record<ServiceName, number>>;
+  ops: Record<ServiceName, number>;
+  http: number;
+  telnet: number;
+  udp: number;
+}
+
+export function portPlan(base?: number): Ports {
+  if (base === undefined) {
+    return {
+      grpc: Object.fromEntries(serviceNames.map((n) => [n, defaultPorts[n].grpc])),
+      ops: Object.fromEntries(serviceNames.map((n) => [n, defaultPorts[n].ops])) as Record<ServiceName, number>,
+      http: 8080,
+      telnet: 4000,
+      udp: 5000,
+    };
+  }
+  const contractNames = Object.keys(contracts) as ContractServiceName[];
+  return {
+    grpc: Object.fromEntries(contractNames.map((n, i) => [n, base + i])),
+    ops: Object.fromEntries(serviceNames.map((n, i) => [n, n === 'http-api' ? base + 20 : base + 10 + i])) as Record<ServiceName, number>,
+    http: base + 20,
+    telnet: base + 21,
+    udp: base + 22,
+  };
+}
+
+function environment(ports: Ports): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/loom',
+    REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
+    AMQP_URL: process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672',
+    LOOM_HTTP_PORT: String(ports.http),
+    LOOM_TELNET_PORT: String(ports.telnet),
+    LOOM_UDP_PORT: String(ports.udp),
+  };
+  for (const name of Object.keys(contracts) as ContractServiceName[]) env[addressVariable(name)] = `127.0.0.1:${ports.grpc[name]}`;
+  return env;
+}
+
+function prefixLines(child: ChildProcess, label: string): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${label} ${line}\n`));
+  }
+}
+
+async function waitHealthy(ports: Ports, children: Map<ServiceName, ChildProcess>): Promise<void> {
+  const pending = new Set(serviceNames);
+  const deadline = Date.now() + 60000;
+  while (pending.size && Date.now() < deadline) {
+    for (const name of [...pending]) {
+      if (children.get(name)?.exitCode !== null) continue;
+      const ok = await fetch(`http://127.0.0.1:${ports.ops[name]}/health`).then((r) => r.ok, () => false);
+      if (ok) pending.delete(name);
+    }
+    if (pending.size) await new Promise((r) => setTimeout(r, 250));
+  }
+  if (pending.size) throw new Error(`not healthy after 60 s: ${[...pending].join(', ')}`);
+}
+
+export async function up(options: { basePort?: number }): Promise<void> {
+  const ports = portPlan(options.basePort);
+  const env = environment(ports);
+  await ensureDatabase(env.DATABASE_URL!);
+  const children = new Map<ServiceName, ChildProcess>();
+  const width = Math.max(...serviceNames.map((n) => n.length));
+  serviceNames.forEach((name, i) => {
+    const child = spawn(process.execPath, [loomBin, 'service', name], {
+      env: { ...env, LOOM_OPS_PORT: String(ports.ops[name]), ...(ports.grpc[name] ? { LOOM_GRPC_PORT: String(ports.grpc[name]) } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const label = process.stdout.isTTY ? `\x1b[${colours[i % colours.length]}m${name.padEnd(width)} |\x1b[0m` : `${name.padEnd(width)} |`;
+    prefixLines(child, label);
+    child.on('exit', (code, signal) => {
+      process.stdout.write(`${label} exited (${signal ?? `code ${code}`})\n`);
+      children.delete(name);
+      if (children.size === 0) process.exit(stopping ? 0 : 1);
+    });
+    children.set(name, child);
+  });
+
+  let stopping = false;
+  const stopAll = () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`stopping ${children.size} services\n`);
+    for (const child of children.values()) child.kill('SIGTERM');
+    setTimeout(() => {
+      for (const child of children.values()) child.kill('SIGKILL');
+      process.exit(1);
+    }, stopTimeoutMs).unref();
+  };
+  process.on('SIGINT', stopAll);
+  process.on('SIGTERM', stopAll);
+
+  try {
+    await waitHealthy(ports, children);
+    process.stdout.write(
+      `all ${serviceNames.length} services healthy: HTTP http://127.0.0.1:${ports.http}, telnet 127.0.0.1:${ports.telnet}, UDP 127.0.0.1:${ports.udp}; Ctrl-C stops them\n`,
+    );
+  } catch (error) {
+    process.stdout.write(`${(error as Error).message}\n`);
+    stopAll();
+  }
+}

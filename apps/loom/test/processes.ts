@@ -1,0 +1,64 @@
+// Test support: run the real `loom` command as a child process and read what it says.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const loomBin = fileURLToPath(new URL('../bin/loom.js', import.meta.url));
+
+export interface LoomProcess {
+  child: ChildProcess;
+  lines: string[];
+  /** Resolves with the first line matching, or rejects after timeoutMs or when the process exits. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Sends the signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
+}
+
+export function runLoom(args: string[], env: NodeJS.ProcessEnv): LoomProcess {
+  const child = spawn(process.execPath, [loomBin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const waiters = new Set<(line: string) => void>();
+  for (const stream of [child.stdout!, child.stderr!]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      lines.push(line);
+      if (process.env.LOOM_TEST_VERBOSE) process.stderr.write(`  | ${line}\n`);
+      for (const waiter of waiters) waiter(line);
+    });
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines,
+    waitFor(pattern, timeoutMs = 60000) {
+      const seen = lines.find((l) => pattern.test(l));
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const done = (error?: Error, line?: string) => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          if (error) reject(error);
+          else resolve(line!);
+        };
+        const check = (line: string) => pattern.test(line) && done(undefined, line);
+        const timer = setTimeout(() => done(new Error(`no line matching ${pattern} within ${timeoutMs} ms; last lines:\n${lines.slice(-20).join('\n')}`)), timeoutMs);
+        waiters.add(check);
+        exited.then((code) => done(new Error(`loom exited (${code}) before a line matching ${pattern}; last lines:\n${lines.slice(-30).join('\n')}`)));
+      });
+    },
+    async stop(signal = 'SIGTERM', timeoutMs = 20000) {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** The ports a `loom start` with port 0 actually bound, read from its startup line. */
+export function boundPorts(startupLine: string): { http: number; telnet: number; udp: number } {
+  const { listening } = JSON.parse(startupLine) as { listening: string[] };
+  const port = (prefix: string) => Number(new RegExp(`^${prefix} [^ ]+:(\\d+)`).exec(listening.find((l) => l.startsWith(prefix)) ?? '')?.[1]);
+  return { http: port('HTTP'), telnet: port('telnet'), udp: port('UDP') };
+}

@@ -1,0 +1,110 @@
+// `loom up`: every service its own process on PostgreSQL, Redis and RabbitMQ; calls cross processes over gRPC.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { serviceNames } from '@loom/runtime';
+import { needServer, uniqueName } from '@loom/runtime/testing/servers.ts';
+import { checkMetrics, promtoolSkip } from '@loom/runtime/testing/promtool.ts';
+import { stockHealthCheck } from '../../../libs/runtime/test/stock-grpc.ts';
+import { portPlan } from '../src/commands/up.ts';
+import { runLoom, type LoomProcess } from './processes.ts';
+
+const servers = await Promise.all([needServer('postgres'), needServer('redis'), needServer('rabbitmq')]);
+const skip = servers.find((s) => s.skip)?.skip ?? false;
+const promtool = promtoolSkip();
+const [postgres, redis, rabbit] = servers;
+
+describe('loom up (distributed wiring)', { skip }, () => {
+  const database = uniqueName('loom_up');
+  const prefix = `${uniqueName('loomup')}:`;
+  const databaseUrl = Object.assign(new URL(postgres!.url), { pathname: `/${database}` }).toString();
+  const basePort = 20000 + Math.floor(Math.random() * 400) * 50;
+  const ports = portPlan(basePort);
+  const dataDir = mkdtempSync(join(tmpdir(), 'loom-up-'));
+  let loom: LoomProcess;
+
+  before(async () => {
+    loom = runLoom(['up', '--base-port', String(basePort)], {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redis!.url,
+      AMQP_URL: rabbit!.url,
+      LOOM_REDIS_PREFIX: prefix,
+      LOOM_QUEUE_PREFIX: prefix.replace(/:$/, '.'),
+      LOOM_DATA_DIR: dataDir,
+      LOOM_HOST: '127.0.0.1',
+    });
+    await loom.waitFor(/all 10 services healthy/, 120000);
+  });
+
+  after(async () => {
+    await loom?.stop('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    const admin = new pg.Client({ connectionString: postgres!.url });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.end();
+    const r = new Redis(redis!.url);
+    const keys = await r.keys(`${prefix}*`);
+    if (keys.length) await r.del(...keys);
+    r.disconnect();
+  });
+
+  it('has all ten services healthy and ready, each in its own process', async () => {
+    const pids = new Set<number>();
+    for (const name of serviceNames) {
+      const health = await fetch(`http://127.0.0.1:${ports.ops[name]}/health`);
+      assert.equal(health.status, 200, name);
+      const body = (await health.json()) as { service: string; pid: number };
+      assert.equal(body.service, name);
+      pids.add(body.pid);
+      const ready = await fetch(`http://127.0.0.1:${ports.ops[name]}/ready`);
+      assert.equal(ready.status, 200, `${name}: ${await ready.text()}`);
+    }
+    assert.equal(pids.size, 10);
+  });
+
+  it('registers through http-api -> auth-service -> persistence-service over gRPC into PostgreSQL', async () => {
+    const response = await fetch(`http://127.0.0.1:${ports.http}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'Grace', password: 'a long enough secret' }),
+    });
+    assert.equal(response.status, 201, await response.clone().text());
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    const { rows } = await client.query('SELECT username, role, password_hash FROM users');
+    await client.end();
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].username, 'Grace');
+    assert.match(rows[0].password_hash, /^\$argon2id\$/);
+    const authMetrics = await (await fetch(`http://127.0.0.1:${ports.ops['auth-service']}/metrics`)).text();
+    assert.match(authMetrics, /grpc_server_handled_total\{[^}]*grpc_method="Register"[^}]*grpc_code="OK"[^}]*\} 1/);
+    assert.match(authMetrics, /grpc_client_handled_total\{[^}]*grpc_method="CreateUser"[^}]*grpc_code="OK"[^}]*\} 1/);
+  });
+
+  it('answers a stock gRPC health check on every gRPC service', async () => {
+    for (const [name, port] of Object.entries(ports.grpc)) {
+      assert.equal(await stockHealthCheck(`127.0.0.1:${port}`), 'SERVING', name);
+    }
+  });
+
+  it('serves valid Prometheus text on every service', { skip: promtool }, async () => {
+    for (const name of serviceNames) {
+      const text = await (await fetch(`http://127.0.0.1:${ports.ops[name]}/metrics`)).text();
+      assert.equal(checkMetrics(text), '', name);
+    }
+  });
+
+  it('stops every process on Ctrl-C', async () => {
+    const code = await loom.stop('SIGINT', 30000);
+    assert.equal(code, 0, loom.lines.slice(-15).join('\n'));
+    for (const name of serviceNames) {
+      const alive = await fetch(`http://127.0.0.1:${ports.ops[name]}/health`).then(() => true, () => false);
+      assert.equal(alive, false, `${name} still answers`);
+    }
+  });
+});

@@ -1,0 +1,60 @@
+// The HTTP server every process has: /health (alive), /ready (dependencies answer), /metrics.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface HttpServerOptions {
+  logger: Logger;
+  metrics: Metrics;
+  /** Named in /health so a person can tell the processes apart. */
+  identity: string;
+  checks: () => ReadinessCheck[];
+  bodyLimit?: number;
+}
+
+const readinessTimeoutMs = 2000;
+
+async function runCheck({ name, check }: ReadinessCheck) {
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${readinessTimeoutMs} ms`)), readinessTimeoutMs);
+      }),
+    ]);
+    return { name, ok: true, ms: Date.now() - started };
+  } catch (error) {
+    return { name, ok: false, ms: Date.now() - started, error: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createHttpServer(options: HttpServerOptions): FastifyInstance {
+  const app: FastifyInstance = Fastify({ loggerInstance: options.logger as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: options.bodyLimit ?? 1024 * 1024 });
+  const started = Date.now();
+  app.addHook('onResponse', async (request, reply) => {
+    options.metrics.httpRequestSeconds.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  app.get('/health', async () => ({ status: 'ok', service: options.identity, pid: process.pid, uptimeSeconds: Math.round((Date.now() - started) / 1000) }));
+  app.get('/ready', async (_request, reply) => {
+    const checks = await Promise.all(options.checks().map(runCheck));
+    const ready = checks.every((c) => c.ok);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', service: options.identity, checks });
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const body = await options.metrics.registry.metrics();
+    return reply.type(options.metrics.registry.contentType).send(body);
+  });
+  return app;
+}

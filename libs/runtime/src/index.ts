@@ -1,0 +1,16 @@
+export * from './config.ts';
+export * from './services.ts';
+export * from './service.ts';
+export * from './host.ts';
+export * from './logger.ts';
+export * from './metrics.ts';
+export { openSql } from './adapters.ts';
+export type { Bus, BusMessage, Subscription } from './bus/bus.ts';
+export type { KeyValue } from './kv/kv.ts';
+export type { Job, JobQueue, Consumer } from './queue/queue.ts';
+export type { Sql, SqlExecutor, Migration } from './sql/sql.ts';
+export * from './transport/errors.ts';
+export { checkRemoteHealth, type ServiceClient, type Implementation } from './transport/directory.ts';
+export * from './run.ts';
+export { ensureDatabase } from './sql/ensure-database.ts';
+export { pingAmqp, pingRedis } from './probes.ts';

@@ -1,0 +1,84 @@
+// Test support: the same services in either wiring, inside the test process.
+// all-in-one: one host, in-process calls, embedded storage in a temp folder.
+// distributed: one standalone host per service, real gRPC between them, PostgreSQL + Redis + RabbitMQ,
+// a fresh database, key prefix and queue prefix per call, removed again by stop().
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { ContractServiceName } from '@loom/proto';
+import { loadConfig, type LoomConfig } from '../config.ts';
+import { startHost, type Host } from '../host.ts';
+import type { ServiceModule } from '../service.ts';
+import { ensureDatabase } from '../sql/ensure-database.ts';
+import { testServerUrls, uniqueName } from './servers.ts';
+
+export type WiringKind = 'all-in-one' | 'distributed';
+
+export interface Wiring {
+  kind: WiringKind;
+  /** Base URL of the host that serves http-api (or the all-in-one's). */
+  httpBase: string;
+  hosts: Map<string, Host>;
+  config: LoomConfig;
+  stop(): Promise<void>;
+}
+
+const quiet = { LOG_LEVEL: process.env.LOOM_TEST_LOG_LEVEL ?? 'silent' };
+
+export async function startWiring(kind: WiringKind, services: ServiceModule[], env: NodeJS.ProcessEnv = {}): Promise<Wiring> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'loom-wiring-'));
+  const base = { ...loadConfig({ ...quiet, ...env }), dataDir, host: '127.0.0.1', httpPort: 0, telnetPort: 0, udpPort: 0, grpcPort: 0, opsPort: 0 };
+  const hosts = new Map<string, Host>();
+  const cleanups: Array<() => Promise<void>> = [async () => rmSync(dataDir, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const host of [...hosts.values()].reverse()) await host.stop().catch(() => undefined);
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    if (kind === 'all-in-one') {
+      const config: LoomConfig = { ...base, databaseUrl: undefined, redisUrl: undefined, amqpUrl: undefined };
+      const host = await startHost({ services, config, mode: 'all-in-one' });
+      hosts.set('loom', host);
+      return { kind, httpBase: `http://127.0.0.1:${host.httpPort}`, hosts, config, stop };
+    }
+    const database = uniqueName('loom_wiring');
+    const databaseUrl = Object.assign(new URL(testServerUrls.postgres), { pathname: `/${database}` }).toString();
+    await ensureDatabase(databaseUrl);
+    cleanups.push(async () => {
+      const admin = new pg.Client({ connectionString: testServerUrls.postgres });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await admin.end();
+    });
+    const prefix = `${database}:`;
+    cleanups.push(async () => {
+      const redis = new Redis(testServerUrls.redis);
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    });
+    const addresses = { ...base.addresses };
+    let httpBase = '';
+    for (const service of services) {
+      const config: LoomConfig = {
+        ...base,
+        databaseUrl,
+        redisUrl: testServerUrls.redis,
+        amqpUrl: testServerUrls.rabbitmq,
+        redisPrefix: prefix,
+        queuePrefix: `${database}.`,
+        addresses: { ...addresses },
+      };
+      const host = await startHost({ services: [service], config, mode: 'standalone' });
+      hosts.set(service.name, host);
+      if (host.grpcPort) addresses[service.name as ContractServiceName] = `127.0.0.1:${host.grpcPort}`;
+      if (service.name === 'http-api') httpBase = `http://127.0.0.1:${host.httpPort}`;
+    }
+    return { kind, httpBase, hosts, config: { ...base, databaseUrl, addresses }, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { busContract } from '../src/bus/bus.contract.ts';
+import type { BusMessage } from '../src/bus/bus.ts';
+import { MemoryBus, MemoryBusHub } from '../src/bus/memory-bus.ts';
+import { RedisBus } from '../src/bus/redis-bus.ts';
+import { needServer, uniqueName } from '../src/testing/servers.ts';
+
+const redis = await needServer('redis');
+
+function capturingLogger() {
+  const lines: { msg: string; err?: { message: string } }[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  return { logger, lines };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 3000; !condition(); await sleep(5)) {
+    if (Date.now() > deadline) throw new Error('timed out');
+  }
+}
+
+describe('MemoryBus', () => {
+  const hub = new MemoryBusHub();
+  busContract('MemoryBus', async () => new MemoryBus({ hub }));
+
+  it('reports handler failures to onError with the message', async () => {
+    const failures: [unknown, BusMessage][] = [];
+    const bus = new MemoryBus({ onError: (error, message) => failures.push([error, message]) });
+    const boom = new Error('boom');
+    await bus.subscribe('t', () => Promise.reject(boom));
+    await bus.publish('t', 1);
+    await until(() => failures.length > 0);
+    assert.deepEqual(failures, [[boom, { topic: 't', payload: 1, headers: {} }]]);
+    await bus.close();
+  });
+
+  it('logs handler failures when no onError is given', async () => {
+    const { logger, lines } = capturingLogger();
+    const bus = new MemoryBus({ logger });
+    await bus.subscribe('t', () => {
+      throw new Error('boom');
+    });
+    await bus.publish('t', 1);
+    await until(() => lines.length > 0);
+    assert.equal(lines[0]?.err?.message, 'boom');
+    await bus.close();
+  });
+
+  it('keeps instances apart unless they share a hub', async () => {
+    const [a, b] = [new MemoryBus(), new MemoryBus()];
+    let heard = false;
+    await b.subscribe('t', () => {
+      heard = true;
+    });
+    await a.publish('t', 1);
+    await sleep(20);
+    assert.equal(heard, false);
+    await Promise.all([a.close(), b.close()]);
+  });
+});
+
+describe('RedisBus', { skip: redis.skip }, () => {
+  const prefix = `${uniqueName('loom_test_bus')}:`;
+  busContract('RedisBus', async () => new RedisBus({ url: redis.url, prefix }));
+
+  it('logs and drops malformed messages', async () => {
+    const { logger, lines } = capturingLogger();
+    const bus = new RedisBus({ url: redis.url, prefix, logger });
+    const raw = new Redis(redis.url);
+    const received: unknown[] = [];
+    await bus.subscribe('t', (message) => {
+      received.push(message.payload);
+    });
+    for (const junk of ['not json', 'null', '{"payload":1}', '{"payload":1,"headers":{"a":2}}']) await raw.publish(`${prefix}t`, junk);
+    await bus.publish('t', 'good');
+    await until(() => received.length > 0);
+    assert.deepEqual(received, ['good']);
+    assert.equal(lines.filter((line) => line.msg === 'dropped a malformed bus message').length, 4);
+    await Promise.all([bus.close(), raw.quit()]);
+  });
+
+  it('logs handler failures', async () => {
+    const { logger, lines } = capturingLogger();
+    const bus = new RedisBus({ url: redis.url, prefix, logger });
+    await bus.subscribe('t', async () => {
+      throw new Error('boom');
+    });
+    await bus.publish('t', 1);
+    await until(() => lines.length > 0);
+    assert.equal(lines[0]?.err?.message, 'boom');
+    await bus.close();
+  });
+
+  it('keeps prefixes apart', async () => {
+    const [a, b] = [new RedisBus({ url: redis.url, prefix }), new RedisBus({ url: redis.url, prefix: `${uniqueName('loom_test_bus')}:` })];
+    const heard: string[] = [];
+    await a.subscribe('*', (message) => {
+      heard.push(message.topic);
+    });
+    await b.publish('t', 1);
+    await a.publish('fence', null);
+    await until(() => heard.length > 0);
+    assert.deepEqual(heard, ['fence']);
+    await Promise.all([a.close(), b.close()]);
+  });
+});

@@ -1,0 +1,27 @@
+// World vocabulary shared by the services (DESIGN.md §1).
+
+export const objectKinds = ['room', 'exit', 'thing', 'player'] as const;
+export type ObjectKind = (typeof objectKinds)[number];
+
+/** player < builder < admin: each role may do what the ones before it may. */
+export const roles = ['player', 'builder', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+export function isRole(value: string): value is Role {
+  return (roles as readonly string[]).includes(value);
+}
+
+export function roleAtLeast(role: string, needed: Role): boolean {
+  return isRole(role) && roles.indexOf(role) >= roles.indexOf(needed);
+}
+
+/** Objects are shown and typed as `#123`. */
+export function formatObjectId(id: number): string {
+  return `#${id}`;
+}
+
+/** `#123` or `123` -> 123; undefined for anything else. */
+export function parseObjectId(text: string): number | undefined {
+  const match = /^#?(\d{1,15})$/.exec(text.trim());
+  return match ? Number(match[1]) : undefined;
+}

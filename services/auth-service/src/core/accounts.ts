@@ -1,0 +1,194 @@
+// Accounts and sessions: register, login, verify, refresh, revoke, and the admin's tools.
+import type {
+  AuthResult, AuthServiceImplementation, ChangePasswordRequest, ChangePasswordResponse, ListUsersAdminRequest, ListUsersAdminResponse,
+  LoginRequest, MeRequest, Principal, RefreshRequest, RegisterRequest, RevokeRequest, RevokeResponse, SetBannedRequest, SetRoleRequest, User, VerifyRequest,
+} from '@loom/proto';
+import {
+  AlreadyExistsError, InvalidArgumentError, NotFoundError, PermissionDeniedError, UnauthenticatedError, type KeyValue, type ServiceClient,
+} from '@loom/runtime';
+import { isRole, roles } from '@loom/world';
+import type { LoginLimits } from './limits.ts';
+import { hashPassword, maxPasswordLength, minPasswordLength, verifyDecoy, verifyPassword } from './passwords.ts';
+import { RefreshTokens } from './refresh-tokens.ts';
+import type { AccessTokens } from './tokens.ts';
+
+const usernamePattern = /^[A-Za-z0-9_]{3,20}$/;
+const emailPattern = /^[^\s@]{1,64}@[^\s@]{1,189}$/;
+const wrongCredentials = 'wrong username or password';
+
+interface UserState {
+  username: string;
+  role: string;
+  banned: boolean;
+}
+
+/** Password hashes never leave auth-service. */
+function publicUser(user: User): User {
+  return { ...user, passwordHash: '' };
+}
+
+function checkPassword(password: string): void {
+  if (password.length < minPasswordLength) throw new InvalidArgumentError(`the password needs at least ${minPasswordLength} characters`);
+  if (password.length > maxPasswordLength) throw new InvalidArgumentError(`the password may have at most ${maxPasswordLength} characters`);
+}
+
+export class AuthCore implements AuthServiceImplementation {
+  private readonly refreshTokens: RefreshTokens;
+
+  constructor(
+    private readonly persistence: ServiceClient<'persistence-service'>,
+    private readonly kv: KeyValue,
+    private readonly tokens: AccessTokens,
+    refreshTtlS: number,
+    private readonly limits: LoginLimits,
+  ) {
+    this.refreshTokens = new RefreshTokens(persistence, refreshTtlS, (familyIds) => this.refuseAccess(familyIds));
+  }
+
+  async register({ username, password, email }: RegisterRequest): Promise<AuthResult> {
+    if (!usernamePattern.test(username)) throw new InvalidArgumentError('a name has 3 to 20 letters, digits or underscores');
+    checkPassword(password);
+    if (email && !emailPattern.test(email)) throw new InvalidArgumentError(`"${email}" is not an email address`);
+    let user: User;
+    try {
+      user = await this.persistence.createUser({ username, email, passwordHash: await hashPassword(password), role: '' });
+    } catch (error) {
+      if (error instanceof AlreadyExistsError) throw new AlreadyExistsError(`the name ${username} is taken`);
+      throw error;
+    }
+    return this.startSession(user);
+  }
+
+  async login({ username, password, clientAddress }: LoginRequest): Promise<AuthResult> {
+    if (!usernamePattern.test(username)) {
+      await verifyDecoy(password);
+      throw new UnauthenticatedError(wrongCredentials);
+    }
+    await this.limits.check(username, clientAddress);
+    const user = await this.persistence.getUser({ username }).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    });
+    const ok = user ? await verifyPassword(user.passwordHash, password) : await verifyDecoy(password);
+    if (!user || !ok) {
+      await this.limits.failed(username, clientAddress);
+      throw new UnauthenticatedError(wrongCredentials);
+    }
+    await this.limits.succeeded(username);
+    if (user.banned) throw new PermissionDeniedError('this account is banned');
+    return this.startSession(user);
+  }
+
+  async verify({ accessToken }: VerifyRequest): Promise<Principal> {
+    const claims = await this.tokens.verify(accessToken);
+    if (await this.kv.get(`auth:revoked:${claims.sessionId}`)) throw new UnauthenticatedError('this session has ended; log in again');
+    const state = await this.userState(claims.userId);
+    if (state.banned) throw new UnauthenticatedError('this account is banned');
+    return { userId: claims.userId, username: state.username, role: state.role, sessionId: claims.sessionId };
+  }
+
+  async refresh({ refreshToken }: RefreshRequest): Promise<AuthResult> {
+    const next = await this.refreshTokens.rotate(refreshToken);
+    const user = await this.persistence.getUser({ id: next.userId });
+    if (user.banned) {
+      await this.endSessions({ familyId: next.familyId });
+      throw new UnauthenticatedError('this account is banned');
+    }
+    return this.result(user, next.token, next.familyId);
+  }
+
+  async revoke({ refreshToken, sessionId, userId }: RevokeRequest): Promise<RevokeResponse> {
+    if (refreshToken) return { revoked: await this.endSessions({ familyId: await this.refreshTokens.familyOf(refreshToken) }) };
+    if (sessionId) return { revoked: await this.endSessions({ familyId: sessionId }) };
+    if (userId) return { revoked: await this.endSessions({ userId }) };
+    throw new InvalidArgumentError('say which session to end: a refresh token, a session id or a user id');
+  }
+
+  async me({ accessToken }: MeRequest): Promise<User> {
+    const principal = await this.verify({ accessToken });
+    return publicUser(await this.persistence.getUser({ id: principal.userId }));
+  }
+
+  async changePassword({ accessToken, currentPassword, newPassword }: ChangePasswordRequest): Promise<ChangePasswordResponse> {
+    const principal = await this.verify({ accessToken });
+    const user = await this.persistence.getUser({ id: principal.userId });
+    if (!(await verifyPassword(user.passwordHash, currentPassword))) throw new UnauthenticatedError('the current password is wrong');
+    checkPassword(newPassword);
+    await this.persistence.updateUser({ ...user, passwordHash: await hashPassword(newPassword), updatedAtMs: Date.now() });
+    return { revokedSessions: await this.endSessions({ userId: user.id, keepFamilyId: principal.sessionId }) };
+  }
+
+  async listUsers({ accessToken, afterId, limit }: ListUsersAdminRequest): Promise<ListUsersAdminResponse> {
+    await this.requireAdmin(accessToken);
+    const page = await this.persistence.listUsers({ afterId, limit });
+    return { users: page.users.map(publicUser), nextAfterId: page.nextAfterId };
+  }
+
+  async setRole({ accessToken, userId, role }: SetRoleRequest): Promise<User> {
+    await this.requireAdmin(accessToken);
+    if (!isRole(role)) throw new InvalidArgumentError(`a role is one of ${roles.join(', ')}`);
+    return this.updateAccount(userId, { role });
+  }
+
+  async setBanned({ accessToken, userId, banned }: SetBannedRequest): Promise<User> {
+    const admin = await this.requireAdmin(accessToken);
+    if (admin.userId === userId && banned) throw new InvalidArgumentError('an admin cannot ban themselves');
+    const user = await this.updateAccount(userId, { banned });
+    if (banned) await this.endSessions({ userId });
+    return user;
+  }
+
+  private async requireAdmin(accessToken: string): Promise<Principal> {
+    const principal = await this.verify({ accessToken });
+    if (principal.role !== 'admin') throw new PermissionDeniedError('only an admin may do that');
+    return principal;
+  }
+
+  private async updateAccount(userId: number, change: Partial<Pick<User, 'role' | 'banned'>>): Promise<User> {
+    const user = await this.persistence.getUser({ id: userId });
+    const updated = await this.persistence.updateUser({ ...user, ...change, updatedAtMs: Date.now() });
+    await this.cacheState(updated);
+    return publicUser(updated);
+  }
+
+  /** Role and ban as they are now, so a change reaches tokens already issued on their next use. */
+  private async userState(userId: number): Promise<UserState> {
+    const cached = await this.kv.get(`auth:user:${userId}`);
+    if (cached) return JSON.parse(cached) as UserState;
+    const user = await this.persistence.getUser({ id: userId }).catch((error: unknown) => {
+      if (error instanceof NotFoundError) throw new UnauthenticatedError('this account no longer exists');
+      throw error;
+    });
+    return this.cacheState(user);
+  }
+
+  private async cacheState(user: User): Promise<UserState> {
+    const state: UserState = { username: user.username, role: user.role, banned: user.banned };
+    await this.kv.set(`auth:user:${user.id}`, JSON.stringify(state), { ttlMs: this.tokens.ttlS * 1000 });
+    return state;
+  }
+
+  /** Revokes refresh families and refuses their live access tokens from now on. */
+  private async endSessions(which: { familyId?: string; userId?: number; keepFamilyId?: string }): Promise<number> {
+    const { familyIds } = await this.persistence.revokeRefreshTokens(which);
+    await this.refuseAccess(which.familyId ? [...new Set([which.familyId, ...familyIds])] : familyIds);
+    return familyIds.length;
+  }
+
+  /** Access tokens cannot be recalled, so their session goes on a deny list until they would have expired. */
+  private async refuseAccess(familyIds: string[]): Promise<void> {
+    const ttlMs = this.tokens.ttlS * 1000;
+    await Promise.all(familyIds.map((id) => this.kv.set(`auth:revoked:${id}`, '1', { ttlMs })));
+  }
+
+  private async startSession(user: User): Promise<AuthResult> {
+    const { token, familyId } = await this.refreshTokens.start(user.id);
+    await this.cacheState(user);
+    return this.result(user, token, familyId);
+  }
+
+  private async result(user: User, refreshToken: string, familyId: string): Promise<AuthResult> {
+    const accessToken = await this.tokens.issue({ userId: user.id, username: user.username, role: user.role, sessionId: familyId });
+    return { user: publicUser(user), accessToken, refreshToken, expiresIn: this.tokens.ttlS, sessionId: familyId };
+  }
+}

@@ -1,0 +1,207 @@
+// A person's account story through real HTTP (and real gRPC between services in the distributed wiring).
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { importPKCS8, SignJWT, decodeProtectedHeader, decodeJwt } from 'jose';
+import { service as httpApi } from '@loom/http-api';
+import { service as persistence } from '@loom/persistence-service';
+import { needServer } from '@loom/runtime/testing/servers.ts';
+import { startWiring, type Wiring, type WiringKind } from '@loom/runtime/testing/wiring.ts';
+import { service as auth } from '../src/index.ts';
+
+const servers = await Promise.all([needServer('postgres'), needServer('redis')]);
+const distributedSkip = servers.find((s) => s.skip)?.skip ?? false;
+const env = { LOOM_LOGIN_MAX_FAILURES: '3', LOOM_LOGIN_LOCKOUT: '2' };
+
+interface Session {
+  user: { id: number; username: string; role: string };
+  accessToken: string;
+  refreshToken: string;
+}
+
+function story(kind: WiringKind, skip: string | false) {
+  describe(`accounts (${kind})`, { skip }, () => {
+    let wiring: Wiring;
+    const call = async (method: string, path: string, body?: unknown, token?: string) => {
+      const response = await fetch(`${wiring.httpBase}${path}`, {
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    };
+    const register = async (username: string, password = 'a fine password') => {
+      const r = await call('POST', '/api/v1/auth/register', { username, password });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      return r.body as Session;
+    };
+    const login = (username: string, password: string) => call('POST', '/api/v1/auth/login', { username, password });
+    let admin: Session;
+
+    before(async () => {
+      wiring = await startWiring(kind, [persistence, auth, httpApi], env);
+      admin = await register('Root');
+    });
+    after(async () => {
+      await wiring?.stop();
+    });
+
+    it('the first account of a fresh world is its admin, the next a player', async () => {
+      assert.equal(admin.user.role, 'admin');
+      const alice = await register('alice');
+      assert.equal(alice.user.role, 'player');
+    });
+
+    it('registers, logs in and asks who it is', async () => {
+      await register('Bob_1', 'bob password 1');
+      const r = await login('bob_1', 'bob password 1');
+      assert.equal(r.status, 200);
+      const me = await call('GET', '/api/v1/auth/me', undefined, r.body.accessToken);
+      assert.equal(me.status, 200);
+      assert.equal(me.body.username, 'Bob_1');
+      assert.equal(me.body.passwordHash, undefined);
+    });
+
+    it('refuses bad names and short passwords with a clear message', async () => {
+      const short = await call('POST', '/api/v1/auth/register', { username: 'carol', password: 'short' });
+      assert.equal(short.status, 400);
+      assert.match(short.body.error.message, /at least 8 characters/);
+      const bad = await call('POST', '/api/v1/auth/register', { username: 'no spaces!', password: 'long enough pw' });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.error.code, 'INVALID_ARGUMENT');
+    });
+
+    it('answers a wrong password and an unknown name the same way', async () => {
+      await register('dora', 'dora password');
+      const wrong = await login('dora', 'not her password');
+      const unknown = await login('nobody_here', 'whatever pw');
+      assert.equal(wrong.status, 401);
+      assert.deepEqual(wrong, unknown);
+    });
+
+    it('two concurrent registrations of one name: exactly one wins', async () => {
+      const results = await Promise.all(['Eve', 'eve', 'EVE', 'eVe'].map((username) => call('POST', '/api/v1/auth/register', { username, password: 'eve password' })));
+      assert.deepEqual(results.map((r) => r.status).sort(), [201, 409, 409, 409]);
+      assert.equal(results.find((r) => r.status === 409)!.body.error.code, 'ALREADY_EXISTS');
+    });
+
+    it('refuses tampered, expired, wrong-key and alg:none tokens', async () => {
+      const me = (token: string) => call('GET', '/api/v1/auth/me', undefined, token);
+      const { accessToken } = await register('frank');
+      assert.equal((await me(accessToken)).status, 200);
+      const [header, payload, signature] = accessToken.split('.');
+      const claims = decodeJwt(accessToken);
+      const forged = Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url');
+      assert.equal((await me(`${header}.${forged}.${signature}`)).status, 401);
+      const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+      assert.equal((await me(`${none}.${payload}.`)).status, 401);
+      const kid = decodeProtectedHeader(accessToken).kid!;
+      const realKey = await importPKCS8(readFileSync(join(wiring.config.dataDir, 'keys', 'jwt-ed25519.pem'), 'utf8'), 'EdDSA');
+      const sign = (key: CryptoKey | Uint8Array, exp: number) =>
+        new SignJWT({ ...claims, exp }).setProtectedHeader({ alg: 'EdDSA', kid }).sign(key);
+      const expired = await sign(realKey, Math.floor(Date.now() / 1000) - 60);
+      const expiredAnswer = await me(expired);
+      assert.equal(expiredAnswer.status, 401);
+      assert.match(expiredAnswer.body.error.message, /expired/);
+      const otherPem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      assert.equal((await me(await sign(await importPKCS8(otherPem, 'EdDSA'), Math.floor(Date.now() / 1000) + 600))).status, 401);
+      assert.equal((await me('not-a-token')).status, 401);
+    });
+
+    it('rotates refresh tokens, and reuse of an old one ends the whole family', async () => {
+      const first = await register('gina');
+      const second = await call('POST', '/api/v1/auth/refresh', { refreshToken: first.refreshToken });
+      assert.equal(second.status, 200);
+      assert.notEqual(second.body.refreshToken, first.refreshToken);
+      const third = await call('POST', '/api/v1/auth/refresh', { refreshToken: second.body.refreshToken });
+      assert.equal(third.status, 200);
+      const replay = await call('POST', '/api/v1/auth/refresh', { refreshToken: first.refreshToken });
+      assert.equal(replay.status, 401);
+      assert.match(replay.body.error.message, /already used/);
+      assert.equal((await call('POST', '/api/v1/auth/refresh', { refreshToken: third.body.refreshToken })).status, 401);
+      assert.equal((await call('GET', '/api/v1/auth/me', undefined, third.body.accessToken)).status, 401);
+    });
+
+    it('logout ends the session: its access token is refused at once', async () => {
+      const s = await register('hank');
+      assert.equal((await call('POST', '/api/v1/auth/logout', { refreshToken: s.refreshToken })).status, 204);
+      assert.equal((await call('GET', '/api/v1/auth/me', undefined, s.accessToken)).status, 401);
+      assert.equal((await call('POST', '/api/v1/auth/refresh', { refreshToken: s.refreshToken })).status, 401);
+    });
+
+    it('locks an account after repeated failures and lets it in once the lockout expires', async () => {
+      await register('ivy', 'ivy password');
+      for (let i = 0; i < 3; i++) assert.equal((await login('ivy', 'wrong guess')).status, 401);
+      const locked = await login('ivy', 'ivy password');
+      assert.equal(locked.status, 429);
+      assert.match(locked.body.error.message, /too many failed logins for this account; try again in 1 minute/);
+      await new Promise((r) => setTimeout(r, 2100));
+      assert.equal((await login('ivy', 'ivy password')).status, 200);
+    });
+
+    it("an admin's role change takes effect on the account's next request", async () => {
+      const jack = await register('jack');
+      const changed = await call('PUT', `/api/v1/admin/users/${jack.user.id}/role`, { role: 'builder' }, admin.accessToken);
+      assert.equal(changed.status, 200);
+      assert.equal((await call('GET', '/api/v1/auth/me', undefined, jack.accessToken)).body.role, 'builder');
+      const notAdmin = await call('PUT', `/api/v1/admin/users/${admin.user.id}/role`, { role: 'player' }, jack.accessToken);
+      assert.equal(notAdmin.status, 403);
+    });
+
+    it("a banned user's live token stops working, and they cannot log in", async () => {
+      const kim = await register('kim', 'kim password');
+      assert.equal((await call('POST', `/api/v1/admin/users/${kim.user.id}/ban`, undefined, admin.accessToken)).status, 200);
+      assert.equal((await call('GET', '/api/v1/auth/me', undefined, kim.accessToken)).status, 401);
+      assert.equal((await call('POST', '/api/v1/auth/refresh', { refreshToken: kim.refreshToken })).status, 401);
+      assert.equal((await login('kim', 'kim password')).status, 403);
+      await call('POST', `/api/v1/admin/users/${kim.user.id}/unban`, undefined, admin.accessToken);
+      assert.equal((await login('kim', 'kim password')).status, 200);
+    });
+
+    it('changing the password ends the other sessions and keeps this one', async () => {
+      await register('lee', 'lee password');
+      const here = (await login('lee', 'lee password')).body as Session;
+      const elsewhere = (await login('lee', 'lee password')).body as Session;
+      const r = await call('POST', '/api/v1/auth/password', { currentPassword: 'lee password', newPassword: 'lee new password' }, here.accessToken);
+      assert.equal(r.status, 200);
+      assert.ok(r.body.revokedSessions >= 2);
+      assert.equal((await call('GET', '/api/v1/auth/me', undefined, here.accessToken)).status, 200);
+      assert.equal((await call('GET', '/api/v1/auth/me', undefined, elsewhere.accessToken)).status, 401);
+      assert.equal((await login('lee', 'lee password')).status, 401);
+      assert.equal((await login('lee', 'lee new password')).status, 200);
+    });
+
+    it('lists accounts for admins only, without password hashes', async () => {
+      const list = await call('GET', '/api/v1/admin/users?limit=2', undefined, admin.accessToken);
+      assert.equal(list.status, 200);
+      assert.equal(list.body.users.length, 2);
+      assert.ok(list.body.nextAfter > 0);
+      assert.ok(list.body.users.every((u: Record<string, unknown>) => !('passwordHash' in u)));
+    });
+
+    it('serves its OpenAPI document and docs page', async () => {
+      const doc = await call('GET', '/api/v1/openapi.json');
+      assert.equal(doc.status, 200);
+      assert.ok(doc.body.paths['/api/v1/auth/login']);
+      assert.ok(doc.body.paths['/api/v1/admin/users/{id}/role']);
+      const page = await fetch(`${wiring.httpBase}/api/docs/`);
+      assert.equal(page.status, 200);
+    });
+
+    it('refuses an oversized body with a JSON error', async () => {
+      const response = await fetch(`${wiring.httpBase}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'x'.repeat(2_000_000), password: 'y' }),
+      });
+      assert.equal(response.status, 413);
+      assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'PAYLOAD_TOO_LARGE');
+    });
+  });
+}
+
+story('all-in-one', false);
+story('distributed', distributedSkip);

@@ -1,0 +1,18 @@
+import { defineService } from '@loom/runtime';
+import { adminRoutes } from './api/admin-routes.ts';
+import { authRoutes } from './api/auth-routes.ts';
+import { installDocs } from './api/docs.ts';
+import { installErrorHandler } from './api/errors.ts';
+
+export const service = defineService({
+  name: 'http-api',
+  dependsOn: ['auth-service', 'world-state', 'chat-service', 'asset-service'],
+  async start({ http, directory }) {
+    installErrorHandler(http);
+    await installDocs(http);
+    const auth = directory.connect('auth-service');
+    authRoutes(http, auth);
+    adminRoutes(http, auth);
+    return { stop: async () => {} };
+  },
+});

@@ -1,0 +1,32 @@
+// The persistence contract over one SQL database (PGlite or PostgreSQL): the only service that touches it.
+import type { Implementation } from '@loom/runtime';
+import type { Sql } from '@loom/runtime/sql/sql.ts';
+import { getAssetMeta, putAssetMeta } from './assets.ts';
+import { appendChatLines, chatHistory } from './chat.ts';
+import { allocateObjectIds, loadObjects, saveObjects } from './objects.ts';
+import { createRefreshToken, getRefreshToken, revokeRefreshTokens, rotateRefreshToken } from './refresh-tokens.ts';
+import { getScript, listScriptVersions, saveScript } from './scripts.ts';
+import { createUser, getUser, listUsers, updateUser } from './users.ts';
+
+export function persistenceStore(sql: Sql): Implementation<'persistence-service'> {
+  return {
+    loadObjects: (request) => loadObjects(sql, request),
+    saveObjects: (request) => saveObjects(sql, request),
+    allocateObjectIds: (request) => allocateObjectIds(sql, request),
+    createUser: (request) => createUser(sql, request),
+    getUser: (request) => getUser(sql, request),
+    updateUser: (request) => updateUser(sql, request),
+    listUsers: (request) => listUsers(sql, request),
+    createRefreshToken: (request) => createRefreshToken(sql, request),
+    getRefreshToken: (request) => getRefreshToken(sql, request),
+    rotateRefreshToken: (request) => rotateRefreshToken(sql, request),
+    revokeRefreshTokens: (request) => revokeRefreshTokens(sql, request),
+    saveScript: (request) => saveScript(sql, request),
+    getScript: (request) => getScript(sql, request),
+    listScriptVersions: (request) => listScriptVersions(sql, request),
+    appendChatLines: (request) => appendChatLines(sql, request),
+    chatHistory: (request) => chatHistory(sql, request),
+    putAssetMeta: (request) => putAssetMeta(sql, request),
+    getAssetMeta: (request) => getAssetMeta(sql, request),
+  };
+}

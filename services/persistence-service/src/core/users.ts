@@ -1,0 +1,78 @@
+// Accounts. auth-service owns the rules (hashing, lockout); this keeps the records and their uniqueness.
+import type { CreateUserRequest, GetUserRequest, ListUsersRequest, User, UserPage } from '@loom/proto';
+import { isUniqueViolation, type Sql } from '@loom/runtime/sql/sql.ts';
+import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from '@loom/runtime/transport/errors.ts';
+import { msOf, pageSize, requireId, requireText } from './sql-text.ts';
+
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+const ROLES = new Set(['player', 'builder', 'admin']);
+
+const COLUMNS = `id, username, email, role, password_hash AS "passwordHash", banned,
+  COALESCE(player_object_id, 0) AS "playerObjectId", ${msOf('created_at')} AS "createdAtMs", ${msOf('updated_at')} AS "updatedAtMs"`;
+
+function requireRole(role: string): string {
+  if (!ROLES.has(role)) throw new InvalidArgumentError(`role must be player, builder or admin, got "${role}"`);
+  return role;
+}
+
+export async function createUser(sql: Sql, request: CreateUserRequest): Promise<User> {
+  const username = requireText(request.username, 'username');
+  if (request.role !== '') requireRole(request.role);
+  return sql.transaction(async (tx) => {
+    // Registrations take turns, so "is this the first user?" and the insert act as one step:
+    // two people registering at once on a fresh world cannot both become admin.
+    await tx.query('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE');
+    const taken = await tx.query('SELECT 1 FROM users WHERE lower(username) = lower($1)', [username]);
+    if (taken.rowCount > 0) throw new AlreadyExistsError(`username "${username}" is taken`);
+    const anyone = await tx.query('SELECT 1 FROM users LIMIT 1');
+    const role = request.role || (anyone.rowCount > 0 ? 'player' : 'admin');
+    const { rows } = await tx.query<User>(
+      `INSERT INTO users (username, email, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+      [username, request.email, role, request.passwordHash],
+    );
+    return rows[0]!;
+  });
+}
+
+export async function getUser(sql: Sql, request: GetUserRequest): Promise<User> {
+  if (request.id !== 0) {
+    const { rows } = await sql.query<User>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [requireId(request.id, 'id')]);
+    if (!rows[0]) throw new NotFoundError(`no user with id ${request.id}`);
+    return rows[0];
+  }
+  const username = requireText(request.username, 'id or username');
+  const { rows } = await sql.query<User>(`SELECT ${COLUMNS} FROM users WHERE lower(username) = lower($1)`, [username]);
+  if (!rows[0]) throw new NotFoundError(`no user named "${username}"`);
+  return rows[0];
+}
+
+/** Replaces every stored field of the user (read it first to change a few). */
+export async function updateUser(sql: Sql, user: User): Promise<User> {
+  requireId(user.id, 'id');
+  requireText(user.username, 'username');
+  requireRole(user.role);
+  try {
+    const { rows } = await sql.query<User>(
+      `UPDATE users SET username = $2, email = $3, role = $4, password_hash = $5, banned = $6,
+         player_object_id = NULLIF($7::int8, 0), updated_at = now()
+       WHERE id = $1 RETURNING ${COLUMNS}`,
+      [user.id, user.username, user.email, user.role, user.passwordHash, user.banned, user.playerObjectId],
+    );
+    if (!rows[0]) throw new NotFoundError(`no user with id ${user.id}`);
+    return rows[0];
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AlreadyExistsError(`username "${user.username}" is taken`);
+    throw err;
+  }
+}
+
+export async function listUsers(sql: Sql, request: ListUsersRequest): Promise<UserPage> {
+  const limit = pageSize(request.limit, DEFAULT_PAGE, MAX_PAGE);
+  const { rows } = await sql.query<User>(`SELECT ${COLUMNS} FROM users WHERE id > $1 ORDER BY id LIMIT $2`, [
+    Math.max(0, request.afterId),
+    limit + 1,
+  ]);
+  const users = rows.slice(0, limit);
+  return { users, nextAfterId: rows.length > limit ? users[users.length - 1]!.id : 0 };
+}
