@@ -127,6 +127,14 @@ export function configTable(): Array<{ name: string; default: string | undefined
   }));
 }
 
+/** The table as Markdown, as the README shows it. */
+export function configMarkdown(): string {
+  const rows = configTable().map(
+    (r) => `| \`${r.name}\` | ${r.default === undefined ? '(unset)' : `\`${r.default}\``} | ${r.description.replaceAll('|', '\\|')} |`,
+  );
+  return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
+}
+
 function read<T>(s: Setting<T>, env: NodeJS.ProcessEnv): T | undefined {
   const raw = env[s.name];
   const value = raw === undefined || raw === '' ? s.default : raw;

@@ -1,10 +1,9 @@
-import { configTable } from '@loom/runtime';
+import { configMarkdown, configTable } from '@loom/runtime';
 
 export function printConfig(options: { markdown?: boolean }): void {
   const rows = configTable();
   if (options.markdown) {
-    console.log('| variable | default | meaning |\n|---|---|---|');
-    for (const r of rows) console.log(`| \`${r.name}\` | ${r.default === undefined ? '(unset)' : `\`${r.default}\``} | ${r.description} |`);
+    console.log(configMarkdown());
     return;
   }
   const width = Math.max(...rows.map((r) => r.name.length));
