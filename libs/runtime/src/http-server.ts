@@ -1,5 +1,5 @@
 // The HTTP server every process has: /health (alive), /ready (dependencies answer), /metrics.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -38,7 +38,12 @@ async function runCheck({ name, check }: ReadinessCheck) {
 }
 
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
-  const app: FastifyInstance = Fastify({ loggerInstance: options.logger as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: options.bodyLimit ?? 1024 * 1024 });
+  const app: FastifyInstance = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    // Requests are counted in metrics; a log line each would drown the service's own lines.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+  });
   const started = Date.now();
   app.addHook('onResponse', async (request, reply) => {
     options.metrics.httpRequestSeconds.observe(

@@ -8,7 +8,7 @@ import { needServer, uniqueName } from '../src/testing/servers.ts';
 
 const amqp = await needServer('rabbitmq');
 
-queueContract('MemoryQueue', async () => new MemoryQueue());
+queueContract('MemoryQueue', async () => new MemoryQueue(), { durable: false });
 
 /** Notes every queue name the contract uses, so the broker queues behind them can be deleted afterwards. */
 function recordingNames(queue: JobQueue, names: Set<string>): JobQueue {
@@ -39,5 +39,5 @@ describe('AmqpQueue', { skip: amqp.skip }, () => {
     await connection.close();
   });
 
-  queueContract('AmqpQueue', async () => recordingNames(await AmqpQueue.connect({ url: amqp.url, prefix }), used));
+  queueContract('AmqpQueue', async () => recordingNames(await AmqpQueue.connect({ url: amqp.url, prefix }), used), { durable: true });
 });
