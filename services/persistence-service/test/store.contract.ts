@@ -1,0 +1,195 @@
+// One suite for the persistence store, run against PGlite and against a PostgreSQL server.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { contracts, type RefreshToken, type WorldObject } from '@loom/proto';
+import type { ServiceClient } from '@loom/runtime';
+import { silentLogger } from '@loom/runtime/logger.ts';
+import { createMetrics } from '@loom/runtime/metrics.ts';
+import type { Sql } from '@loom/runtime/sql/sql.ts';
+import { inProcessClient } from '@loom/runtime/transport/in-process.ts';
+import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '@loom/runtime/transport/errors.ts';
+import { migrations } from '../src/core/migrations.ts';
+import { persistenceStore } from '../src/core/store.ts';
+
+
+function object(id: number, overrides: Partial<WorldObject> = {}): WorldObject {
+  return {
+    id,
+    name: `thing ${id}`,
+    aliases: [],
+    description: '',
+    ownerId: 0,
+    kind: 'thing',
+    locationId: 0,
+    destinationId: 0,
+    flags: [],
+    attributes: undefined,
+    components: undefined,
+    createdAtMs: 0,
+    updatedAtMs: 0,
+    ...overrides,
+  };
+}
+
+function token(id: string, familyId: string, userId: number): RefreshToken {
+  const now = Date.now();
+  return { id, familyId, userId, secretHash: 'ab'.repeat(32), expiresAtMs: now + 60_000, createdAtMs: now, retiredAtMs: 0, revokedAtMs: 0 };
+}
+
+export function storeContract(name: string, open: () => Promise<Sql>): void {
+  describe(`${name} (persistence store)`, () => {
+    let sql: Sql;
+    // Called as the other services call it, through the contract's client with its typed errors.
+    let store: ServiceClient<'persistence-service'>;
+    before(async () => {
+      sql = await open();
+      await sql.migrate(migrations);
+      const implementation = persistenceStore(sql);
+      store = inProcessClient(contracts['persistence-service'], () => implementation, {
+        metrics: createMetrics(),
+        logger: silentLogger,
+        timeoutMs: 60_000,
+      });
+    });
+    after(() => sql?.close());
+
+    it('makes exactly one admin when the first accounts register at once', async () => {
+      const users = await Promise.all(
+        ['first', 'second', 'third', 'fourth'].map((username) => store.createUser({ username, email: '', passwordHash: 'h', role: '' })),
+      );
+      assert.deepEqual(users.map((u) => u.role).sort(), ['admin', 'player', 'player', 'player']);
+    });
+
+    it('lets exactly one of many concurrent registrations of a name win, ignoring case', async () => {
+      const attempts = await Promise.allSettled(
+        ['Racer', 'racer', 'RACER', 'rAcEr', 'Racer'].map((username) => store.createUser({ username, email: '', passwordHash: 'h', role: '' })),
+      );
+      assert.equal(attempts.filter((a) => a.status === 'fulfilled').length, 1);
+      for (const a of attempts) if (a.status === 'rejected') assert.ok(a.reason instanceof AlreadyExistsError, String(a.reason));
+    });
+
+    it('finds users by id or by name ignoring case, and updates them', async () => {
+      const ada = await store.createUser({ username: 'Ada', email: 'ada@example.org', passwordHash: 'argon', role: 'builder' });
+      assert.equal((await store.getUser({ id: 0, username: 'ADA' })).id, ada.id);
+      const updated = await store.updateUser({ ...ada, role: 'admin', banned: true, playerObjectId: 77 });
+      assert.deepEqual([updated.role, updated.banned, updated.playerObjectId], ['admin', true, 77]);
+      assert.deepEqual(await store.getUser({ id: ada.id, username: '' }), updated);
+      await assert.rejects(store.getUser({ id: 999_999, username: '' }), NotFoundError);
+      await assert.rejects(store.updateUser({ ...ada, username: 'first' }), AlreadyExistsError);
+      await assert.rejects(store.updateUser({ ...ada, role: 'god' }), InvalidArgumentError);
+    });
+
+    it('pages through users', async () => {
+      const first = await store.listUsers({ afterId: 0, limit: 2 });
+      assert.equal(first.users.length, 2);
+      const rest = await store.listUsers({ afterId: first.nextAfterId, limit: 1000 });
+      assert.equal(rest.nextAfterId, 0);
+      const ids = [...first.users, ...rest.users].map((u) => u.id);
+      assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+      assert.equal(new Set(ids).size, ids.length);
+    });
+
+    it('saves 10,000 objects in one batch and loads them back page by page', async () => {
+      const objects = Array.from({ length: 10_000 }, (_, i) =>
+        object(1000 + i, { attributes: { weight: i, tags: ['x'] }, flags: i % 2 ? ['dark'] : [], aliases: [`t${i}`] }),
+      );
+      assert.deepEqual(await store.saveObjects({ objects, deletedIds: [] }), { saved: 10_000, deleted: 0 });
+      const loaded: WorldObject[] = [];
+      let afterId = 0;
+      do {
+        const page = await store.loadObjects({ afterId, limit: 0 });
+        loaded.push(...page.objects);
+        afterId = page.nextAfterId;
+      } while (afterId !== 0);
+      assert.equal(loaded.length, 10_000);
+      const sample = loaded.find((o) => o.id === 1333)!;
+      assert.deepEqual(sample.attributes, { weight: 333, tags: ['x'] });
+      assert.deepEqual([sample.flags, sample.aliases], [['dark'], ['t333']]);
+    });
+
+    it('applies deletions after upserts, so a deleted id wins within one batch', async () => {
+      const result = await store.saveObjects({ objects: [object(1000, { name: 'renamed' }), object(1001)], deletedIds: [1001, 1002] });
+      assert.deepEqual(result, { saved: 2, deleted: 2 });
+      const page = await store.loadObjects({ afterId: 999, limit: 3 });
+      assert.deepEqual(page.objects.map((o) => [o.id, o.name]), [[1000, 'renamed'], [1003, 'thing 1003'], [1004, 'thing 1004']]);
+    });
+
+    it('refuses a batch with an invalid object, saving none of it', async () => {
+      await assert.rejects(store.saveObjects({ objects: [object(50_000), object(50_001, { kind: 'dragon' })], deletedIds: [] }), InvalidArgumentError);
+      const page = await store.loadObjects({ afterId: 49_999, limit: 1 });
+      assert.equal(page.objects.length, 0);
+    });
+
+    it('never hands out an id that a saved object already has', async () => {
+      const { ids } = await store.allocateObjectIds({ count: 3 });
+      assert.equal(ids.length, 3);
+      assert.ok(ids.every((id) => id > 10_999), ids.join());
+      const concurrent = await Promise.all(Array.from({ length: 5 }, () => store.allocateObjectIds({ count: 10 })));
+      const all = concurrent.flatMap((r) => r.ids);
+      assert.equal(new Set(all).size, 50);
+    });
+
+    it('rotates a refresh token once, even when two rotations race', async () => {
+      const { id: userId } = await store.getUser({ id: 0, username: 'first' });
+      await store.createRefreshToken(token('t1', 'family-a', userId));
+      const races = await Promise.allSettled([
+        store.rotateRefreshToken({ oldId: 't1', next: token('t2', 'family-a', userId) }),
+        store.rotateRefreshToken({ oldId: 't1', next: token('t3', 'family-a', userId) }),
+      ]);
+      assert.equal(races.filter((r) => r.status === 'fulfilled').length, 1);
+      const lost = races.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      assert.ok(lost.reason instanceof FailedPreconditionError, String(lost.reason));
+      assert.ok((await store.getRefreshToken({ id: 't1' })).retiredAtMs > 0);
+      await assert.rejects(store.getRefreshToken({ id: 'nope' }), NotFoundError);
+    });
+
+    it('revokes one family, or every family of a user but one', async () => {
+      const { id: userId } = await store.getUser({ id: 0, username: 'second' });
+      for (const family of ['f1', 'f2', 'f3']) await store.createRefreshToken(token(`${family}-t`, family, userId));
+      assert.deepEqual((await store.revokeRefreshTokens({ familyId: 'f1', userId: 0, keepFamilyId: '' })).familyIds, ['f1']);
+      const rest = await store.revokeRefreshTokens({ familyId: '', userId, keepFamilyId: 'f3' });
+      assert.deepEqual(rest.familyIds, ['f2']);
+      assert.equal((await store.getRefreshToken({ id: 'f3-t' })).revokedAtMs, 0);
+      await assert.rejects(store.rotateRefreshToken({ oldId: 'f1-t', next: token('f1-u', 'f1', userId) }), FailedPreconditionError);
+    });
+
+    it('keeps every version of a script, and a deletion is a version too', async () => {
+      const base = { objectId: 42, event: 'on_say', authorId: 1, createdAtMs: 0, deleted: false, version: 0 };
+      assert.equal((await store.saveScript({ ...base, source: 'v1' })).version, 1);
+      assert.equal((await store.saveScript({ ...base, source: 'v2' })).version, 2);
+      assert.equal((await store.getScript({ objectId: 42, event: 'on_say', version: 0 })).source, 'v2');
+      assert.equal((await store.getScript({ objectId: 42, event: 'on_say', version: 1 })).source, 'v1');
+      await store.saveScript({ ...base, source: '', deleted: true });
+      await assert.rejects(store.getScript({ objectId: 42, event: 'on_say', version: 0 }), /deleted in version 3/);
+      const list = await store.listScriptVersions({ objectId: 42, event: '' });
+      assert.deepEqual(list.scripts.map((s) => s.version), [1, 2, 3]);
+    });
+
+    it('gives concurrent script saves distinct versions', async () => {
+      const base = { objectId: 43, event: 'on_use', authorId: 1, createdAtMs: 0, deleted: false, version: 0 };
+      const saved = await Promise.all(Array.from({ length: 5 }, (_, i) => store.saveScript({ ...base, source: `s${i}` })));
+      assert.deepEqual(saved.map((s) => s.version).sort(), [1, 2, 3, 4, 5]);
+    });
+
+    it('keeps chat lines in order and pages history backwards', async () => {
+      const lines = Array.from({ length: 7 }, (_, i) => ({ id: 0, channel: 'public', senderId: 1, senderName: 'Ada', text: `line ${i}`, sentAtMs: 0 }));
+      const stored = await store.appendChatLines({ lines });
+      assert.deepEqual(stored.lines.map((l) => l.text), lines.map((l) => l.text));
+      const newest = await store.chatHistory({ channel: 'public', limit: 3, beforeId: 0 });
+      assert.deepEqual(newest.lines.map((l) => l.text), ['line 4', 'line 5', 'line 6']);
+      const older = await store.chatHistory({ channel: 'public', limit: 3, beforeId: newest.lines[0]!.id });
+      assert.deepEqual(older.lines.map((l) => l.text), ['line 1', 'line 2', 'line 3']);
+      assert.deepEqual((await store.chatHistory({ channel: 'elsewhere', limit: 0, beforeId: 0 })).lines, []);
+    });
+
+    it('resolves an asset name to its newest hash while old hashes keep working', async () => {
+      const meta = (hash: string) => ({ hash: hash.repeat(64), name: 'models/door.glb', contentType: 'model/gltf-binary', size: 10, uploaderId: 1, createdAtMs: 0 });
+      await store.putAssetMeta(meta('a'));
+      await store.putAssetMeta(meta('b'));
+      assert.equal((await store.getAssetMeta({ hash: '', name: 'models/door.glb' })).hash, 'b'.repeat(64));
+      assert.equal((await store.getAssetMeta({ hash: 'a'.repeat(64), name: '' })).hash, 'a'.repeat(64));
+      await assert.rejects(store.putAssetMeta({ ...meta('a'), hash: 'not-a-hash' }), InvalidArgumentError);
+      await assert.rejects(store.getAssetMeta({ hash: '', name: 'missing' }), NotFoundError);
+    });
+  });
+}
