@@ -1,6 +1,7 @@
 // `loom`: start the world, run one service, migrate, check dependencies, run the distributed wiring.
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, isServiceName, serviceNames } from '@loom/runtime';
+import { createAdmin } from './commands/admin.ts';
 import { printConfig } from './commands/config.ts';
 import { doctor } from './commands/doctor.ts';
 import { migrate } from './commands/migrate.ts';
@@ -34,6 +35,14 @@ program
   .description('run every service as its own process against PostgreSQL, Redis and RabbitMQ (defaults: localhost)')
   .option('--base-port <port>', 'put every port in a block from here instead of the defaults', (v: string) => Number(v))
   .action(up);
+
+const admin = program.command('admin').description("the operator's tools");
+admin
+  .command('create')
+  .description('create an admin account, or make an existing account admin with a new password (asks for the password)')
+  .argument('<name>', 'the account name')
+  .option('--password-stdin', 'read the password from the first line of standard input')
+  .action(createAdmin);
 
 program
   .command('config')

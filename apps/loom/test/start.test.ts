@@ -17,7 +17,7 @@ describe('loom start (all-in-one, embedded)', () => {
   let ports: ReturnType<typeof boundPorts>;
 
   before(async () => {
-    loom = runLoom(['start'], { LOOM_DATA_DIR: dataDir, LOOM_HOST: '127.0.0.1', LOOM_HTTP_PORT: '0', LOOM_TELNET_PORT: '0', LOOM_UDP_PORT: '0', REDIS_URL: '', DATABASE_URL: '', AMQP_URL: '' });
+    loom = runLoom(['start'], { LOOM_DATA_DIR: dataDir, LOOM_HOST: '127.0.0.1', LOOM_HTTP_PORT: '0', LOOM_TELNET_PORT: '0', LOOM_UDP_PORT: '0', REDIS_URL: '', DATABASE_URL: '', AMQP_URL: '', LOG_LEVEL: 'trace' });
     ports = boundPorts(await loom.waitFor(/"msg":"loom ready in/, 90000));
     base = `http://127.0.0.1:${ports.http}`;
   });
@@ -53,6 +53,23 @@ describe('loom start (all-in-one, embedded)', () => {
     assert.equal(body.user.username, 'Ada');
     assert.equal(body.user.role, 'admin', 'the first account of a fresh world is its admin');
     assert.ok(body.accessToken.split('.').length === 3);
+  });
+
+  it('never writes a password or a token into its logs, even at trace level', async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const secrets = ['wrong password for Ada', 'correct horse battery'];
+    await post('/api/v1/auth/login', { username: 'Ada', password: secrets[0] });
+    const login = (await (await post('/api/v1/auth/login', { username: 'Ada', password: secrets[1] })).json()) as Record<string, string>;
+    const refreshed = (await (await post('/api/v1/auth/refresh', { refreshToken: login.refreshToken })).json()) as Record<string, string>;
+    await post('/api/v1/auth/refresh', { refreshToken: login.refreshToken }); // reuse: logged as a security event
+    secrets.push(login.accessToken!, login.refreshToken!, refreshed.accessToken!, refreshed.refreshToken!);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.ok(loom.lines.length > 5);
+    for (const secret of secrets) {
+      const leak = loom.lines.find((line) => line.includes(secret) || line.includes(secret.split('.')[1] ?? secret));
+      assert.equal(leak, undefined, `a log line holds a secret: ${leak}`);
+    }
   });
 
   it('answers bad input with a JSON error and a stable code', async () => {

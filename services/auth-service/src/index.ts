@@ -6,15 +6,16 @@ import { LoginLimits } from './core/limits.ts';
 import { AccessTokens } from './core/tokens.ts';
 
 export { AuthCore } from './core/accounts.ts';
+export { ensureAdmin } from './core/admin-account.ts';
 
 export const service = defineService({
   name: 'auth-service',
   dependsOn: ['persistence-service'],
-  async start({ config, directory, kv }) {
+  async start({ config, directory, kv, logger }) {
     const persistence = directory.connect('persistence-service');
     const keys = await loadSigningKeys({ privateKeyPem: config.jwtPrivateKey, verifyKeys: config.jwtVerifyKeys as JWK[] | undefined, dataDir: config.dataDir });
     const tokens = new AccessTokens(keys, config.accessTokenTtlS);
     const limits = new LoginLimits(kv, { maxFailures: config.loginMaxFailures, lockoutS: config.loginLockoutS });
-    return { implementation: new AuthCore(persistence, kv, tokens, config.refreshTokenTtlS, limits), stop: async () => {} };
+    return { implementation: new AuthCore(persistence, kv, tokens, config.refreshTokenTtlS, limits, logger), stop: async () => {} };
   },
 });

@@ -142,6 +142,18 @@ function story(kind: WiringKind, skip: string | false) {
       assert.equal((await login('ivy', 'ivy password')).status, 200);
     });
 
+    it('locks an address that fails across many accounts, and lets it in once the lockout expires', async () => {
+      await register('kit', 'kit password');
+      await new Promise((r) => setTimeout(r, 2100)); // earlier tests' failures from this address expire
+      // LOOM_LOGIN_MAX_FAILURES=3, and an address may fail four times as often as one account.
+      for (let i = 0; i < 12; i++) assert.equal((await login(`nobody_${i}`, 'some guess')).status, 401);
+      const locked = await login('kit', 'kit password');
+      assert.equal(locked.status, 429);
+      assert.match(locked.body.error.message, /too many failed logins for your address/);
+      await new Promise((r) => setTimeout(r, 2100));
+      assert.equal((await login('kit', 'kit password')).status, 200);
+    });
+
     it("an admin's role change takes effect on the account's next request", async () => {
       const jack = await register('jack');
       const changed = await call('PUT', `/api/v1/admin/users/${jack.user.id}/role`, { role: 'builder' }, admin.accessToken);

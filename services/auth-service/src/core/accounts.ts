@@ -4,7 +4,8 @@ import type {
   LoginRequest, MeRequest, Principal, RefreshRequest, RegisterRequest, RevokeRequest, RevokeResponse, SetBannedRequest, SetRoleRequest, User, VerifyRequest,
 } from '@loom/proto';
 import {
-  AlreadyExistsError, InvalidArgumentError, NotFoundError, PermissionDeniedError, UnauthenticatedError, type KeyValue, type ServiceClient,
+  AlreadyExistsError, InvalidArgumentError, NotFoundError, PermissionDeniedError, ResourceExhaustedError, UnauthenticatedError,
+  type KeyValue, type Logger, type ServiceClient,
 } from '@loom/runtime';
 import { isRole, roles } from '@loom/world';
 import type { LoginLimits } from './limits.ts';
@@ -12,9 +13,12 @@ import { hashPassword, maxPasswordLength, minPasswordLength, verifyDecoy, verify
 import { RefreshTokens } from './refresh-tokens.ts';
 import type { AccessTokens } from './tokens.ts';
 
-const usernamePattern = /^[A-Za-z0-9_]{3,20}$/;
+export const usernamePattern = /^[A-Za-z0-9_]{3,20}$/;
 const emailPattern = /^[^\s@]{1,64}@[^\s@]{1,189}$/;
 const wrongCredentials = 'wrong username or password';
+
+/** Where a user's role and ban are cached; whoever changes them elsewhere deletes it. */
+export const userStateKey = (userId: number): string => `auth:user:${userId}`;
 
 interface UserState {
   username: string;
@@ -27,7 +31,11 @@ function publicUser(user: User): User {
   return { ...user, passwordHash: '' };
 }
 
-function checkPassword(password: string): void {
+export function checkUsername(username: string): void {
+  if (!usernamePattern.test(username)) throw new InvalidArgumentError('a name has 3 to 20 letters, digits or underscores');
+}
+
+export function checkPassword(password: string): void {
   if (password.length < minPasswordLength) throw new InvalidArgumentError(`the password needs at least ${minPasswordLength} characters`);
   if (password.length > maxPasswordLength) throw new InvalidArgumentError(`the password may have at most ${maxPasswordLength} characters`);
 }
@@ -41,12 +49,17 @@ export class AuthCore implements AuthServiceImplementation {
     private readonly tokens: AccessTokens,
     refreshTtlS: number,
     private readonly limits: LoginLimits,
+    /** Security events (failed logins, lockouts, token reuse, bans), never a password or a token. */
+    private readonly logger: Logger,
   ) {
-    this.refreshTokens = new RefreshTokens(persistence, refreshTtlS, (familyIds) => this.refuseAccess(familyIds));
+    this.refreshTokens = new RefreshTokens(persistence, refreshTtlS, async (familyIds, userId) => {
+      this.logger.warn({ event: 'refresh_token_reuse', userId, familyIds }, 'a used refresh token came back: its sessions are ended');
+      await this.refuseAccess(familyIds);
+    });
   }
 
   async register({ username, password, email }: RegisterRequest): Promise<AuthResult> {
-    if (!usernamePattern.test(username)) throw new InvalidArgumentError('a name has 3 to 20 letters, digits or underscores');
+    checkUsername(username);
     checkPassword(password);
     if (email && !emailPattern.test(email)) throw new InvalidArgumentError(`"${email}" is not an email address`);
     let user: User;
@@ -64,7 +77,10 @@ export class AuthCore implements AuthServiceImplementation {
       await verifyDecoy(password);
       throw new UnauthenticatedError(wrongCredentials);
     }
-    await this.limits.check(username, clientAddress);
+    await this.limits.check(username, clientAddress).catch((error: unknown) => {
+      if (error instanceof ResourceExhaustedError) this.logger.warn({ event: 'login_locked_out', username, clientAddress }, error.message);
+      throw error;
+    });
     const user = await this.persistence.getUser({ username }).catch((error: unknown) => {
       if (error instanceof NotFoundError) return undefined;
       throw error;
@@ -72,6 +88,7 @@ export class AuthCore implements AuthServiceImplementation {
     const ok = user ? await verifyPassword(user.passwordHash, password) : await verifyDecoy(password);
     if (!user || !ok) {
       await this.limits.failed(username, clientAddress);
+      this.logger.info({ event: 'login_failed', username, clientAddress, known: Boolean(user) }, 'login failed');
       throw new UnauthenticatedError(wrongCredentials);
     }
     await this.limits.succeeded(username);
@@ -125,9 +142,11 @@ export class AuthCore implements AuthServiceImplementation {
   }
 
   async setRole({ accessToken, userId, role }: SetRoleRequest): Promise<User> {
-    await this.requireAdmin(accessToken);
+    const admin = await this.requireAdmin(accessToken);
     if (!isRole(role)) throw new InvalidArgumentError(`a role is one of ${roles.join(', ')}`);
-    return this.updateAccount(userId, { role });
+    const user = await this.updateAccount(userId, { role });
+    this.logger.info({ event: 'role_changed', userId, role, by: admin.userId }, 'role changed');
+    return user;
   }
 
   async setBanned({ accessToken, userId, banned }: SetBannedRequest): Promise<User> {
@@ -135,6 +154,7 @@ export class AuthCore implements AuthServiceImplementation {
     if (admin.userId === userId && banned) throw new InvalidArgumentError('an admin cannot ban themselves');
     const user = await this.updateAccount(userId, { banned });
     if (banned) await this.endSessions({ userId });
+    this.logger.info({ event: banned ? 'banned' : 'unbanned', userId, by: admin.userId }, banned ? 'account banned' : 'account unbanned');
     return user;
   }
 
@@ -153,7 +173,7 @@ export class AuthCore implements AuthServiceImplementation {
 
   /** Role and ban as they are now, so a change reaches tokens already issued on their next use. */
   private async userState(userId: number): Promise<UserState> {
-    const cached = await this.kv.get(`auth:user:${userId}`);
+    const cached = await this.kv.get(userStateKey(userId));
     if (cached) return JSON.parse(cached) as UserState;
     const user = await this.persistence.getUser({ id: userId }).catch((error: unknown) => {
       if (error instanceof NotFoundError) throw new UnauthenticatedError('this account no longer exists');
@@ -164,7 +184,7 @@ export class AuthCore implements AuthServiceImplementation {
 
   private async cacheState(user: User): Promise<UserState> {
     const state: UserState = { username: user.username, role: user.role, banned: user.banned };
-    await this.kv.set(`auth:user:${user.id}`, JSON.stringify(state), { ttlMs: this.tokens.ttlS * 1000 });
+    await this.kv.set(userStateKey(user.id), JSON.stringify(state), { ttlMs: this.tokens.ttlS * 1000 });
     return state;
   }
 

@@ -16,8 +16,8 @@ export class RefreshTokens {
   constructor(
     private readonly persistence: ServiceClient<'persistence-service'>,
     private readonly ttlS: number,
-    /** Called with the family ids revoked because a retired token came back. */
-    private readonly onReuse: (familyIds: string[]) => Promise<void>,
+    /** Called with the family ids revoked because a retired token of the user came back. */
+    private readonly onReuse: (familyIds: string[], userId: number) => Promise<void>,
   ) {}
 
   private mint(userId: number, familyId: string): { record: RefreshToken; token: string } {
@@ -78,7 +78,7 @@ export class RefreshTokens {
 
   private async reused(stored: RefreshToken): Promise<never> {
     const { familyIds } = await this.persistence.revokeRefreshTokens({ familyId: stored.familyId });
-    await this.onReuse(familyIds.length ? familyIds : [stored.familyId]);
+    await this.onReuse(familyIds.length ? familyIds : [stored.familyId], stored.userId);
     throw new UnauthenticatedError('refresh token was already used; every session it belonged to has been ended, log in again');
   }
 
