@@ -47,6 +47,12 @@ const world: WorldStateServiceImplementation = {
   async *openSession(request) {
     for (let i = 1; i <= 3; i++) yield { sessionId: request.sessionId, kind: 'text', text: `line ${i}`, atMs: i };
   },
+  async closeSession() {
+    return { closed: true };
+  },
+  async status() {
+    return { worldName: 'test' };
+  },
 };
 
 type Bindings = { assets: LoomClient<typeof AssetServiceDefinition>; world: LoomClient<typeof WorldStateServiceDefinition> };

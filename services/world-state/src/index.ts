@@ -1,26 +1,47 @@
-// PLACEHOLDER until the text-world issue: the object model and tick loop are not built yet.
-import { defineService, UnimplementedError } from '@loom/runtime';
+import { defineService, type ServiceClient } from '@loom/runtime';
+import type { ChatPort } from './core/game.ts';
+import { WorldEngine } from './core/engine.ts';
 
-const notYet = (what: string) => new UnimplementedError(`world-state: ${what} is not built yet`);
+export { WorldEngine } from './core/engine.ts';
+
+/** Channel talk goes through chat-service (moderation, history); lines come back over the bus. */
+function chatPort(chat: ServiceClient<'chat-service'>): ChatPort {
+  return {
+    async post(channel, sender, text) {
+      await chat.post({ channel, senderId: sender.id, senderName: sender.name, text });
+    },
+    async history(channel, limit) {
+      return (await chat.history({ channel, limit, beforeId: 0 })).lines;
+    },
+  };
+}
 
 export const service = defineService({
   name: 'world-state',
-  dependsOn: ['persistence-service', 'script-executor', 'physics-service'],
-  async start() {
-    return {
-      implementation: {
-        async submitIntent() {
-          throw notYet('applying intents');
-        },
-        // eslint-disable-next-line require-yield
-        async *openSession() {
-          throw notYet('session event streams');
-        },
-        async look() {
-          throw notYet('looking');
-        },
+  dependsOn: ['persistence-service', 'auth-service', 'chat-service'],
+  async start({ config, directory, bus, logger }) {
+    const engine = new WorldEngine({
+      persistence: directory.connect('persistence-service'),
+      auth: directory.connect('auth-service'),
+      chat: chatPort(directory.connect('chat-service')),
+      logger,
+      worldName: config.worldName,
+      tickHz: config.tickHz,
+      saveIntervalMs: config.saveIntervalMs,
+      requestShutdown: (reason) => {
+        logger.warn({ reason }, 'shutdown requested in-world');
+        // The host's signal handler stops every service gracefully (and saves the world).
+        setTimeout(() => process.kill(process.pid, 'SIGTERM'), 200);
       },
-      stop: async () => {},
+    });
+    await engine.start();
+    const subscription = await bus.subscribe('chat.message', (message) => engine.deliverChat(message.payload as { channel: string; senderName: string; text: string }));
+    return {
+      implementation: engine,
+      async stop() {
+        await subscription.unsubscribe();
+        await engine.stop();
+      },
     };
   },
 });

@@ -13,7 +13,6 @@ import { Vec3, WorldObject } from "./common.js";
 
 export interface Intent {
   sessionId: string;
-  playerId: number;
   /** A text command line as typed ("say hello", "north"). */
   command: string;
   /** A 3D input, stamped with the client's tick. */
@@ -36,17 +35,48 @@ export interface IntentAck {
 }
 
 export interface OpenSessionRequest {
+  /** Chosen by the gateway, unique (a UUID); every intent of the session carries it. */
   sessionId: string;
-  playerId: number;
   /** telnet | ws-text | udp | ws-graphics */
   gateway: string;
+  /** The account's access token: world-state asks auth-service who it is. */
+  accessToken: string;
+  /** Where the player connects from, for `who` (admins) and logs. */
+  clientAddress: string;
+}
+
+export interface CloseSessionRequest {
+  sessionId: string;
+  /** Shown to the others in the room ("Ada has left the world."). */
+  reason: string;
+}
+
+export interface CloseSessionResponse {
+  closed: boolean;
+}
+
+export interface StatusRequest {
+}
+
+export interface WorldStatus {
+  playersOnline: number;
+  rooms: number;
+  objects: number;
+  uptimeS: number;
+  tick: number;
+  tickHz: number;
+  worldName: string;
 }
 
 export interface WorldEvent {
   sessionId: string;
-  /** text | room | enter | leave | chat | snapshot | disconnect */
+  /**
+   * text: print `text`. room: the room changed or was looked at (`data` = GMCP Room.Info).
+   * chat: a channel line (`data` = GMCP Comm.Channel.Text). vitals: `data` = GMCP Char.Vitals.
+   * disconnect: print `text`, then the session is over. snapshot: 3D state.
+   */
   kind: string;
-  /** What a text client prints. */
+  /** What a text client prints, in Loom's colour markup ({r}red{x}); the gateway renders or strips it. */
   text: string;
   /** Structured payload (GMCP Room.Info, 3D state). */
   data: { [key: string]: any } | undefined;
@@ -54,6 +84,7 @@ export interface WorldEvent {
 }
 
 export interface LookRequest {
+  /** The character's object id. */
   playerId: number;
   /** Empty = the player's room. */
   target: string;
@@ -68,16 +99,13 @@ export interface LookResult {
 }
 
 function createBaseIntent(): Intent {
-  return { sessionId: "", playerId: 0, command: "", move: undefined };
+  return { sessionId: "", command: "", move: undefined };
 }
 
 export const Intent: MessageFns<Intent> = {
   encode(message: Intent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.sessionId !== "") {
       writer.uint32(10).string(message.sessionId);
-    }
-    if (message.playerId !== 0) {
-      writer.uint32(16).int64(message.playerId);
     }
     if (message.command !== "") {
       writer.uint32(26).string(message.command);
@@ -107,14 +135,6 @@ export const Intent: MessageFns<Intent> = {
             }
 
             message.sessionId = reader.string();
-            continue;
-          }
-          case 2: {
-            if (tag !== 16) {
-              break;
-            }
-
-            message.playerId = longToNumber(reader.int64());
             continue;
           }
           case 3: {
@@ -151,7 +171,6 @@ export const Intent: MessageFns<Intent> = {
   fromPartial(object: DeepPartial<Intent>): Intent {
     const message = createBaseIntent();
     message.sessionId = object.sessionId ?? "";
-    message.playerId = object.playerId ?? 0;
     message.command = object.command ?? "";
     message.move = (object.move !== undefined && object.move !== null) ? MoveInput.fromPartial(object.move) : undefined;
     return message;
@@ -331,7 +350,7 @@ export const IntentAck: MessageFns<IntentAck> = {
 };
 
 function createBaseOpenSessionRequest(): OpenSessionRequest {
-  return { sessionId: "", playerId: 0, gateway: "" };
+  return { sessionId: "", gateway: "", accessToken: "", clientAddress: "" };
 }
 
 export const OpenSessionRequest: MessageFns<OpenSessionRequest> = {
@@ -339,11 +358,14 @@ export const OpenSessionRequest: MessageFns<OpenSessionRequest> = {
     if (message.sessionId !== "") {
       writer.uint32(10).string(message.sessionId);
     }
-    if (message.playerId !== 0) {
-      writer.uint32(16).int64(message.playerId);
-    }
     if (message.gateway !== "") {
       writer.uint32(26).string(message.gateway);
+    }
+    if (message.accessToken !== "") {
+      writer.uint32(34).string(message.accessToken);
+    }
+    if (message.clientAddress !== "") {
+      writer.uint32(42).string(message.clientAddress);
     }
     return writer;
   },
@@ -369,20 +391,28 @@ export const OpenSessionRequest: MessageFns<OpenSessionRequest> = {
             message.sessionId = reader.string();
             continue;
           }
-          case 2: {
-            if (tag !== 16) {
-              break;
-            }
-
-            message.playerId = longToNumber(reader.int64());
-            continue;
-          }
           case 3: {
             if (tag !== 26) {
               break;
             }
 
             message.gateway = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.accessToken = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.clientAddress = reader.string();
             continue;
           }
         }
@@ -403,8 +433,301 @@ export const OpenSessionRequest: MessageFns<OpenSessionRequest> = {
   fromPartial(object: DeepPartial<OpenSessionRequest>): OpenSessionRequest {
     const message = createBaseOpenSessionRequest();
     message.sessionId = object.sessionId ?? "";
-    message.playerId = object.playerId ?? 0;
     message.gateway = object.gateway ?? "";
+    message.accessToken = object.accessToken ?? "";
+    message.clientAddress = object.clientAddress ?? "";
+    return message;
+  },
+};
+
+function createBaseCloseSessionRequest(): CloseSessionRequest {
+  return { sessionId: "", reason: "" };
+}
+
+export const CloseSessionRequest: MessageFns<CloseSessionRequest> = {
+  encode(message: CloseSessionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sessionId !== "") {
+      writer.uint32(10).string(message.sessionId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CloseSessionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCloseSessionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessionId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<CloseSessionRequest>): CloseSessionRequest {
+    return CloseSessionRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CloseSessionRequest>): CloseSessionRequest {
+    const message = createBaseCloseSessionRequest();
+    message.sessionId = object.sessionId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseCloseSessionResponse(): CloseSessionResponse {
+  return { closed: false };
+}
+
+export const CloseSessionResponse: MessageFns<CloseSessionResponse> = {
+  encode(message: CloseSessionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.closed !== false) {
+      writer.uint32(8).bool(message.closed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CloseSessionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCloseSessionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.closed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<CloseSessionResponse>): CloseSessionResponse {
+    return CloseSessionResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CloseSessionResponse>): CloseSessionResponse {
+    const message = createBaseCloseSessionResponse();
+    message.closed = object.closed ?? false;
+    return message;
+  },
+};
+
+function createBaseStatusRequest(): StatusRequest {
+  return {};
+}
+
+export const StatusRequest: MessageFns<StatusRequest> = {
+  encode(_: StatusRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StatusRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStatusRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<StatusRequest>): StatusRequest {
+    return StatusRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<StatusRequest>): StatusRequest {
+    const message = createBaseStatusRequest();
+    return message;
+  },
+};
+
+function createBaseWorldStatus(): WorldStatus {
+  return { playersOnline: 0, rooms: 0, objects: 0, uptimeS: 0, tick: 0, tickHz: 0, worldName: "" };
+}
+
+export const WorldStatus: MessageFns<WorldStatus> = {
+  encode(message: WorldStatus, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.playersOnline !== 0) {
+      writer.uint32(8).int32(message.playersOnline);
+    }
+    if (message.rooms !== 0) {
+      writer.uint32(16).int32(message.rooms);
+    }
+    if (message.objects !== 0) {
+      writer.uint32(24).int32(message.objects);
+    }
+    if (message.uptimeS !== 0) {
+      writer.uint32(32).int64(message.uptimeS);
+    }
+    if (message.tick !== 0) {
+      writer.uint32(40).uint32(message.tick);
+    }
+    if (message.tickHz !== 0) {
+      writer.uint32(48).int32(message.tickHz);
+    }
+    if (message.worldName !== "") {
+      writer.uint32(58).string(message.worldName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WorldStatus {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWorldStatus();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.playersOnline = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.rooms = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.objects = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.uptimeS = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.tick = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.tickHz = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.worldName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<WorldStatus>): WorldStatus {
+    return WorldStatus.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WorldStatus>): WorldStatus {
+    const message = createBaseWorldStatus();
+    message.playersOnline = object.playersOnline ?? 0;
+    message.rooms = object.rooms ?? 0;
+    message.objects = object.objects ?? 0;
+    message.uptimeS = object.uptimeS ?? 0;
+    message.tick = object.tick ?? 0;
+    message.tickHz = object.tickHz ?? 0;
+    message.worldName = object.worldName ?? "";
     return message;
   },
 };
@@ -677,7 +1000,10 @@ export const WorldStateServiceDefinition = {
   name: "WorldStateService",
   fullName: "loom.v1.WorldStateService",
   methods: {
-    /** Applies one player intent (a text command, or a 3D input) in arrival order. */
+    /**
+     * Applies one player intent (a text command, or a 3D input) in arrival order.
+     * Refused with NOT_FOUND when the session is not open (closed, taken over, booted).
+     */
     submitIntent: {
       name: "SubmitIntent",
       requestType: Intent as typeof Intent,
@@ -686,7 +1012,11 @@ export const WorldStateServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Everything the session's player perceives, as it happens, until the session closes. */
+    /**
+     * Puts the account's character in the world (creating it on first entry) and streams everything it
+     * perceives until the session closes. Opening a second session for the same character takes it over:
+     * the first one receives a `disconnect` event and its stream ends.
+     */
     openSession: {
       name: "OpenSession",
       requestType: OpenSessionRequest as typeof OpenSessionRequest,
@@ -694,6 +1024,15 @@ export const WorldStateServiceDefinition = {
       responseType: WorldEvent as typeof WorldEvent,
       responseStream: true,
       options: {},
+    },
+    /** Takes the character out of the world (others see it leave); ends the session's stream. */
+    closeSession: {
+      name: "CloseSession",
+      requestType: CloseSessionRequest as typeof CloseSessionRequest,
+      requestStream: false,
+      responseType: CloseSessionResponse as typeof CloseSessionResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
     },
     look: {
       name: "Look",
@@ -703,29 +1042,66 @@ export const WorldStateServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /** What MSSP and status pages show. */
+    status: {
+      name: "Status",
+      requestType: StatusRequest as typeof StatusRequest,
+      requestStream: false,
+      responseType: WorldStatus as typeof WorldStatus,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
   },
 } as const;
 
 export interface WorldStateServiceImplementation<CallContextExt = {}> {
-  /** Applies one player intent (a text command, or a 3D input) in arrival order. */
+  /**
+   * Applies one player intent (a text command, or a 3D input) in arrival order.
+   * Refused with NOT_FOUND when the session is not open (closed, taken over, booted).
+   */
   submitIntent(request: Intent, context: CallContext & CallContextExt): Promise<DeepPartial<IntentAck>>;
-  /** Everything the session's player perceives, as it happens, until the session closes. */
+  /**
+   * Puts the account's character in the world (creating it on first entry) and streams everything it
+   * perceives until the session closes. Opening a second session for the same character takes it over:
+   * the first one receives a `disconnect` event and its stream ends.
+   */
   openSession(
     request: OpenSessionRequest,
     context: CallContext & CallContextExt,
   ): ServerStreamingMethodResult<DeepPartial<WorldEvent>>;
+  /** Takes the character out of the world (others see it leave); ends the session's stream. */
+  closeSession(
+    request: CloseSessionRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<CloseSessionResponse>>;
   look(request: LookRequest, context: CallContext & CallContextExt): Promise<DeepPartial<LookResult>>;
+  /** What MSSP and status pages show. */
+  status(request: StatusRequest, context: CallContext & CallContextExt): Promise<DeepPartial<WorldStatus>>;
 }
 
 export interface WorldStateServiceClient<CallOptionsExt = {}> {
-  /** Applies one player intent (a text command, or a 3D input) in arrival order. */
+  /**
+   * Applies one player intent (a text command, or a 3D input) in arrival order.
+   * Refused with NOT_FOUND when the session is not open (closed, taken over, booted).
+   */
   submitIntent(request: DeepPartial<Intent>, options?: CallOptions & CallOptionsExt): Promise<IntentAck>;
-  /** Everything the session's player perceives, as it happens, until the session closes. */
+  /**
+   * Puts the account's character in the world (creating it on first entry) and streams everything it
+   * perceives until the session closes. Opening a second session for the same character takes it over:
+   * the first one receives a `disconnect` event and its stream ends.
+   */
   openSession(
     request: DeepPartial<OpenSessionRequest>,
     options?: CallOptions & CallOptionsExt,
   ): AsyncIterable<WorldEvent>;
+  /** Takes the character out of the world (others see it leave); ends the session's stream. */
+  closeSession(
+    request: DeepPartial<CloseSessionRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<CloseSessionResponse>;
   look(request: DeepPartial<LookRequest>, options?: CallOptions & CallOptionsExt): Promise<LookResult>;
+  /** What MSSP and status pages show. */
+  status(request: DeepPartial<StatusRequest>, options?: CallOptions & CallOptionsExt): Promise<WorldStatus>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

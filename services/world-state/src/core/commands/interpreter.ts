@@ -1,0 +1,108 @@
+// Turns a typed line into a command run: prefixes (' : ; +), switches (@channel/join), exits by name, help.
+import { LoomError } from '@loom/runtime/transport/errors.ts';
+import { roleAtLeast } from '@loom/world';
+import type { Game } from '../game.ts';
+import { cleanInput } from '../markup.ts';
+import type { WorldObj } from '../model.ts';
+import { walk } from '../movement.ts';
+import type { Session } from '../sessions.ts';
+import { adminCommands } from './admin.ts';
+import type { Command, CommandContext } from './command.ts';
+import { communicationCommands, talkOnChannel } from './communication.ts';
+import { generalCommands } from './general.ts';
+import { socialCommands } from './social.ts';
+
+const prefixes: Record<string, string> = { "'": 'say', '"': 'say', ':': 'pose', ';': 'pose' };
+const groupOrder = ['general', 'communication', 'social', 'admin'];
+
+export interface ParsedLine {
+  verb: string;
+  switches: string[];
+  args: string;
+}
+
+export function parseLine(line: string): ParsedLine {
+  const first = line[0]!;
+  if (first in prefixes || first === '+') return { verb: first, switches: [], args: line.slice(1).trim() };
+  const space = line.search(/\s/);
+  const word = space < 0 ? line : line.slice(0, space);
+  const args = space < 0 ? '' : line.slice(space + 1).trim();
+  const [verb = '', ...switches] = word.split('/');
+  return { verb: verb.toLowerCase(), switches: switches.map((s) => s.toLowerCase()).filter(Boolean), args };
+}
+
+export class Interpreter {
+  private readonly byName = new Map<string, Command>();
+  readonly commands: Command[];
+
+  constructor(extra: Command[] = []) {
+    this.commands = [...generalCommands, ...communicationCommands, ...socialCommands, ...adminCommands, this.helpCommand(), ...extra];
+    for (const command of this.commands) for (const name of [command.name, ...command.aliases]) this.byName.set(name.toLowerCase(), command);
+  }
+
+  /** Runs one line for the actor; every answer goes to the actor's session as events. */
+  async run(game: Game, session: Session, actor: WorldObj, typed: string, log: (error: unknown) => void): Promise<void> {
+    const line = cleanInput(typed).trim();
+    if (!line) return;
+    const parsed = parseLine(line);
+    const context: CommandContext = { game, actor, session, ...parsed, reply: (text) => game.tell(actor, text) };
+    try {
+      if (parsed.verb === '+') {
+        const space = parsed.args.search(/\s/);
+        const name = (space < 0 ? parsed.args : parsed.args.slice(0, space)).toLowerCase();
+        return await talkOnChannel({ ...context, args: space < 0 ? '' : parsed.args.slice(space + 1).trim() }, name);
+      }
+      const command = this.byName.get(prefixes[parsed.verb] ?? parsed.verb);
+      if (command) {
+        if (!roleAtLeast(session.role, command.role)) return context.reply(`Only ${command.role}s may use ${command.name}.`);
+        return await command.run({ ...context, verb: parsed.verb });
+      }
+      const exit = game.exitsOf(actor.locationId).find((e) => [e.name, ...e.aliases].some((n) => n.toLowerCase() === line.toLowerCase()));
+      if (exit) return walk(game, actor, exit);
+      context.reply(this.unknown(parsed.verb, session.role));
+    } catch (error) {
+      if (error instanceof LoomError) return context.reply(`{r}${error.message}{x}`);
+      log(error);
+      context.reply('{r}Something went wrong with that command; it has been logged.{x}');
+    }
+  }
+
+  private unknown(verb: string, role: string): string {
+    const close = this.commands.filter((c) => roleAtLeast(role, c.role) && c.name.replace('@', '').startsWith(verb.replace('@', '').slice(0, 2)));
+    const hint = close.length && close.length <= 4 ? ` Did you mean ${close.map((c) => c.name).join(', ')}?` : '';
+    return `Huh? "${verb}" is not a command here.${hint} Type "help" for the list.`;
+  }
+
+  private helpCommand(): Command {
+    return {
+      name: 'help',
+      aliases: ['?'],
+      group: 'general',
+      role: 'player',
+      syntax: ['help', 'help <command>'],
+      help: 'Lists the commands, or explains one.',
+      run: (context) => {
+        const role = context.session.role;
+        if (!context.args) {
+          const lines = ['{B}Commands{x} (type "help <command>" for one):'];
+          for (const group of groupOrder) {
+            const names = this.commands.filter((c) => c.group === group && roleAtLeast(role, c.role)).map((c) => c.name);
+            if (names.length) lines.push(`  {c}${group}{x}: ${names.join(', ')}`);
+          }
+          return context.reply(lines.join('\n'));
+        }
+        const topic = context.args.toLowerCase().replace(/^\+.*/, '@channel');
+        const command = this.byName.get(topic) ?? this.byName.get(prefixes[topic] ?? '');
+        if (!command || !roleAtLeast(role, command.role)) return context.reply(`There is no help on "${context.args}". Type "help" for the list.`);
+        context.reply(helpText(command));
+      },
+    };
+  }
+}
+
+export function helpText(command: Command): string {
+  const lines = [`{B}${command.name}{x}${command.aliases.length ? ` (also: ${command.aliases.join(' ')})` : ''}`];
+  lines.push(...command.syntax.map((s) => `  ${s}`), command.help);
+  if (command.role !== 'player') lines.push(`For ${command.role}s.`);
+  return lines.join('\n');
+}

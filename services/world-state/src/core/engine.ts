@@ -1,0 +1,232 @@
+// world-state's contract: sessions in, events out, commands applied in arrival order, changes written behind.
+import type {
+  CloseSessionRequest, CloseSessionResponse, Intent, IntentAck, LookRequest, LookResult, OpenSessionRequest, StatusRequest,
+  WorldEvent, WorldStateServiceImplementation, WorldStatus,
+} from '@loom/proto';
+import type { Logger, ServiceClient } from '@loom/runtime';
+import { InvalidArgumentError, NotFoundError } from '@loom/runtime/transport/errors.ts';
+import { Interpreter } from './commands/interpreter.ts';
+import { defaultChannels } from './commands/communication.ts';
+import { describeRoom } from './describe.ts';
+import { EventQueue } from './event-queue.ts';
+import { Game, type ChatPort } from './game.ts';
+import { IdPool } from './id-pool.ts';
+import { escapeMarkup } from './markup.ts';
+import { toRecord, type WorldObj } from './model.ts';
+import { place, showRoom } from './movement.ts';
+import { Sessions, type Session } from './sessions.ts';
+import { buildStarterWorld } from './starter-world.ts';
+import { World } from './world.ts';
+
+export interface EngineOptions {
+  persistence: ServiceClient<'persistence-service'>;
+  auth: ServiceClient<'auth-service'>;
+  chat: ChatPort;
+  logger: Logger;
+  worldName: string;
+  tickHz: number;
+  saveIntervalMs: number;
+  requestShutdown: (reason: string) => void;
+}
+
+export class WorldEngine implements WorldStateServiceImplementation {
+  readonly world: World;
+  readonly game: Game;
+  private readonly sessions = new Sessions();
+  private readonly interpreter = new Interpreter();
+  private readonly ids: IdPool;
+  private readonly playerOfUser = new Map<number, number>();
+  private tick = 0;
+  private timers: NodeJS.Timeout[] = [];
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: EngineOptions) {
+    this.ids = new IdPool((count) => options.persistence.allocateObjectIds({ count }).then((r) => r.ids));
+    this.world = new World(() => this.ids.next());
+    this.game = new Game(this.world, this.sessions, { worldName: options.worldName, chat: options.chat, requestShutdown: options.requestShutdown });
+  }
+
+  /** Loads every stored object (or builds the starter world), then starts the tick and the write-behind. */
+  async start(): Promise<void> {
+    let afterId = 0;
+    do {
+      const page = await this.options.persistence.loadObjects({ afterId, limit: 0 });
+      this.world.load(page.objects);
+      afterId = page.nextAfterId;
+    } while (afterId !== 0);
+    await this.ids.fill();
+    if (this.world.size === 0) {
+      buildStarterWorld(this.world, this.options.worldName);
+      await this.save();
+      this.options.logger.info({ objects: this.world.size }, 'built the starter world');
+    }
+    for (const object of this.world.all()) {
+      const userId = object.attributes.userId;
+      if (object.kind === 'player' && typeof userId === 'number') this.playerOfUser.set(userId, object.id);
+    }
+    this.timers.push(setInterval(() => this.tick++, 1000 / this.options.tickHz));
+    this.timers.push(setInterval(() => void this.save(), this.options.saveIntervalMs));
+  }
+
+  /** Writes what changed since the last save; a failed batch is kept for the next attempt. */
+  save(): Promise<void> {
+    this.saving = this.saving.then(async () => {
+      const batch = this.world.takeChanges();
+      if (batch.objects.length === 0 && batch.deletedIds.length === 0) return;
+      try {
+        await this.options.persistence.saveObjects(batch);
+      } catch (error) {
+        this.world.restoreChanges(batch);
+        this.options.logger.error({ err: error, pending: this.world.pendingChanges }, 'saving the world failed; will retry');
+      }
+    });
+    return this.saving;
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    for (const session of this.sessions.all()) {
+      this.game.send(session.playerId, { kind: 'disconnect', text: 'The world is shutting down. Come back soon!', data: undefined });
+      this.sessions.remove(session);
+    }
+    await this.save();
+  }
+
+  async *openSession(request: OpenSessionRequest): AsyncGenerator<WorldEvent> {
+    if (!request.sessionId) throw new InvalidArgumentError('session_id is required');
+    const principal = await this.options.auth.verify({ accessToken: request.accessToken });
+    const player = await this.characterOf(principal.userId, principal.username);
+    const session: Session = {
+      id: request.sessionId,
+      playerId: player.id,
+      userId: principal.userId,
+      username: principal.username,
+      role: principal.role,
+      gateway: request.gateway,
+      clientAddress: request.clientAddress,
+      connectedAtMs: Date.now(),
+      lastCommandAtMs: Date.now(),
+      events: new EventQueue(),
+    };
+    const previous = this.sessions.ofPlayer(player.id);
+    if (previous) {
+      previous.events.push({ sessionId: previous.id, kind: 'disconnect', text: 'You have connected from elsewhere; this connection is closed.', data: undefined, atMs: Date.now() });
+    }
+    this.sessions.add(session);
+    previous?.events.end();
+    this.enter(session, player, Boolean(previous));
+    try {
+      yield* session.events;
+    } finally {
+      // The stream ended: the gateway went away, or the session was closed, booted or taken over.
+      if (this.sessions.get(session.id) === session) this.leave(session, 'has left the world.');
+    }
+  }
+
+  async submitIntent(request: Intent): Promise<IntentAck> {
+    const session = this.sessions.get(request.sessionId);
+    if (!session) throw new NotFoundError('this session is not open');
+    const player = this.world.get(session.playerId)!;
+    session.lastCommandAtMs = Date.now();
+    await this.interpreter.run(this.game, session, player, request.command, (error) => this.options.logger.error({ err: error, command: request.command.slice(0, 80) }, 'command failed'));
+    return { serverTick: this.tick, accepted: true, message: '' };
+  }
+
+  async closeSession(request: CloseSessionRequest): Promise<CloseSessionResponse> {
+    const session = this.sessions.get(request.sessionId);
+    if (!session) return { closed: false };
+    this.leave(session, request.reason || 'has left the world.');
+    return { closed: true };
+  }
+
+  async look(request: LookRequest): Promise<LookResult> {
+    const player = this.world.get(request.playerId);
+    if (!player || player.kind !== 'player') throw new NotFoundError(`no character #${request.playerId}`);
+    const room = this.game.room(player);
+    if (!room) throw new NotFoundError('that character is nowhere');
+    return {
+      object: toRecord(room),
+      contents: this.game.visibleIn(room.id, player).map(toRecord),
+      exits: this.game.exitsOf(room.id).map(toRecord),
+      text: describeRoom(this.game, player, room),
+    };
+  }
+
+  async status(_request: StatusRequest): Promise<WorldStatus> {
+    let rooms = 0;
+    for (const object of this.world.all()) if (object.kind === 'room') rooms++;
+    return {
+      playersOnline: this.sessions.count,
+      rooms,
+      objects: this.world.size,
+      uptimeS: Math.floor((Date.now() - this.game.startedAtMs) / 1000),
+      tick: this.tick,
+      tickHz: this.options.tickHz,
+      worldName: this.options.worldName,
+    };
+  }
+
+  /** The account's character, made (and saved before anyone is told of it) on first entry. */
+  private async characterOf(userId: number, username: string): Promise<WorldObj> {
+    const existing = this.world.get(this.playerOfUser.get(userId) ?? 0);
+    if (existing) return existing;
+    const start = this.startRoom();
+    const player = this.world.create({
+      name: username,
+      kind: 'player',
+      locationId: start?.id ?? 0,
+      description: 'An ordinary-looking person, new to these parts.',
+      attributes: { userId, channels: [...defaultChannels] },
+    });
+    player.ownerId = player.id;
+    this.playerOfUser.set(userId, player.id);
+    await this.save();
+    return player;
+  }
+
+  private startRoom(): WorldObj | undefined {
+    let first: WorldObj | undefined;
+    for (const object of this.world.all()) {
+      if (object.kind !== 'room') continue;
+      if (object.flags.has('start')) return object;
+      first ??= object;
+    }
+    return first;
+  }
+
+  private enter(session: Session, player: WorldObj, tookOver: boolean): void {
+    const name = this.game.nameOf(player);
+    if (tookOver) {
+      this.game.tell(player, 'You take over your character from your other connection.');
+      return showRoom(this.game, player);
+    }
+    if (!this.world.get(player.locationId)) {
+      const start = this.startRoom();
+      if (start) this.world.move(player, start.id);
+    }
+    this.game.tell(player, `Welcome to ${this.options.worldName}, ${name}! Type "help" for the commands.`);
+    place(this.game, player, player.locationId, `${name} has entered the world.`);
+    this.options.logger.info({ event: 'session_opened', userId: session.userId, sessionId: session.id, gateway: session.gateway }, 'player entered');
+  }
+
+  private leave(session: Session, what: string): void {
+    const player = this.world.get(session.playerId);
+    this.sessions.remove(session);
+    if (player) this.game.tellRoom(player.locationId, `${this.game.nameOf(player)} ${what}`);
+    this.options.logger.info({ event: 'session_closed', userId: session.userId, sessionId: session.id }, 'player left');
+  }
+
+  /** Delivers a channel line to every connected member (the bus brings lines from any chat-service). */
+  deliverChat(line: { channel: string; senderName: string; text: string }): void {
+    for (const session of this.sessions.all()) {
+      const player = this.world.get(session.playerId);
+      const channels = player?.attributes.channels;
+      if (!player || !Array.isArray(channels) || !channels.includes(line.channel)) continue;
+      this.game.send(player, {
+        kind: 'chat',
+        text: `{c}[${line.channel}]{x} ${escapeMarkup(line.senderName)}: ${escapeMarkup(line.text)}`,
+        data: { channel: line.channel, talker: line.senderName, text: line.text },
+      });
+    }
+  }
+}

@@ -1,0 +1,96 @@
+// What commands act on: the world, who is connected, and how things are told to them.
+import type { WorldEvent } from '@loom/proto';
+import { roleAtLeast } from '@loom/world';
+import { escapeMarkup } from './markup.ts';
+import type { WorldObj } from './model.ts';
+import type { Session, Sessions } from './sessions.ts';
+import type { World } from './world.ts';
+
+export interface ChatPort {
+  post(channel: string, sender: WorldObj, text: string): Promise<void>;
+  history(channel: string, limit: number): Promise<Array<{ senderName: string; text: string; sentAtMs: number }>>;
+}
+
+export interface GameOptions {
+  worldName: string;
+  chat: ChatPort;
+  /** Stops the whole world gracefully (admins' @shutdown). */
+  requestShutdown: (reason: string) => void;
+  now?: () => number;
+}
+
+export class Game {
+  readonly now: () => number;
+  readonly startedAtMs: number;
+
+  constructor(
+    readonly world: World,
+    readonly sessions: Sessions,
+    readonly options: GameOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.startedAtMs = this.now();
+  }
+
+  get chat(): ChatPort {
+    return this.options.chat;
+  }
+
+  /** Sends an event to the character's session, if it is connected. */
+  send(player: WorldObj | number, event: Omit<WorldEvent, 'sessionId' | 'atMs'>): void {
+    const session = this.sessions.ofPlayer(typeof player === 'number' ? player : player.id);
+    if (!session) return;
+    if (!session.events.push({ ...event, sessionId: session.id, atMs: this.now() })) this.sessions.remove(session);
+  }
+
+  tell(player: WorldObj | number, text: string): void {
+    this.send(player, { kind: 'text', text, data: undefined });
+  }
+
+  /** Tells everyone connected in the room, but those in `except`. */
+  tellRoom(roomId: number, text: string, except: number[] = []): void {
+    for (const player of this.playersIn(roomId)) if (!except.includes(player.id)) this.tell(player, text);
+  }
+
+  announce(text: string): void {
+    for (const session of this.sessions.all()) this.tell(session.playerId, text);
+  }
+
+  sessionOf(player: WorldObj): Session | undefined {
+    return this.sessions.ofPlayer(player.id);
+  }
+
+  /** Connected characters in a room. */
+  playersIn(roomId: number): WorldObj[] {
+    return this.world.contentsOf(roomId).filter((o) => o.kind === 'player' && this.sessions.isOnline(o.id));
+  }
+
+  room(player: WorldObj): WorldObj | undefined {
+    return this.world.get(player.locationId);
+  }
+
+  exitsOf(roomId: number): WorldObj[] {
+    return this.world.contentsOf(roomId).filter((o) => o.kind === 'exit');
+  }
+
+  /** Things and connected players a viewer sees in a room (sleeping characters are not listed). */
+  visibleIn(roomId: number, viewer: WorldObj): WorldObj[] {
+    return this.world
+      .contentsOf(roomId)
+      .filter((o) => o.id !== viewer.id && !o.flags.has('dark') && (o.kind === 'thing' || (o.kind === 'player' && this.sessions.isOnline(o.id))));
+  }
+
+  /** Ids are shown to builders and admins, and to owners of what they look at. */
+  showsIds(viewer: WorldObj): boolean {
+    return roleAtLeast(this.roleOf(viewer), 'builder');
+  }
+
+  roleOf(player: WorldObj): string {
+    return this.sessionOf(player)?.role ?? 'player';
+  }
+
+  /** A player's name as others see it: markup a player typed into it is shown, not obeyed. */
+  nameOf(object: WorldObj): string {
+    return escapeMarkup(object.name);
+  }
+}

@@ -1,0 +1,39 @@
+// Moving characters between rooms, with what the rooms on both sides are told.
+import { describeRoom, roomInfo } from './describe.ts';
+import type { Game } from './game.ts';
+import type { WorldObj } from './model.ts';
+
+/** Shows the room to the player: its text, and Room.Info for clients that map. */
+export function showRoom(game: Game, player: WorldObj): void {
+  const room = game.room(player);
+  if (!room) return game.tell(player, 'You are nowhere. Ask an admin to @teleport you somewhere.');
+  game.tell(player, describeRoom(game, player, room));
+  game.send(player, { kind: 'room', text: '', data: roomInfo(game, room) });
+}
+
+/** The exit of `room` that leads back to `from`, to say where someone arrives from. */
+function wayBack(game: Game, room: WorldObj, from: number): WorldObj | undefined {
+  return game.exitsOf(room.id).find((e) => e.destinationId === from);
+}
+
+export function walk(game: Game, player: WorldObj, exit: WorldObj): void {
+  const destination = game.world.get(exit.destinationId);
+  if (!destination || destination.kind !== 'room') return game.tell(player, `The way ${exit.name} leads nowhere.`);
+  if (exit.flags.has('locked')) return game.tell(player, `The way ${exit.name} is locked.`);
+  const from = player.locationId;
+  const name = game.nameOf(player);
+  game.tellRoom(from, `${name} leaves ${exit.name}.`, [player.id]);
+  game.world.move(player, destination.id);
+  const back = wayBack(game, destination, from);
+  game.tellRoom(destination.id, back ? `${name} arrives from the ${back.name}.` : `${name} arrives.`, [player.id]);
+  showRoom(game, player);
+}
+
+/** Moves without walking (teleport, connect): the rooms see an appearance, not a departure by an exit. */
+export function place(game: Game, player: WorldObj, roomId: number, arrival: string, departure?: string): void {
+  const from = player.locationId;
+  if (departure && from !== roomId) game.tellRoom(from, departure, [player.id]);
+  if (from !== roomId) game.world.move(player, roomId);
+  game.tellRoom(roomId, arrival, [player.id]);
+  showRoom(game, player);
+}

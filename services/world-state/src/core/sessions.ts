@@ -1,0 +1,55 @@
+// Who is connected: one session per character (a second connection takes the first over).
+import { EventQueue } from './event-queue.ts';
+
+export interface Session {
+  id: string;
+  playerId: number;
+  userId: number;
+  username: string;
+  role: string;
+  gateway: string;
+  clientAddress: string;
+  connectedAtMs: number;
+  lastCommandAtMs: number;
+  events: EventQueue;
+}
+
+export class Sessions {
+  private readonly byId = new Map<string, Session>();
+  private readonly byPlayer = new Map<number, Session>();
+
+  /** Adds the session; returns the one it takes over, if the character was already connected. */
+  add(session: Session): Session | undefined {
+    const previous = this.byPlayer.get(session.playerId);
+    if (previous) this.byId.delete(previous.id);
+    this.byId.set(session.id, session);
+    this.byPlayer.set(session.playerId, session);
+    return previous;
+  }
+
+  remove(session: Session): void {
+    this.byId.delete(session.id);
+    if (this.byPlayer.get(session.playerId) === session) this.byPlayer.delete(session.playerId);
+    session.events.end();
+  }
+
+  get(id: string): Session | undefined {
+    return this.byId.get(id);
+  }
+
+  ofPlayer(playerId: number): Session | undefined {
+    return this.byPlayer.get(playerId);
+  }
+
+  isOnline(playerId: number): boolean {
+    return this.byPlayer.has(playerId);
+  }
+
+  all(): Session[] {
+    return [...this.byPlayer.values()];
+  }
+
+  get count(): number {
+    return this.byPlayer.size;
+  }
+}

@@ -1,0 +1,176 @@
+// The world's commands, pure: a starter world in memory, two connected characters, what each is told.
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import type { WorldEvent } from '@loom/proto';
+import { Interpreter } from '../src/core/commands/interpreter.ts';
+import { EventQueue } from '../src/core/event-queue.ts';
+import { Game, type ChatPort } from '../src/core/game.ts';
+import type { WorldObj } from '../src/core/model.ts';
+import { Sessions, type Session } from '../src/core/sessions.ts';
+import { buildStarterWorld } from '../src/core/starter-world.ts';
+import { World } from '../src/core/world.ts';
+
+interface Player {
+  object: WorldObj;
+  session: Session;
+  /** Everything told since the last read, as plain text. */
+  read(): string;
+  events: WorldEvent[];
+}
+
+describe('world commands', () => {
+  let game: Game;
+  let interpreter: Interpreter;
+  let posted: Array<{ channel: string; text: string }>;
+  let shutdown: string | undefined;
+  let ada: Player;
+  let bob: Player;
+
+  function connect(name: string, role = 'player'): Player {
+    const start = [...game.world.all()].find((o) => o.flags.has('start'))!;
+    const object = game.world.create({ name, kind: 'player', locationId: start.id, attributes: { channels: ['public'] } });
+    const events: WorldEvent[] = [];
+    const queue = new EventQueue();
+    queue.push = (event) => (events.push(event), true);
+    const session: Session = { id: `s-${name}`, playerId: object.id, userId: object.id, username: name, role, gateway: 'test', clientAddress: '127.0.0.1', connectedAtMs: 0, lastCommandAtMs: 0, events: queue };
+    game.sessions.add(session);
+    let seen = 0;
+    return {
+      object,
+      session,
+      events,
+      read() {
+        const text = events.slice(seen).filter((e) => e.text).map((e) => e.text).join('\n');
+        seen = events.length;
+        return text;
+      },
+    };
+  }
+
+  const run = (player: Player, line: string) => interpreter.run(game, player.session, player.object, line, (error) => assert.fail(String(error)));
+
+  beforeEach(() => {
+    let next = 1;
+    const world = new World(() => next++);
+    buildStarterWorld(world, 'Testworld');
+    posted = [];
+    shutdown = undefined;
+    const chat: ChatPort = {
+      post: async (channel, _sender, text) => void posted.push({ channel, text }),
+      history: async () => [{ senderName: 'Cy', text: 'earlier words', sentAtMs: 0 }],
+    };
+    game = new Game(world, new Sessions(), { worldName: 'Testworld', chat, requestShutdown: (reason) => (shutdown = reason) });
+    interpreter = new Interpreter();
+    ada = connect('Ada', 'admin');
+    bob = connect('Bob');
+  });
+
+  it('looks around: the room, who is here, what lies about, the ways out, and Room.Info', async () => {
+    await run(bob, 'look');
+    const text = bob.read();
+    assert.match(text, /The Loom Square/);
+    assert.match(text, /Ada is here/);
+    assert.match(text, /Exits: north, east, south, west/);
+    const info = bob.events.find((e) => e.kind === 'room')!.data as { name: string; exits: Record<string, number> };
+    assert.equal(info.name, 'The Loom Square');
+    assert.deepEqual(Object.keys(info.exits).sort(), ['east', 'north', 'south', 'west']);
+  });
+
+  it('walks by exit names and aliases; both rooms see it', async () => {
+    await run(bob, 'n');
+    assert.match(bob.read(), /Weavers' Lane/);
+    assert.match(ada.read(), /Bob leaves north\./);
+    await run(ada, 'go north');
+    assert.match(bob.read(), /Ada arrives from the south\./);
+    await run(bob, 'west');
+    assert.match(bob.read(), /You can't go that way|not a command/);
+  });
+
+  it('says, poses, whispers and pages, each heard by the right people', async () => {
+    await run(ada, "'hello {r}there");
+    assert.equal(ada.read(), 'You say, "hello {{r}there"');
+    assert.equal(bob.read(), 'Ada says, "hello {{r}there"');
+    await run(bob, ':waves.');
+    assert.equal(ada.read(), 'Bob waves.');
+    assert.equal(bob.read(), 'Bob waves.');
+    await run(ada, 'whisper bob=a secret');
+    assert.equal(bob.read(), 'Ada whispers to you, "a secret"');
+    await run(bob, 's');
+    await run(ada, 'page Bob=where did you go?');
+    assert.match(bob.read(), /Ada pages: where did you go\?/);
+  });
+
+  it('picks things up, asks which one when a name is ambiguous, drops and gives', async () => {
+    await run(ada, 'south');
+    await run(bob, 'south');
+    ada.read();
+    await run(ada, 'get ball');
+    assert.match(ada.read(), /^Which one: red ball \(#\d+\) or blue ball \(#\d+\)\?$/);
+    await run(ada, 'get red');
+    assert.equal(ada.read(), 'You pick up red ball.');
+    assert.match(bob.read(), /Ada picks up red ball\./);
+    await run(ada, 'give red ball to bob');
+    assert.equal(bob.read(), 'Ada gives you red ball.');
+    await run(bob, 'i');
+    assert.match(bob.read(), /red ball/);
+    await run(bob, 'get unicorn');
+    assert.equal(bob.read(), "You don't see that here.");
+  });
+
+  it('helps with every command, and says what it does not know', async () => {
+    await run(bob, 'help');
+    const index = bob.read();
+    assert.match(index, /general.*look/);
+    assert.doesNotMatch(index, /@boot/);
+    for (const command of interpreter.commands.filter((c) => c.role === 'player')) {
+      await run(bob, `help ${command.name}`);
+      assert.match(bob.read(), new RegExp(command.name.replace(/[?+]/g, '\\$&')));
+    }
+    await run(bob, 'dance wildly');
+    assert.match(bob.read(), /Nobody called "wildly" is here/);
+    await run(bob, 'xyzzy');
+    assert.match(bob.read(), /Huh\? "xyzzy" is not a command here/);
+    await run(bob, '@boot Ada');
+    assert.equal(bob.read(), 'Only admins may use @boot.');
+  });
+
+  it('socials read right from all three points of view', async () => {
+    const cy = connect('Cy');
+    await run(ada, 'smile bob');
+    assert.equal(ada.read(), 'You smile at Bob.');
+    assert.equal(bob.read(), 'Ada smiles at you.');
+    assert.equal(cy.read(), 'Ada smiles at Bob.');
+  });
+
+  it('joins, talks on and leaves channels through chat-service', async () => {
+    await run(bob, '@channel/join ooc');
+    assert.match(bob.read(), /You join ooc[\s\S]*earlier words/);
+    await run(bob, '+ooc hi all');
+    assert.deepEqual(posted, [{ channel: 'ooc', text: 'hi all' }]);
+    await run(bob, '+secret hi');
+    assert.match(bob.read(), /You are not on secret/);
+    await run(bob, '@channel/leave ooc');
+    await run(bob, '@channel/list');
+    assert.match(bob.read(), /You are on: public\./);
+  });
+
+  it('lets admins announce, teleport, boot and shut down', async () => {
+    await run(ada, '@announce tea time');
+    assert.match(bob.read(), /Announcement from Ada:.* tea time/);
+    await run(ada, '@teleport bob=The Old Library');
+    assert.match(bob.read(), /The Old Library/);
+    await run(ada, '@boot bob=enough');
+    assert.equal(bob.events.at(-1)!.kind, 'disconnect');
+    assert.equal(game.sessions.isOnline(bob.object.id), false);
+    await run(ada, '@shutdown update');
+    assert.equal(shutdown, 'update');
+  });
+
+  it('records every change for the next save', async () => {
+    game.world.takeChanges();
+    await run(ada, 'south');
+    await run(ada, 'get stone');
+    const batch = game.world.takeChanges();
+    assert.deepEqual(batch.objects.map((o) => o.name).sort(), ['Ada', 'smooth river stone']);
+  });
+});
