@@ -20,10 +20,16 @@ export const service = defineService({
   name: 'world-state',
   dependsOn: ['persistence-service', 'auth-service', 'chat-service'],
   async start({ config, directory, bus, logger }) {
+    const auth = directory.connect('auth-service');
     const engine = new WorldEngine({
       persistence: directory.connect('persistence-service'),
-      auth: directory.connect('auth-service'),
+      auth,
       chat: chatPort(directory.connect('chat-service')),
+      account: {
+        async changePassword(accessToken, currentPassword, newPassword) {
+          await auth.changePassword({ accessToken, currentPassword, newPassword });
+        },
+      },
       logger,
       worldName: config.worldName,
       tickHz: config.tickHz,

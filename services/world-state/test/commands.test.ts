@@ -32,7 +32,7 @@ describe('world commands', () => {
     const events: WorldEvent[] = [];
     const queue = new EventQueue();
     queue.push = (event) => (events.push(event), true);
-    const session: Session = { id: `s-${name}`, playerId: object.id, userId: object.id, username: name, role, gateway: 'test', clientAddress: '127.0.0.1', connectedAtMs: 0, lastCommandAtMs: 0, events: queue };
+    const session: Session = { id: `s-${name}`, playerId: object.id, userId: object.id, username: name, role, gateway: 'test', clientAddress: '127.0.0.1', accessToken: 't', connectedAtMs: 0, lastCommandAtMs: 0, events: queue };
     game.sessions.add(session);
     let seen = 0;
     return {
@@ -59,7 +59,12 @@ describe('world commands', () => {
       post: async (channel, _sender, text) => void posted.push({ channel, text }),
       history: async () => [{ senderName: 'Cy', text: 'earlier words', sentAtMs: 0 }],
     };
-    game = new Game(world, new Sessions(), { worldName: 'Testworld', chat, requestShutdown: (reason) => (shutdown = reason) });
+    game = new Game(world, new Sessions(), {
+      worldName: 'Testworld',
+      chat,
+      account: { changePassword: async (_token, current) => void (current === 'right' || assert.fail('wrong password passed')) },
+      requestShutdown: (reason) => (shutdown = reason),
+    });
     interpreter = new Interpreter();
     ada = connect('Ada', 'admin');
     bob = connect('Bob');
@@ -164,6 +169,17 @@ describe('world commands', () => {
     assert.equal(game.sessions.isOnline(bob.object.id), false);
     await run(ada, '@shutdown update');
     assert.equal(shutdown, 'update');
+  });
+
+  it('keeps colour as a preference, changes the password through auth, and quits', async () => {
+    await run(bob, '@colour off');
+    assert.deepEqual(bob.events.find((e) => e.kind === 'settings')!.data, { colour: false });
+    assert.equal(bob.object.attributes.colour, false);
+    await run(bob, '@password right=new password');
+    assert.match(bob.read(), /Your password has been changed\./);
+    await run(bob, 'quit');
+    assert.equal(bob.events.at(-1)!.kind, 'disconnect');
+    assert.match(ada.read(), /Bob has left the world\./);
   });
 
   it('records every change for the next save', async () => {

@@ -9,7 +9,7 @@ import { Interpreter } from './commands/interpreter.ts';
 import { defaultChannels } from './commands/communication.ts';
 import { describeRoom } from './describe.ts';
 import { EventQueue } from './event-queue.ts';
-import { Game, type ChatPort } from './game.ts';
+import { Game, type AccountPort, type ChatPort } from './game.ts';
 import { IdPool } from './id-pool.ts';
 import { escapeMarkup } from './markup.ts';
 import { toRecord, type WorldObj } from './model.ts';
@@ -22,6 +22,7 @@ export interface EngineOptions {
   persistence: ServiceClient<'persistence-service'>;
   auth: ServiceClient<'auth-service'>;
   chat: ChatPort;
+  account: AccountPort;
   logger: Logger;
   worldName: string;
   tickHz: number;
@@ -43,7 +44,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
   constructor(private readonly options: EngineOptions) {
     this.ids = new IdPool((count) => options.persistence.allocateObjectIds({ count }).then((r) => r.ids));
     this.world = new World(() => this.ids.next());
-    this.game = new Game(this.world, this.sessions, { worldName: options.worldName, chat: options.chat, requestShutdown: options.requestShutdown });
+    this.game = new Game(this.world, this.sessions, { worldName: options.worldName, chat: options.chat, account: options.account, requestShutdown: options.requestShutdown });
   }
 
   /** Loads every stored object (or builds the starter world), then starts the tick and the write-behind. */
@@ -92,7 +93,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
     await this.save();
   }
 
-  async *openSession(request: OpenSessionRequest): AsyncGenerator<WorldEvent> {
+  async *openSession(request: OpenSessionRequest, context: { signal: AbortSignal }): AsyncGenerator<WorldEvent> {
     if (!request.sessionId) throw new InvalidArgumentError('session_id is required');
     const principal = await this.options.auth.verify({ accessToken: request.accessToken });
     const player = await this.characterOf(principal.userId, principal.username);
@@ -104,6 +105,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
       role: principal.role,
       gateway: request.gateway,
       clientAddress: request.clientAddress,
+      accessToken: request.accessToken,
       connectedAtMs: Date.now(),
       lastCommandAtMs: Date.now(),
       events: new EventQueue(),
@@ -115,9 +117,13 @@ export class WorldEngine implements WorldStateServiceImplementation {
     this.sessions.add(session);
     previous?.events.end();
     this.enter(session, player, Boolean(previous));
+    // The gateway cancelled the stream (its player's connection dropped): the queue ends, `finally` runs.
+    const onAbort = () => session.events.end();
+    context.signal.addEventListener('abort', onAbort, { once: true });
     try {
       yield* session.events;
     } finally {
+      context.signal.removeEventListener('abort', onAbort);
       // The stream ended: the gateway went away, or the session was closed, booted or taken over.
       if (this.sessions.get(session.id) === session) this.leave(session, 'has left the world.');
     }
@@ -128,7 +134,8 @@ export class WorldEngine implements WorldStateServiceImplementation {
     if (!session) throw new NotFoundError('this session is not open');
     const player = this.world.get(session.playerId)!;
     session.lastCommandAtMs = Date.now();
-    await this.interpreter.run(this.game, session, player, request.command, (error) => this.options.logger.error({ err: error, command: request.command.slice(0, 80) }, 'command failed'));
+    if (request.accessToken) session.accessToken = request.accessToken;
+    await this.interpreter.run(this.game, session, player, request.command, (error, verb) => this.options.logger.error({ err: error, verb }, 'command failed'));
     return { serverTick: this.tick, accepted: true, message: '' };
   }
 
@@ -196,6 +203,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
 
   private enter(session: Session, player: WorldObj, tookOver: boolean): void {
     const name = this.game.nameOf(player);
+    this.game.sendSettings(player);
     if (tookOver) {
       this.game.tell(player, 'You take over your character from your other connection.');
       return showRoom(this.game, player);

@@ -11,9 +11,15 @@ export interface ChatPort {
   history(channel: string, limit: number): Promise<Array<{ senderName: string; text: string; sentAtMs: number }>>;
 }
 
+/** Account changes made in-world go to auth-service with the session's own access token. */
+export interface AccountPort {
+  changePassword(accessToken: string, currentPassword: string, newPassword: string): Promise<void>;
+}
+
 export interface GameOptions {
   worldName: string;
   chat: ChatPort;
+  account: AccountPort;
   /** Stops the whole world gracefully (admins' @shutdown). */
   requestShutdown: (reason: string) => void;
   now?: () => number;
@@ -58,6 +64,17 @@ export class Game {
 
   sessionOf(player: WorldObj): Session | undefined {
     return this.sessions.ofPlayer(player.id);
+  }
+
+  /** Ends a session as the player asked or an admin decided: the gateway prints `text` and closes. */
+  disconnect(session: Session, text: string): void {
+    this.send(session.playerId, { kind: 'disconnect', text, data: undefined });
+    this.sessions.remove(session);
+  }
+
+  /** Sends the player's connection preferences (colour) to its gateway. */
+  sendSettings(player: WorldObj): void {
+    this.send(player, { kind: 'settings', text: '', data: { colour: player.attributes.colour !== false } });
   }
 
   /** Connected characters in a room. */

@@ -9,6 +9,8 @@ export interface Session {
   role: string;
   gateway: string;
   clientAddress: string;
+  /** The newest access token the gateway gave; calls made for the player to auth-service carry it. */
+  accessToken: string;
   connectedAtMs: number;
   lastCommandAtMs: number;
   events: EventQueue;

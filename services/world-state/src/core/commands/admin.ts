@@ -32,9 +32,7 @@ const boot: Command = {
     const target = findOnline(context, name);
     if (!target) return;
     if (target.id === context.actor.id) return context.reply('You cannot boot yourself; use quit.');
-    const session = game.sessionOf(target)!;
-    game.send(target, { kind: 'disconnect', text: `You have been booted by ${game.nameOf(context.actor)}${reason ? `: ${escapeMarkup(reason)}` : '.'}`, data: undefined });
-    game.sessions.remove(session);
+    game.disconnect(game.sessionOf(target)!, `You have been booted by ${game.nameOf(context.actor)}${reason ? `: ${escapeMarkup(reason)}` : '.'}`);
     game.tellRoom(target.locationId, `${game.nameOf(target)} has been removed from the world.`);
     context.reply(`You boot ${game.nameOf(target)}.`);
   },

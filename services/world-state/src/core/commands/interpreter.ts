@@ -6,6 +6,7 @@ import { cleanInput } from '../markup.ts';
 import type { WorldObj } from '../model.ts';
 import { walk } from '../movement.ts';
 import type { Session } from '../sessions.ts';
+import { accountCommands } from './account.ts';
 import { adminCommands } from './admin.ts';
 import type { Command, CommandContext } from './command.ts';
 import { communicationCommands, talkOnChannel } from './communication.ts';
@@ -13,7 +14,7 @@ import { generalCommands } from './general.ts';
 import { socialCommands } from './social.ts';
 
 const prefixes: Record<string, string> = { "'": 'say', '"': 'say', ':': 'pose', ';': 'pose' };
-const groupOrder = ['general', 'communication', 'social', 'admin'];
+const groupOrder = ['general', 'communication', 'social', 'account', 'admin'];
 
 export interface ParsedLine {
   verb: string;
@@ -36,12 +37,13 @@ export class Interpreter {
   readonly commands: Command[];
 
   constructor(extra: Command[] = []) {
-    this.commands = [...generalCommands, ...communicationCommands, ...socialCommands, ...adminCommands, this.helpCommand(), ...extra];
+    this.commands = [...generalCommands, ...communicationCommands, ...socialCommands, ...accountCommands, ...adminCommands, this.helpCommand(), ...extra];
     for (const command of this.commands) for (const name of [command.name, ...command.aliases]) this.byName.set(name.toLowerCase(), command);
   }
 
   /** Runs one line for the actor; every answer goes to the actor's session as events. */
-  async run(game: Game, session: Session, actor: WorldObj, typed: string, log: (error: unknown) => void): Promise<void> {
+  /** `log` gets unexpected errors with the verb only: arguments may hold a password. */
+  async run(game: Game, session: Session, actor: WorldObj, typed: string, log: (error: unknown, verb: string) => void): Promise<void> {
     const line = cleanInput(typed).trim();
     if (!line) return;
     const parsed = parseLine(line);
@@ -62,7 +64,7 @@ export class Interpreter {
       context.reply(this.unknown(parsed.verb, session.role));
     } catch (error) {
       if (error instanceof LoomError) return context.reply(`{r}${error.message}{x}`);
-      log(error);
+      log(error, parsed.verb);
       context.reply('{r}Something went wrong with that command; it has been logged.{x}');
     }
   }

@@ -16,7 +16,11 @@ export interface Intent {
   /** A text command line as typed ("say hello", "north"). */
   command: string;
   /** A 3D input, stamped with the client's tick. */
-  move: MoveInput | undefined;
+  move:
+    | MoveInput
+    | undefined;
+  /** A fresher access token than the session's (the gateway refreshed it); empty = unchanged. */
+  accessToken: string;
 }
 
 export interface MoveInput {
@@ -73,6 +77,7 @@ export interface WorldEvent {
   /**
    * text: print `text`. room: the room changed or was looked at (`data` = GMCP Room.Info).
    * chat: a channel line (`data` = GMCP Comm.Channel.Text). vitals: `data` = GMCP Char.Vitals.
+   * settings: the player's connection preferences (`data` = {colour: bool}).
    * disconnect: print `text`, then the session is over. snapshot: 3D state.
    */
   kind: string;
@@ -99,7 +104,7 @@ export interface LookResult {
 }
 
 function createBaseIntent(): Intent {
-  return { sessionId: "", command: "", move: undefined };
+  return { sessionId: "", command: "", move: undefined, accessToken: "" };
 }
 
 export const Intent: MessageFns<Intent> = {
@@ -112,6 +117,9 @@ export const Intent: MessageFns<Intent> = {
     }
     if (message.move !== undefined) {
       MoveInput.encode(message.move, writer.uint32(34).fork()).join();
+    }
+    if (message.accessToken !== "") {
+      writer.uint32(42).string(message.accessToken);
     }
     return writer;
   },
@@ -153,6 +161,14 @@ export const Intent: MessageFns<Intent> = {
             message.move = MoveInput.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.accessToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -173,6 +189,7 @@ export const Intent: MessageFns<Intent> = {
     message.sessionId = object.sessionId ?? "";
     message.command = object.command ?? "";
     message.move = (object.move !== undefined && object.move !== null) ? MoveInput.fromPartial(object.move) : undefined;
+    message.accessToken = object.accessToken ?? "";
     return message;
   },
 };
