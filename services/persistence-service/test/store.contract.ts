@@ -182,6 +182,19 @@ export function storeContract(name: string, open: () => Promise<Sql>): void {
       assert.deepEqual((await store.chatHistory({ channel: 'elsewhere', limit: 0, beforeId: 0 })).lines, []);
     });
 
+    it('keeps channel sanctions until they expire or are lifted, with "*" meaning every channel', async () => {
+      const base = { userId: 7, byId: 1, createdAtMs: 0 };
+      await store.setChannelSanction({ ...base, channel: 'ooc', kind: 'mute', untilMs: 0 });
+      await store.setChannelSanction({ ...base, channel: '*', kind: 'ban', untilMs: Date.now() + 60_000 });
+      await store.setChannelSanction({ ...base, channel: 'lfg', kind: 'mute', untilMs: Date.now() - 1000 });
+      const ooc = await store.getChannelSanctions({ channel: 'ooc', userId: 7 });
+      assert.deepEqual(ooc.sanctions.map((s) => `${s.channel}:${s.kind}`), ['*:ban', 'ooc:mute']);
+      assert.deepEqual((await store.getChannelSanctions({ channel: 'lfg', userId: 7 })).sanctions.map((s) => s.channel), ['*']);
+      assert.equal((await store.removeChannelSanction({ ...base, channel: '*', kind: 'ban', untilMs: 0 })).removed, true);
+      assert.deepEqual((await store.getChannelSanctions({ channel: 'public', userId: 7 })).sanctions, []);
+      await assert.rejects(store.setChannelSanction({ ...base, channel: 'ooc', kind: 'gag', untilMs: 0 }), InvalidArgumentError);
+    });
+
     it('resolves an asset name to its newest hash while old hashes keep working', async () => {
       const meta = (hash: string) => ({ hash: hash.repeat(64), name: 'models/door.glb', contentType: 'model/gltf-binary', size: 10, uploaderId: 1, createdAtMs: 0 });
       await store.putAssetMeta(meta('a'));

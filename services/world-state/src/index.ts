@@ -8,10 +8,16 @@ export { WorldEngine } from './core/engine.ts';
 function chatPort(chat: ServiceClient<'chat-service'>): ChatPort {
   return {
     async post(channel, sender, text) {
-      await chat.post({ channel, senderId: sender.id, senderName: sender.name, text });
+      return (await chat.post({ channel, senderId: sender.id, senderName: sender.name, text })).text;
+    },
+    async join(channel, player, lines) {
+      return (await chat.join({ channel, userId: player.id, historyLines: lines })).lines;
     },
     async history(channel, limit) {
       return (await chat.history({ channel, limit, beforeId: 0 })).lines;
+    },
+    async moderate(channel, targetId, action, durationS, byId) {
+      return (await chat.moderate({ channel, targetId, action, durationS, byId })).message;
     },
   };
 }

@@ -56,8 +56,13 @@ describe('world commands', () => {
     posted = [];
     shutdown = undefined;
     const chat: ChatPort = {
-      post: async (channel, _sender, text) => void posted.push({ channel, text }),
+      post: async (channel, _sender, text) => {
+        posted.push({ channel, text });
+        return text.replaceAll('darn', '****');
+      },
+      join: async () => [{ senderName: 'Cy', text: 'earlier words', sentAtMs: 0 }],
       history: async () => [{ senderName: 'Cy', text: 'earlier words', sentAtMs: 0 }],
+      moderate: async (channel, _target, action, durationS) => `${action}d on ${channel} for ${durationS}s`,
     };
     game = new Game(world, new Sessions(), {
       worldName: 'Testworld',
@@ -92,6 +97,9 @@ describe('world commands', () => {
   });
 
   it('says, poses, whispers and pages, each heard by the right people', async () => {
+    await run(ada, "'darn, hello {r}there");
+    assert.equal(ada.read(), 'You say, "****, hello {{r}there"');
+    bob.read();
     await run(ada, "'hello {r}there");
     assert.equal(ada.read(), 'You say, "hello {{r}there"');
     assert.equal(bob.read(), 'Ada says, "hello {{r}there"');
@@ -152,6 +160,11 @@ describe('world commands', () => {
     assert.match(bob.read(), /You join ooc[\s\S]*earlier words/);
     await run(bob, '+ooc hi all');
     assert.deepEqual(posted, [{ channel: 'ooc', text: 'hi all' }]);
+    await run(ada, '@channel/mute ooc=Bob,5');
+    assert.match(ada.read(), /Bob is muted on ooc for 300s\./);
+    assert.match(bob.read(), /You have been muted on ooc for 300s by Ada\./);
+    await run(bob, '@channel/ban ooc=Ada');
+    assert.match(bob.read(), /Only admins may ban players on channels\./);
     await run(bob, '+secret hi');
     assert.match(bob.read(), /You are not on secret/);
     await run(bob, '@channel/leave ooc');

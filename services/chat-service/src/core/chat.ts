@@ -1,10 +1,18 @@
-// Channel posts and history: validated, stored through persistence-service, announced on the bus.
-import type { ChatLine, ChatServiceImplementation, HistoryRequest, HistoryResponse, PostRequest } from '@loom/proto';
-import { InvalidArgumentError, type Bus, type ServiceClient } from '@loom/runtime';
+// Channel posts, joins and moderation: validated, filtered, stored through persistence-service, announced on the bus.
+import type {
+  ChannelSanction, ChatLine, ChatServiceImplementation, HistoryRequest, HistoryResponse, JoinRequest, ModerateRequest, ModerateResponse, PostRequest,
+} from '@loom/proto';
+import { InvalidArgumentError, PermissionDeniedError, ResourceExhaustedError, type Bus, type KeyValue, type ServiceClient } from '@loom/runtime';
 
 export const chatTopic = 'chat.message';
-const channelPattern = /^[a-z0-9][a-z0-9_.:-]{0,63}$/i;
+const channelPattern = /^(\*|[a-z0-9][a-z0-9_.:-]{0,63})$/i;
 export const maxChatLength = 2000;
+
+export interface ChatSettings {
+  floodLines: number;
+  floodWindowS: number;
+  filter: (text: string) => string;
+}
 
 /** Control characters would let one player rewrite another's terminal; tabs become spaces. */
 function clean(text: string): string {
@@ -12,19 +20,38 @@ function clean(text: string): string {
   return text.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
 }
 
+function requireChannel(channel: string): string {
+  if (!channelPattern.test(channel)) throw new InvalidArgumentError(`"${channel}" is not a channel name (letters, digits, _ . : -; at most 64)`);
+  return channel;
+}
+
+function until(ms: number): string {
+  if (ms === 0) return 'until it is lifted';
+  const minutes = Math.max(1, Math.ceil((ms - Date.now()) / 60000));
+  return `for ${minutes} more minute${minutes === 1 ? '' : 's'}`;
+}
+
+const where = (channel: string) => (channel === '*' ? 'everywhere' : channel.startsWith('room:') ? 'here' : `on ${channel}`);
+
 export class ChatCore implements ChatServiceImplementation {
   constructor(
     private readonly persistence: ServiceClient<'persistence-service'>,
     private readonly bus: Bus,
+    private readonly kv: KeyValue,
+    private readonly settings: ChatSettings,
   ) {}
 
   async post(request: PostRequest): Promise<ChatLine> {
-    if (!channelPattern.test(request.channel)) throw new InvalidArgumentError(`"${request.channel}" is not a channel name (letters, digits, _ . : -; at most 64)`);
-    const text = clean(request.text);
+    const channel = requireChannel(request.channel);
+    if (channel === '*') throw new InvalidArgumentError('"*" names every channel for moderation; nobody can talk on it');
+    const text = this.settings.filter(clean(request.text));
     if (!text) throw new InvalidArgumentError('say something: the message is empty');
     if (text.length > maxChatLength) throw new InvalidArgumentError(`the message is ${text.length} characters; at most ${maxChatLength}`);
+    const sanction = await this.sanction(channel, request.senderId);
+    if (sanction) throw new PermissionDeniedError(`you are ${sanction.kind === 'ban' ? 'banned' : 'muted'} ${where(sanction.channel === '*' ? '*' : channel)} ${until(sanction.untilMs)}`);
+    await this.checkFlood(request.senderId);
     const { lines } = await this.persistence.appendChatLines({
-      lines: [{ channel: request.channel, senderId: request.senderId, senderName: request.senderName, text, sentAtMs: Date.now() }],
+      lines: [{ channel, senderId: request.senderId, senderName: request.senderName, text, sentAtMs: Date.now() }],
     });
     const line = lines[0];
     if (!line) throw new Error('persistence-service stored no line');
@@ -33,8 +60,50 @@ export class ChatCore implements ChatServiceImplementation {
   }
 
   async history(request: HistoryRequest): Promise<HistoryResponse> {
-    if (!channelPattern.test(request.channel)) throw new InvalidArgumentError(`"${request.channel}" is not a channel name`);
-    const { lines } = await this.persistence.chatHistory({ channel: request.channel, limit: request.limit, beforeId: request.beforeId });
+    const { lines } = await this.persistence.chatHistory({ channel: requireChannel(request.channel), limit: request.limit, beforeId: request.beforeId });
     return { lines };
+  }
+
+  async join(request: JoinRequest): Promise<HistoryResponse> {
+    const channel = requireChannel(request.channel);
+    const { sanctions } = await this.persistence.getChannelSanctions({ channel, userId: request.userId });
+    const ban = sanctions.find((s) => s.kind === 'ban');
+    if (ban) throw new PermissionDeniedError(`you are banned ${where(ban.channel === '*' ? '*' : channel)} ${until(ban.untilMs)}`);
+    if (request.historyLines <= 0) return { lines: [] };
+    return this.history({ channel, limit: request.historyLines, beforeId: 0 });
+  }
+
+  async moderate(request: ModerateRequest): Promise<ModerateResponse> {
+    const channel = requireChannel(request.channel);
+    if (!Number.isSafeInteger(request.durationS) || request.durationS < 0) throw new InvalidArgumentError('the duration must be 0 (until lifted) or more seconds');
+    const [verb, kind] = { mute: ['muted', 'mute'], ban: ['banned', 'ban'], unmute: ['unmuted', 'mute'], unban: ['unbanned', 'ban'] }[request.action] ?? [];
+    if (!verb || !kind) throw new InvalidArgumentError(`the action is mute, unmute, ban or unban, not "${request.action}"`);
+    const sanction: ChannelSanction = {
+      channel,
+      userId: request.targetId,
+      kind,
+      untilMs: request.durationS > 0 ? Date.now() + request.durationS * 1000 : 0,
+      byId: request.byId,
+      createdAtMs: Date.now(),
+    };
+    if (request.action.startsWith('un')) {
+      const { removed } = await this.persistence.removeChannelSanction(sanction);
+      return { message: removed ? `${verb} ${where(channel)}` : `was not ${kind === 'ban' ? 'banned' : 'muted'} ${where(channel)}` };
+    }
+    await this.persistence.setChannelSanction(sanction);
+    return { message: `${verb} ${where(channel)} ${until(sanction.untilMs)}` };
+  }
+
+  /** The sanction that keeps the sender quiet on the channel, if any (a ban outranks a mute). */
+  private async sanction(channel: string, senderId: number): Promise<ChannelSanction | undefined> {
+    if (senderId <= 0) return undefined;
+    const { sanctions } = await this.persistence.getChannelSanctions({ channel, userId: senderId });
+    return sanctions.find((s) => s.kind === 'ban') ?? sanctions[0];
+  }
+
+  private async checkFlood(senderId: number): Promise<void> {
+    if (senderId <= 0) return;
+    const count = await this.kv.increment(`chat:flood:${senderId}`, 1, { ttlMs: this.settings.floodWindowS * 1000 });
+    if (count > this.settings.floodLines) throw new ResourceExhaustedError('you are talking too fast; wait a few seconds');
   }
 }

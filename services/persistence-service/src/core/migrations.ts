@@ -103,4 +103,18 @@ export const migrations: Migration[] = [
       CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);
       CREATE INDEX refresh_tokens_user ON refresh_tokens (user_id) WHERE revoked_at IS NULL;`,
   },
+  {
+    version: 7,
+    name: 'channel sanctions',
+    sql: `
+      CREATE TABLE channel_sanctions (
+        channel text NOT NULL,
+        user_id bigint NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('mute', 'ban')),
+        until timestamptz,
+        by_id bigint,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (channel, user_id, kind)
+      );`,
+  },
 ];

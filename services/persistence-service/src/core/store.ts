@@ -5,6 +5,7 @@ import { getAssetMeta, putAssetMeta } from './assets.ts';
 import { appendChatLines, chatHistory } from './chat.ts';
 import { allocateObjectIds, loadObjects, saveObjects } from './objects.ts';
 import { createRefreshToken, getRefreshToken, revokeRefreshTokens, rotateRefreshToken } from './refresh-tokens.ts';
+import { getChannelSanctions, removeChannelSanction, setChannelSanction } from './sanctions.ts';
 import { getScript, listScriptVersions, saveScript } from './scripts.ts';
 import { createUser, getUser, listUsers, updateUser } from './users.ts';
 
@@ -26,6 +27,9 @@ export function persistenceStore(sql: Sql): Implementation<'persistence-service'
     listScriptVersions: (request) => listScriptVersions(sql, request),
     appendChatLines: (request) => appendChatLines(sql, request),
     chatHistory: (request) => chatHistory(sql, request),
+    setChannelSanction: (request) => setChannelSanction(sql, request),
+    removeChannelSanction: (request) => removeChannelSanction(sql, request),
+    getChannelSanctions: (request) => getChannelSanctions(sql, request),
     putAssetMeta: (request) => putAssetMeta(sql, request),
     getAssetMeta: (request) => getAssetMeta(sql, request),
   };

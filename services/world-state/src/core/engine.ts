@@ -6,10 +6,10 @@ import type {
 import type { Logger, ServiceClient } from '@loom/runtime';
 import { InvalidArgumentError, NotFoundError } from '@loom/runtime/transport/errors.ts';
 import { Interpreter } from './commands/interpreter.ts';
-import { defaultChannels } from './commands/communication.ts';
+import { defaultChannels } from './commands/channels.ts';
 import { describeRoom } from './describe.ts';
 import { EventQueue } from './event-queue.ts';
-import { Game, type AccountPort, type ChatPort } from './game.ts';
+import { Game, isDeliveredDirectly, type AccountPort, type ChatPort } from './game.ts';
 import { IdPool } from './id-pool.ts';
 import { escapeMarkup } from './markup.ts';
 import { toRecord, type WorldObj } from './model.ts';
@@ -226,6 +226,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
 
   /** Delivers a channel line to every connected member (the bus brings lines from any chat-service). */
   deliverChat(line: { channel: string; senderName: string; text: string }): void {
+    if (isDeliveredDirectly(line.channel)) return;
     for (const session of this.sessions.all()) {
       const player = this.world.get(session.playerId);
       const channels = player?.attributes.channels;

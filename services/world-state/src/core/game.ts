@@ -6,10 +6,26 @@ import type { WorldObj } from './model.ts';
 import type { Session, Sessions } from './sessions.ts';
 import type { World } from './world.ts';
 
-export interface ChatPort {
-  post(channel: string, sender: WorldObj, text: string): Promise<void>;
-  history(channel: string, limit: number): Promise<Array<{ senderName: string; text: string; sentAtMs: number }>>;
+export interface ChatLineView {
+  senderName: string;
+  text: string;
+  sentAtMs: number;
 }
+
+/** chat-service: moderation, word filter, flood control and history for every kind of talk. */
+export interface ChatPort {
+  /** Returns the text as it may be shown (filtered); throws a LoomError the player reads when refused. */
+  post(channel: string, sender: WorldObj, text: string): Promise<string>;
+  /** Throws when the player is banned there; returns the channel's last lines. */
+  join(channel: string, player: WorldObj, lines: number): Promise<ChatLineView[]>;
+  history(channel: string, limit: number): Promise<ChatLineView[]>;
+  moderate(channel: string, targetId: number, action: string, durationS: number, byId: number): Promise<string>;
+}
+
+/** Talk that world-state delivers itself (room, private); other channels come back over the bus. */
+export const roomChannel = (roomId: number): string => `room:${roomId}`;
+export const privateChannel = (a: number, b: number): string => `private:${Math.min(a, b)}:${Math.max(a, b)}`;
+export const isDeliveredDirectly = (channel: string): boolean => channel.startsWith('room:') || channel.startsWith('private:');
 
 /** Account changes made in-world go to auth-service with the session's own access token. */
 export interface AccountPort {

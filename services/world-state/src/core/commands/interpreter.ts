@@ -9,7 +9,8 @@ import type { Session } from '../sessions.ts';
 import { accountCommands } from './account.ts';
 import { adminCommands } from './admin.ts';
 import type { Command, CommandContext } from './command.ts';
-import { communicationCommands, talkOnChannel } from './communication.ts';
+import { channelCommands, talkOnChannel } from './channels.ts';
+import { communicationCommands } from './communication.ts';
 import { generalCommands } from './general.ts';
 import { socialCommands } from './social.ts';
 
@@ -37,7 +38,7 @@ export class Interpreter {
   readonly commands: Command[];
 
   constructor(extra: Command[] = []) {
-    this.commands = [...generalCommands, ...communicationCommands, ...socialCommands, ...accountCommands, ...adminCommands, this.helpCommand(), ...extra];
+    this.commands = [...generalCommands, ...communicationCommands, ...channelCommands, ...socialCommands, ...accountCommands, ...adminCommands, this.helpCommand(), ...extra];
     for (const command of this.commands) for (const name of [command.name, ...command.aliases]) this.byName.set(name.toLowerCase(), command);
   }
 

@@ -27,6 +27,27 @@ export interface HistoryResponse {
   lines: ChatLine[];
 }
 
+export interface JoinRequest {
+  channel: string;
+  userId: number;
+  historyLines: number;
+}
+
+export interface ModerateRequest {
+  channel: string;
+  targetId: number;
+  /** mute | unmute | ban | unban */
+  action: string;
+  /** For mute and ban: 0 = until lifted. */
+  durationS: number;
+  byId: number;
+}
+
+export interface ModerateResponse {
+  /** What happened, for the moderator ("muted on ooc for 10 minutes"). */
+  message: string;
+}
+
 function createBasePostRequest(): PostRequest {
   return { channel: "", senderId: 0, senderName: "", text: "" };
 }
@@ -252,12 +273,252 @@ export const HistoryResponse: MessageFns<HistoryResponse> = {
   },
 };
 
+function createBaseJoinRequest(): JoinRequest {
+  return { channel: "", userId: 0, historyLines: 0 };
+}
+
+export const JoinRequest: MessageFns<JoinRequest> = {
+  encode(message: JoinRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== "") {
+      writer.uint32(10).string(message.channel);
+    }
+    if (message.userId !== 0) {
+      writer.uint32(16).int64(message.userId);
+    }
+    if (message.historyLines !== 0) {
+      writer.uint32(24).int32(message.historyLines);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): JoinRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseJoinRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.userId = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.historyLines = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<JoinRequest>): JoinRequest {
+    return JoinRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<JoinRequest>): JoinRequest {
+    const message = createBaseJoinRequest();
+    message.channel = object.channel ?? "";
+    message.userId = object.userId ?? 0;
+    message.historyLines = object.historyLines ?? 0;
+    return message;
+  },
+};
+
+function createBaseModerateRequest(): ModerateRequest {
+  return { channel: "", targetId: 0, action: "", durationS: 0, byId: 0 };
+}
+
+export const ModerateRequest: MessageFns<ModerateRequest> = {
+  encode(message: ModerateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== "") {
+      writer.uint32(10).string(message.channel);
+    }
+    if (message.targetId !== 0) {
+      writer.uint32(16).int64(message.targetId);
+    }
+    if (message.action !== "") {
+      writer.uint32(26).string(message.action);
+    }
+    if (message.durationS !== 0) {
+      writer.uint32(32).int64(message.durationS);
+    }
+    if (message.byId !== 0) {
+      writer.uint32(40).int64(message.byId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModerateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModerateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.targetId = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.durationS = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.byId = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ModerateRequest>): ModerateRequest {
+    return ModerateRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ModerateRequest>): ModerateRequest {
+    const message = createBaseModerateRequest();
+    message.channel = object.channel ?? "";
+    message.targetId = object.targetId ?? 0;
+    message.action = object.action ?? "";
+    message.durationS = object.durationS ?? 0;
+    message.byId = object.byId ?? 0;
+    return message;
+  },
+};
+
+function createBaseModerateResponse(): ModerateResponse {
+  return { message: "" };
+}
+
+export const ModerateResponse: MessageFns<ModerateResponse> = {
+  encode(message: ModerateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.message !== "") {
+      writer.uint32(10).string(message.message);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModerateResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModerateResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ModerateResponse>): ModerateResponse {
+    return ModerateResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ModerateResponse>): ModerateResponse {
+    const message = createBaseModerateResponse();
+    message.message = object.message ?? "";
+    return message;
+  },
+};
+
 export type ChatServiceDefinition = typeof ChatServiceDefinition;
 export const ChatServiceDefinition = {
   name: "ChatService",
   fullName: "loom.v1.ChatService",
   methods: {
-    /** Stores the line and publishes it on the bus; refused with PERMISSION_DENIED when muted or banned. */
+    /**
+     * Filters, stores and publishes the line on the bus (topic chat.message); returns it as stored.
+     * PERMISSION_DENIED when the sender is muted or banned there, RESOURCE_EXHAUSTED when flooding.
+     */
     post: {
       name: "Post",
       requestType: PostRequest as typeof PostRequest,
@@ -265,6 +526,24 @@ export const ChatServiceDefinition = {
       responseType: ChatLine as typeof ChatLine,
       responseStream: false,
       options: {},
+    },
+    /** Checks that the player may be on the channel (PERMISSION_DENIED when banned); returns its last lines. */
+    join: {
+      name: "Join",
+      requestType: JoinRequest as typeof JoinRequest,
+      requestStream: false,
+      responseType: HistoryResponse as typeof HistoryResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /** mute | unmute | ban | unban a player on a channel ("*" = everywhere). The caller checks who may. */
+    moderate: {
+      name: "Moderate",
+      requestType: ModerateRequest as typeof ModerateRequest,
+      requestStream: false,
+      responseType: ModerateResponse as typeof ModerateResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
     },
     history: {
       name: "History",
@@ -278,14 +557,28 @@ export const ChatServiceDefinition = {
 } as const;
 
 export interface ChatServiceImplementation<CallContextExt = {}> {
-  /** Stores the line and publishes it on the bus; refused with PERMISSION_DENIED when muted or banned. */
+  /**
+   * Filters, stores and publishes the line on the bus (topic chat.message); returns it as stored.
+   * PERMISSION_DENIED when the sender is muted or banned there, RESOURCE_EXHAUSTED when flooding.
+   */
   post(request: PostRequest, context: CallContext & CallContextExt): Promise<DeepPartial<ChatLine>>;
+  /** Checks that the player may be on the channel (PERMISSION_DENIED when banned); returns its last lines. */
+  join(request: JoinRequest, context: CallContext & CallContextExt): Promise<DeepPartial<HistoryResponse>>;
+  /** mute | unmute | ban | unban a player on a channel ("*" = everywhere). The caller checks who may. */
+  moderate(request: ModerateRequest, context: CallContext & CallContextExt): Promise<DeepPartial<ModerateResponse>>;
   history(request: HistoryRequest, context: CallContext & CallContextExt): Promise<DeepPartial<HistoryResponse>>;
 }
 
 export interface ChatServiceClient<CallOptionsExt = {}> {
-  /** Stores the line and publishes it on the bus; refused with PERMISSION_DENIED when muted or banned. */
+  /**
+   * Filters, stores and publishes the line on the bus (topic chat.message); returns it as stored.
+   * PERMISSION_DENIED when the sender is muted or banned there, RESOURCE_EXHAUSTED when flooding.
+   */
   post(request: DeepPartial<PostRequest>, options?: CallOptions & CallOptionsExt): Promise<ChatLine>;
+  /** Checks that the player may be on the channel (PERMISSION_DENIED when banned); returns its last lines. */
+  join(request: DeepPartial<JoinRequest>, options?: CallOptions & CallOptionsExt): Promise<HistoryResponse>;
+  /** mute | unmute | ban | unban a player on a channel ("*" = everywhere). The caller checks who may. */
+  moderate(request: DeepPartial<ModerateRequest>, options?: CallOptions & CallOptionsExt): Promise<ModerateResponse>;
   history(request: DeepPartial<HistoryRequest>, options?: CallOptions & CallOptionsExt): Promise<HistoryResponse>;
 }
 

@@ -135,6 +135,30 @@ export interface GetAssetMetaRequest {
   name: string;
 }
 
+export interface ChannelSanction {
+  channel: string;
+  userId: number;
+  /** mute | ban */
+  kind: string;
+  /** 0 = until lifted. */
+  untilMs: number;
+  byId: number;
+  createdAtMs: number;
+}
+
+export interface RemoveChannelSanctionResponse {
+  removed: boolean;
+}
+
+export interface GetChannelSanctionsRequest {
+  channel: string;
+  userId: number;
+}
+
+export interface ChannelSanctions {
+  sanctions: ChannelSanction[];
+}
+
 function createBaseLoadObjectsRequest(): LoadObjectsRequest {
   return { afterId: 0, limit: 0 };
 }
@@ -1641,6 +1665,298 @@ export const GetAssetMetaRequest: MessageFns<GetAssetMetaRequest> = {
   },
 };
 
+function createBaseChannelSanction(): ChannelSanction {
+  return { channel: "", userId: 0, kind: "", untilMs: 0, byId: 0, createdAtMs: 0 };
+}
+
+export const ChannelSanction: MessageFns<ChannelSanction> = {
+  encode(message: ChannelSanction, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== "") {
+      writer.uint32(10).string(message.channel);
+    }
+    if (message.userId !== 0) {
+      writer.uint32(16).int64(message.userId);
+    }
+    if (message.kind !== "") {
+      writer.uint32(26).string(message.kind);
+    }
+    if (message.untilMs !== 0) {
+      writer.uint32(32).int64(message.untilMs);
+    }
+    if (message.byId !== 0) {
+      writer.uint32(40).int64(message.byId);
+    }
+    if (message.createdAtMs !== 0) {
+      writer.uint32(48).int64(message.createdAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChannelSanction {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChannelSanction();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.userId = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.untilMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.byId = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.createdAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ChannelSanction>): ChannelSanction {
+    return ChannelSanction.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ChannelSanction>): ChannelSanction {
+    const message = createBaseChannelSanction();
+    message.channel = object.channel ?? "";
+    message.userId = object.userId ?? 0;
+    message.kind = object.kind ?? "";
+    message.untilMs = object.untilMs ?? 0;
+    message.byId = object.byId ?? 0;
+    message.createdAtMs = object.createdAtMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseRemoveChannelSanctionResponse(): RemoveChannelSanctionResponse {
+  return { removed: false };
+}
+
+export const RemoveChannelSanctionResponse: MessageFns<RemoveChannelSanctionResponse> = {
+  encode(message: RemoveChannelSanctionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.removed !== false) {
+      writer.uint32(8).bool(message.removed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveChannelSanctionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveChannelSanctionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.removed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RemoveChannelSanctionResponse>): RemoveChannelSanctionResponse {
+    return RemoveChannelSanctionResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RemoveChannelSanctionResponse>): RemoveChannelSanctionResponse {
+    const message = createBaseRemoveChannelSanctionResponse();
+    message.removed = object.removed ?? false;
+    return message;
+  },
+};
+
+function createBaseGetChannelSanctionsRequest(): GetChannelSanctionsRequest {
+  return { channel: "", userId: 0 };
+}
+
+export const GetChannelSanctionsRequest: MessageFns<GetChannelSanctionsRequest> = {
+  encode(message: GetChannelSanctionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== "") {
+      writer.uint32(10).string(message.channel);
+    }
+    if (message.userId !== 0) {
+      writer.uint32(16).int64(message.userId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetChannelSanctionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetChannelSanctionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.userId = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetChannelSanctionsRequest>): GetChannelSanctionsRequest {
+    return GetChannelSanctionsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetChannelSanctionsRequest>): GetChannelSanctionsRequest {
+    const message = createBaseGetChannelSanctionsRequest();
+    message.channel = object.channel ?? "";
+    message.userId = object.userId ?? 0;
+    return message;
+  },
+};
+
+function createBaseChannelSanctions(): ChannelSanctions {
+  return { sanctions: [] };
+}
+
+export const ChannelSanctions: MessageFns<ChannelSanctions> = {
+  encode(message: ChannelSanctions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.sanctions) {
+      ChannelSanction.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChannelSanctions {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChannelSanctions();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sanctions.push(ChannelSanction.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ChannelSanctions>): ChannelSanctions {
+    return ChannelSanctions.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ChannelSanctions>): ChannelSanctions {
+    const message = createBaseChannelSanctions();
+    message.sanctions = object.sanctions?.map((e) => ChannelSanction.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 export type PersistenceServiceDefinition = typeof PersistenceServiceDefinition;
 export const PersistenceServiceDefinition = {
   name: "PersistenceService",
@@ -1782,6 +2098,32 @@ export const PersistenceServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /** Channel moderation: a mute or ban of one player on one channel ("*" = every channel), until a time or lifted. */
+    setChannelSanction: {
+      name: "SetChannelSanction",
+      requestType: ChannelSanction as typeof ChannelSanction,
+      requestStream: false,
+      responseType: ChannelSanction as typeof ChannelSanction,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    removeChannelSanction: {
+      name: "RemoveChannelSanction",
+      requestType: ChannelSanction as typeof ChannelSanction,
+      requestStream: false,
+      responseType: RemoveChannelSanctionResponse as typeof RemoveChannelSanctionResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    /** The sanctions in force for a player on a channel, including "*" ones. */
+    getChannelSanctions: {
+      name: "GetChannelSanctions",
+      requestType: GetChannelSanctionsRequest as typeof GetChannelSanctionsRequest,
+      requestStream: false,
+      responseType: ChannelSanctions as typeof ChannelSanctions,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
     putAssetMeta: {
       name: "PutAssetMeta",
       requestType: AssetMeta as typeof AssetMeta,
@@ -1844,6 +2186,20 @@ export interface PersistenceServiceImplementation<CallContextExt = {}> {
   ): Promise<DeepPartial<ScriptList>>;
   appendChatLines(request: ChatLines, context: CallContext & CallContextExt): Promise<DeepPartial<ChatLines>>;
   chatHistory(request: ChatHistoryRequest, context: CallContext & CallContextExt): Promise<DeepPartial<ChatLines>>;
+  /** Channel moderation: a mute or ban of one player on one channel ("*" = every channel), until a time or lifted. */
+  setChannelSanction(
+    request: ChannelSanction,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ChannelSanction>>;
+  removeChannelSanction(
+    request: ChannelSanction,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RemoveChannelSanctionResponse>>;
+  /** The sanctions in force for a player on a channel, including "*" ones. */
+  getChannelSanctions(
+    request: GetChannelSanctionsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ChannelSanctions>>;
   putAssetMeta(request: AssetMeta, context: CallContext & CallContextExt): Promise<DeepPartial<AssetMeta>>;
   getAssetMeta(request: GetAssetMetaRequest, context: CallContext & CallContextExt): Promise<DeepPartial<AssetMeta>>;
 }
@@ -1891,6 +2247,20 @@ export interface PersistenceServiceClient<CallOptionsExt = {}> {
   ): Promise<ScriptList>;
   appendChatLines(request: DeepPartial<ChatLines>, options?: CallOptions & CallOptionsExt): Promise<ChatLines>;
   chatHistory(request: DeepPartial<ChatHistoryRequest>, options?: CallOptions & CallOptionsExt): Promise<ChatLines>;
+  /** Channel moderation: a mute or ban of one player on one channel ("*" = every channel), until a time or lifted. */
+  setChannelSanction(
+    request: DeepPartial<ChannelSanction>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ChannelSanction>;
+  removeChannelSanction(
+    request: DeepPartial<ChannelSanction>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RemoveChannelSanctionResponse>;
+  /** The sanctions in force for a player on a channel, including "*" ones. */
+  getChannelSanctions(
+    request: DeepPartial<GetChannelSanctionsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ChannelSanctions>;
   putAssetMeta(request: DeepPartial<AssetMeta>, options?: CallOptions & CallOptionsExt): Promise<AssetMeta>;
   getAssetMeta(request: DeepPartial<GetAssetMetaRequest>, options?: CallOptions & CallOptionsExt): Promise<AssetMeta>;
 }

@@ -1,0 +1,8 @@
+// The configured word filter: listed words, whole and in any case, become asterisks.
+export function wordFilter(words: string[]): (text: string) => string {
+  const cleaned = words.map((w) => w.trim()).filter(Boolean);
+  if (cleaned.length === 0) return (text) => text;
+  const escaped = cleaned.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(${escaped.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
+  return (text) => text.replace(pattern, (word) => '*'.repeat([...word].length));
+}

@@ -1,0 +1,69 @@
+// chat-service over a real (embedded) database: filtering, flood control, mutes, bans, history, the bus.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { migrations, persistenceStore } from '@loom/persistence-service';
+import { contracts } from '@loom/proto';
+import { createMetrics, PermissionDeniedError, ResourceExhaustedError, silentLogger, type BusMessage } from '@loom/runtime';
+import { MemoryBus } from '@loom/runtime/bus/memory-bus.ts';
+import { MemoryKeyValue } from '@loom/runtime/kv/memory-kv.ts';
+import { PgliteSql } from '@loom/runtime/sql/pglite-sql.ts';
+import type { Sql } from '@loom/runtime/sql/sql.ts';
+import { inProcessClient } from '@loom/runtime/transport/in-process.ts';
+import { ChatCore, chatTopic } from '../src/core/chat.ts';
+import { wordFilter } from '../src/core/word-filter.ts';
+
+describe('chat-service', () => {
+  let sql: Sql;
+  let chat: ChatCore;
+  const bus = new MemoryBus();
+  const published: BusMessage[] = [];
+  const post = (senderId: number, channel: string, text: string) => chat.post({ channel, senderId, senderName: `p${senderId}`, text });
+
+  before(async () => {
+    sql = await PgliteSql.open();
+    await sql.migrate(migrations);
+    const store = persistenceStore(sql);
+    const persistence = inProcessClient(contracts['persistence-service'], () => store, { metrics: createMetrics(), logger: silentLogger, timeoutMs: 30_000 });
+    chat = new ChatCore(persistence, bus, new MemoryKeyValue(), { floodLines: 3, floodWindowS: 60, filter: wordFilter(['darn', 'heck']) });
+    await bus.subscribe(chatTopic, (message) => void published.push(message));
+  });
+  after(async () => {
+    await bus.close();
+    await sql?.close();
+  });
+
+  it('stores a cleaned, filtered line, publishes it, and keeps it in history', async () => {
+    const line = await post(1, 'ooc', 'Darn\u001b[31m it, heckle the heck!');
+    assert.equal(line.text, '****[31m it, heckle the ****!');
+    await new Promise((r) => setImmediate(r));
+    assert.equal((published.at(-1)!.payload as { text: string }).text, line.text);
+    const { lines } = await chat.history({ channel: 'ooc', limit: 10, beforeId: 0 });
+    assert.deepEqual(lines.map((l) => l.text), [line.text]);
+  });
+
+  it('tells a flooding player to slow down', async () => {
+    await post(2, 'ooc', 'one');
+    await post(2, 'ooc', 'two');
+    await post(2, 'ooc', 'three');
+    await assert.rejects(post(2, 'ooc', 'four'), (e: unknown) => e instanceof ResourceExhaustedError && /too fast/.test(e.message));
+  });
+
+  it('mutes on one channel, bans everywhere, and lifts both', async () => {
+    assert.equal((await chat.moderate({ channel: 'ooc', targetId: 3, action: 'mute', durationS: 600, byId: 1 })).message, 'muted on ooc for 10 more minutes');
+    await assert.rejects(post(3, 'ooc', 'hello?'), (e: unknown) => e instanceof PermissionDeniedError && /muted on ooc for 10 more minutes/.test(e.message));
+    await post(3, 'public', 'still fine here');
+    await chat.moderate({ channel: '*', targetId: 3, action: 'ban', durationS: 0, byId: 1 });
+    await assert.rejects(chat.join({ channel: 'lfg', userId: 3, historyLines: 5 }), /banned everywhere until it is lifted/);
+    await assert.rejects(post(3, 'public', 'and now?'), /banned everywhere/);
+    await chat.moderate({ channel: '*', targetId: 3, action: 'unban', durationS: 0, byId: 1 });
+    await chat.moderate({ channel: 'ooc', targetId: 3, action: 'unmute', durationS: 0, byId: 1 });
+    assert.equal((await chat.join({ channel: 'ooc', userId: 3, historyLines: 2 })).lines.length, 2);
+  });
+
+  it('refuses empty, oversized and badly named posts', async () => {
+    await assert.rejects(post(4, 'ooc', '  \u0007 '), /empty/);
+    await assert.rejects(post(4, 'ooc', 'x'.repeat(2001)), /at most 2000/);
+    await assert.rejects(post(4, 'no spaces', 'hi'), /not a channel name/);
+    await assert.rejects(post(4, '*', 'hi'), /nobody can talk on it/);
+  });
+});
