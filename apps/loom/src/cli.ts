@@ -45,6 +45,14 @@ admin
   .action(createAdmin);
 
 program
+  .command('commands')
+  .description('print the in-game command reference (docs/commands.md)')
+  .action(async () => {
+    const { commandsMarkdown } = await import('@loom/world-state');
+    process.stdout.write(`${commandsMarkdown()}`);
+  });
+
+program
   .command('config')
   .description('list every environment variable Loom reads')
   .option('--markdown', 'as a Markdown table')

@@ -3,6 +3,7 @@ import type { ChatPort } from './core/game.ts';
 import { WorldEngine } from './core/engine.ts';
 
 export { WorldEngine } from './core/engine.ts';
+export { commandsMarkdown } from './core/commands/interpreter.ts';
 
 /** Channel talk goes through chat-service (moderation, history); lines come back over the bus. */
 function chatPort(chat: ServiceClient<'chat-service'>): ChatPort {

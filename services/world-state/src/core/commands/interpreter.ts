@@ -109,3 +109,18 @@ export function helpText(command: Command): string {
   if (command.role !== 'player') lines.push(`For ${command.role}s.`);
   return lines.join('\n');
 }
+
+/** docs/commands.md: every command with its syntax and help, grouped as `help` shows them. */
+export function commandsMarkdown(): string {
+  const { commands } = new Interpreter();
+  const lines = ['# Commands', '', 'Generated from the command declarations (`npx loom commands > docs/commands.md`); `help <command>` in the game says the same.', ''];
+  for (const group of groupOrder) {
+    lines.push(`## ${group[0]!.toUpperCase()}${group.slice(1)}`, '');
+    for (const command of commands.filter((c) => c.group === group)) {
+      const also = command.aliases.length ? ` (also ${command.aliases.map((a) => `\`${a}\``).join(', ')})` : '';
+      const who = command.role === 'player' ? '' : ` For ${command.role}s.`;
+      lines.push(`### \`${command.name}\`${also}`, '', ...command.syntax.map((s) => `    ${s}`), '', `${command.help}${who}`, '');
+    }
+  }
+  return lines.join('\n');
+}
