@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkMetrics, promtoolSkip } from '@loom/runtime/testing/promtool.ts';
 import { boundPorts, runLoom, type LoomProcess } from './processes.ts';
+import { textWorldStory } from './text-story.ts';
 
 const promtool = promtoolSkip();
 
@@ -89,6 +90,10 @@ describe('loom start (all-in-one, embedded)', () => {
     assert.equal(checkMetrics(text), '');
     assert.match(text, /grpc_server_handling_seconds_count\{[^}]*grpc_method="CreateUser"[^}]*\} 1/);
     assert.match(text, /process_cpu_seconds_total/);
+  });
+
+  it('lets two telnet players meet, talk, move, page and share a channel', async () => {
+    await textWorldStory({ alicePort: ports.telnet, bobPort: ports.telnet }, '');
   });
 
   it('has telnet and UDP bound', async () => {

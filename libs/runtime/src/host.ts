@@ -61,6 +61,9 @@ export async function startHost({ services, config, mode }: HostOptions): Promis
   let grpc: GrpcServer | undefined;
 
   const stop = async () => {
+    for (const { module, service } of [...started].reverse()) {
+      await service.drain?.().catch((error: unknown) => logger.error({ err: error, service: module.name }, 'service did not drain cleanly'));
+    }
     await grpc?.close(config.shutdownTimeoutMs / 2);
     await http.close();
     for (const { module, service } of [...started].reverse()) {

@@ -32,6 +32,8 @@ export interface StartedService<N extends ContractServiceName = ContractServiceN
   listening?: string[];
   /** Throws, saying what is missing, while something this service needs does not answer. */
   ready?(): Promise<void>;
+  /** Ends long-lived streams (player sessions) so that the transports can close; called before they do. */
+  drain?(): Promise<void>;
   /** Stops taking work, finishes what is in flight, releases what it holds. */
   stop(): Promise<void>;
 }

@@ -1,28 +1,43 @@
-// PLACEHOLDER until the text-world issue: telnet is bound on its port and says the world is not open yet.
-import { createServer, type Socket } from 'node:net';
+// text-gateway: telnet on port 4000 and /ws/text, both driving the same text sessions.
+import type { WorldStatus } from '@loom/proto';
 import { defineService } from '@loom/runtime';
+import type { TextConnection } from './core/connection.ts';
+import { TextSession } from './core/text-session.ts';
+import { listenTelnet } from './api/telnet-listener.ts';
+import { registerWsText } from './api/ws-text-route.ts';
+import { msspVariables } from './core/mssp-status.ts';
+
+const maxLineBytes = 4096;
 
 export const service = defineService({
   name: 'text-gateway',
-  dependsOn: ['auth-service', 'world-state', 'chat-service'],
-  async start({ config }) {
-    const sockets = new Set<Socket>();
-    const server = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => socket.destroy());
-      socket.end('Welcome to Loom.\r\nThe text world is not open yet: logins arrive with the next release.\r\n');
+  dependsOn: ['auth-service', 'world-state'],
+  async start({ config, directory, logger, http }) {
+    const auth = directory.connect('auth-service');
+    const world = directory.connect('world-state');
+    let status: WorldStatus | undefined;
+    const refreshStatus = () => world.status({}).then((s) => void (status = s), () => undefined);
+    const statusTimer = setInterval(refreshStatus, 10_000);
+    statusTimer.unref();
+    void refreshStatus();
+    const newSession = (connection: TextConnection) =>
+      new TextSession(connection, { auth, world, logger, worldName: config.worldName, idleTimeoutMs: config.idleTimeoutS * 1000 });
+    const telnet = await listenTelnet({
+      host: config.host,
+      port: config.telnetPort,
+      maxLineBytes,
+      mssp: () => msspVariables(config.worldName, config.telnetPort, status),
+      newSession,
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.telnetPort, config.host, resolve);
-    });
-    const { port } = server.address() as { port: number };
+    const ws = await registerWsText(http, { maxLineBytes, newSession });
     return {
-      listening: [`telnet ${config.host}:${port}`],
+      listening: [`telnet ${config.host}:${telnet.port}`, 'WebSocket text /ws/text'],
+      async drain() {
+        ws.close('The server is restarting. Come back in a moment!');
+        await telnet.close('The server is restarting. Come back in a moment!\n');
+      },
       async stop() {
-        for (const socket of sockets) socket.destroy();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        clearInterval(statusTimer);
       },
     };
   },

@@ -51,6 +51,7 @@ export const service = defineService({
     const subscription = await bus.subscribe('chat.message', (message) => engine.deliverChat(message.payload as { channel: string; senderName: string; text: string }));
     return {
       implementation: engine,
+      drain: async () => engine.drain(),
       async stop() {
         await subscription.unsubscribe();
         await engine.stop();

@@ -84,12 +84,14 @@ export class WorldEngine implements WorldStateServiceImplementation {
     return this.saving;
   }
 
+  /** Tells everyone connected that the world stops, and ends their streams. */
+  drain(): void {
+    for (const session of this.sessions.all()) this.game.disconnect(session, 'The world is shutting down. Come back soon!');
+  }
+
   async stop(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
-    for (const session of this.sessions.all()) {
-      this.game.send(session.playerId, { kind: 'disconnect', text: 'The world is shutting down. Come back soon!', data: undefined });
-      this.sessions.remove(session);
-    }
+    this.drain();
     await this.save();
   }
 

@@ -1,0 +1,227 @@
+// One text player's connection: the login dialog, then lines to world-state and its events back, rendered.
+import { randomUUID } from 'node:crypto';
+import type { WorldEvent } from '@loom/proto';
+import { LoomError, NotFoundError, type Logger, type ServiceClient } from '@loom/runtime';
+import { render } from '../text/ansi.ts';
+import { wrap } from '../text/wrap.ts';
+import type { TextConnection } from './connection.ts';
+import { LoginDialog, loginHelp } from './login-dialog.ts';
+
+export interface SessionOptions {
+  auth: ServiceClient<'auth-service'>;
+  world: ServiceClient<'world-state'>;
+  logger: Logger;
+  worldName: string;
+  idleTimeoutMs: number;
+  /** Lines accepted per flood window; more are dropped with a warning. */
+  floodLines?: number;
+  floodWindowMs?: number;
+  maxLoginFailures?: number;
+}
+
+const promptText = '> ';
+
+export class TextSession {
+  private readonly dialog = new LoginDialog();
+  private state: 'login' | 'playing' | 'closed' = 'login';
+  private colour = true;
+  private sessionId = '';
+  private refreshToken = '';
+  private freshAccessToken = '';
+  private readonly stream = new AbortController();
+  private commands: Promise<void> = Promise.resolve();
+  private loginFailures = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private floodWindowStart = 0;
+  private floodCount = 0;
+  private promptQueued = false;
+
+  constructor(
+    private readonly connection: TextConnection,
+    private readonly options: SessionOptions,
+  ) {}
+
+  start(): void {
+    this.show(`{c}{B}Welcome to ${this.options.worldName}!{x}\nA world built by the people who play in it.\n\n${loginHelp}`);
+    this.resetIdle();
+    this.connection.prompt(promptText);
+  }
+
+  line(text: string): void {
+    if (this.state === 'closed') return;
+    this.resetIdle();
+    if (this.flooding()) return;
+    if (this.state === 'login') {
+      this.commands = this.commands.then(() => this.login(text));
+      return;
+    }
+    const accessToken = this.freshAccessToken;
+    this.freshAccessToken = '';
+    this.commands = this.commands.then(() =>
+      this.options.world.submitIntent({ sessionId: this.sessionId, command: text, accessToken }).then(
+        () => this.queuePrompt(),
+        (error: unknown) => this.fail(error, 'The world did not take that command'),
+      ),
+    );
+  }
+
+  lineTooLong(): void {
+    this.show('{r}That line was too long and was ignored.{x}');
+  }
+
+  /** The connection is gone: leave the world, stop the timers. */
+  closed(): void {
+    if (this.state === 'closed') return;
+    const wasPlaying = this.state === 'playing';
+    this.state = 'closed';
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.refreshTimer);
+    this.stream.abort();
+    if (wasPlaying) void this.options.world.closeSession({ sessionId: this.sessionId, reason: 'has left the world.' }).catch(() => undefined);
+  }
+
+  /** A browser that logged in through the REST API hands its tokens over instead of typing a password. */
+  loginWithToken(accessToken: string, refreshToken: string): void {
+    if (this.state !== 'login') return;
+    this.enter(accessToken, refreshToken, refreshToken ? 600 : 0);
+  }
+
+  private async login(line: string): Promise<void> {
+    if (this.state !== 'login') return;
+    const step = this.dialog.next(line);
+    this.connection.setPasswordMode(this.dialog.expectsPassword);
+    switch (step.action) {
+      case 'quit':
+        return this.close('Goodbye!');
+      case 'say':
+        this.show(step.text);
+        return this.connection.prompt(promptText);
+      case 'ask-password':
+        return this.connection.prompt(step.prompt);
+    }
+    try {
+      const credentials = { username: step.username, password: step.password };
+      const result =
+        step.action === 'login'
+          ? await this.options.auth.login({ ...credentials, clientAddress: this.connection.remoteAddress })
+          : await this.options.auth.register({ ...credentials, email: '' });
+      this.enter(result.accessToken, result.refreshToken, result.expiresIn);
+    } catch (error) {
+      if (!(error instanceof LoomError)) throw error;
+      this.show(`{r}${error.message}{x}`);
+      if (++this.loginFailures >= (this.options.maxLoginFailures ?? 3)) return this.close('Too many failed attempts. Goodbye.');
+      this.connection.prompt(promptText);
+    }
+  }
+
+  private enter(accessToken: string, refreshToken: string, expiresInS: number): void {
+    this.state = 'playing';
+    this.sessionId = randomUUID();
+    this.refreshToken = refreshToken;
+    if (refreshToken) this.scheduleRefresh(expiresInS);
+    const events = this.options.world.openSession(
+      { sessionId: this.sessionId, gateway: this.connection.protocol, accessToken, clientAddress: this.connection.remoteAddress },
+      { signal: this.stream.signal },
+    );
+    void (async () => {
+      try {
+        for await (const event of events) this.event(event);
+        if (this.state === 'playing') this.close();
+      } catch (error) {
+        if (this.state === 'playing') this.fail(error, 'Lost touch with the world');
+      }
+    })();
+  }
+
+  private event(event: WorldEvent): void {
+    switch (event.kind) {
+      case 'settings':
+        this.colour = (event.data as { colour?: boolean } | undefined)?.colour !== false;
+        return;
+      case 'room':
+        return this.connection.sendGmcp('Room.Info', event.data);
+      case 'chat':
+        this.connection.sendGmcp('Comm.Channel.Text', event.data);
+        break;
+      case 'disconnect':
+        this.state = 'closed';
+        return this.connection.close(this.rendered(event.text));
+    }
+    if (event.text) {
+      this.show(event.text);
+      this.queuePrompt();
+    }
+  }
+
+  private rendered(markup: string): string {
+    const text = render(markup, this.colour);
+    return `${this.connection.width > 0 ? wrap(text, this.connection.width) : text}\n`;
+  }
+
+  private show(markup: string): void {
+    this.connection.write(this.rendered(markup));
+  }
+
+  /** One prompt after a burst of output, not one per line. */
+  private queuePrompt(): void {
+    if (this.promptQueued) return;
+    this.promptQueued = true;
+    setImmediate(() => {
+      this.promptQueued = false;
+      if (this.state !== 'closed') this.connection.prompt(promptText);
+    });
+  }
+
+  private fail(error: unknown, what: string): void {
+    if (error instanceof NotFoundError && this.state === 'playing') return this.close('Your session has ended.');
+    if (error instanceof LoomError) {
+      this.show(`{r}${what}: ${error.message}{x}`);
+      return this.queuePrompt();
+    }
+    this.options.logger.error({ err: error }, what);
+    this.close(`${what}. Please connect again in a moment.`);
+  }
+
+  private close(message?: string): void {
+    const wasPlaying = this.state === 'playing';
+    this.closed();
+    if (wasPlaying && !message) message = 'Goodbye!';
+    this.connection.close(message === undefined ? undefined : this.rendered(message));
+  }
+
+  private flooding(): boolean {
+    const now = Date.now();
+    const windowMs = this.options.floodWindowMs ?? 2000;
+    if (now - this.floodWindowStart > windowMs) {
+      this.floodWindowStart = now;
+      this.floodCount = 0;
+    }
+    this.floodCount++;
+    const limit = this.options.floodLines ?? 20;
+    if (this.floodCount === limit + 1) this.show('{r}You are sending commands too fast; the last ones were ignored. Slow down a little.{x}');
+    return this.floodCount > limit;
+  }
+
+  private resetIdle(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.close(`You have been idle for ${Math.round(this.options.idleTimeoutMs / 60000)} minutes. Goodbye!`), this.options.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  /** Keeps a fresh access token for calls made on the player's behalf (@password) while the player stays. */
+  private scheduleRefresh(expiresInS: number): void {
+    const inMs = Math.max(10, expiresInS - 60) * 1000;
+    this.refreshTimer = setTimeout(async () => {
+      try {
+        const result = await this.options.auth.refresh({ refreshToken: this.refreshToken });
+        this.refreshToken = result.refreshToken;
+        this.freshAccessToken = result.accessToken;
+        this.scheduleRefresh(result.expiresIn);
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'token refresh failed; the session goes on until it is closed');
+      }
+    }, inMs);
+    this.refreshTimer.unref();
+  }
+}

@@ -1,0 +1,67 @@
+// /ws/text: the text session over a WebSocket, as JSON frames (docs/protocol.md, "Text over WebSocket").
+import type { WebSocket } from 'ws';
+import type { ConnectionEvents, TextConnection } from '../core/connection.ts';
+
+/** Frames the browser sends: a line typed, or the tokens of a login made through the REST API. */
+type ClientFrame = { type: 'line'; text: string } | { type: 'login'; accessToken: string; refreshToken?: string };
+
+export interface WsLogin {
+  accessToken: string;
+  refreshToken: string;
+}
+
+export class WsTextConnection implements TextConnection {
+  readonly protocol = 'websocket';
+  readonly width = 0;
+
+  constructor(
+    private readonly socket: WebSocket,
+    readonly remoteAddress: string,
+    private readonly maxLineLength: number,
+  ) {}
+
+  /** Wires frames to the session; `onLogin` receives token logins. */
+  listen(events: ConnectionEvents, onLogin: (login: WsLogin) => void): void {
+    this.socket.on('message', (data, isBinary) => {
+      if (isBinary) return this.send({ type: 'error', text: 'send text frames' });
+      const raw = data.toString();
+      if (raw.length > this.maxLineLength + 200) return events.lineTooLong();
+      let frame: ClientFrame;
+      try {
+        frame = JSON.parse(raw) as ClientFrame;
+      } catch {
+        return this.send({ type: 'error', text: 'frames are JSON: {"type":"line","text":"look"}' });
+      }
+      if (frame.type === 'line' && typeof frame.text === 'string') return frame.text.length > this.maxLineLength ? events.lineTooLong() : events.line(frame.text);
+      if (frame.type === 'login' && typeof frame.accessToken === 'string') return onLogin({ accessToken: frame.accessToken, refreshToken: typeof frame.refreshToken === 'string' ? frame.refreshToken : '' });
+      this.send({ type: 'error', text: 'unknown frame: send {"type":"line","text":...} or {"type":"login","accessToken":...}' });
+    });
+    this.socket.on('close', () => events.closed());
+    this.socket.on('error', () => this.socket.terminate());
+  }
+
+  write(text: string): void {
+    this.send({ type: 'text', text });
+  }
+
+  prompt(text: string): void {
+    this.send({ type: 'prompt', text });
+  }
+
+  setPasswordMode(hidden: boolean): void {
+    this.send({ type: 'password', hidden });
+  }
+
+  sendGmcp(packageName: string, data?: unknown): void {
+    this.send({ type: 'gmcp', package: packageName, data: data ?? null });
+  }
+
+  close(message?: string): void {
+    if (message) this.send({ type: 'text', text: message });
+    this.socket.close(1000, 'bye');
+  }
+
+  private send(frame: Record<string, unknown>): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(frame));
+  }
+}
