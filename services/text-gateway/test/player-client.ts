@@ -79,7 +79,7 @@ export class PlayerClient {
   }
 
   private receive(chunk: Buffer): void {
-    let data = Buffer.concat([this.pending, chunk]);
+    const data = Buffer.concat([this.pending, chunk]);
     const text: number[] = [];
     let i = 0;
     while (i < data.length) {
@@ -106,7 +106,6 @@ export class PlayerClient {
       } else i += 2;
     }
     this.pending = Buffer.from(data.subarray(i));
-    data = Buffer.alloc(0);
     // eslint-disable-next-line no-control-regex
     this.text += Buffer.from(text).toString('utf8').replace(/\x1b\[[0-9;]*m/g, '').replace(/\r/g, '');
     this.notify();
