@@ -12,6 +12,7 @@ import { checkMetrics, promtoolSkip } from '@loom/runtime/testing/promtool.ts';
 import { stockHealthCheck } from '../../../libs/runtime/test/stock-grpc.ts';
 import { portPlan } from '../src/commands/up.ts';
 import { runLoom, type LoomProcess } from './processes.ts';
+import { textWorldStory } from './text-story.ts';
 
 const servers = await Promise.all([needServer('postgres'), needServer('redis'), needServer('rabbitmq')]);
 const skip = servers.find((s) => s.skip)?.skip ?? false;
@@ -37,7 +38,7 @@ describe('loom up (distributed wiring)', { skip }, () => {
       LOOM_DATA_DIR: dataDir,
       LOOM_HOST: '127.0.0.1',
     });
-    await loom.waitFor(/all 10 services healthy/, 120000);
+    await loom.waitFor(/all 10 services ready/, 120000);
   });
 
   after(async () => {
@@ -96,6 +97,28 @@ describe('loom up (distributed wiring)', { skip }, () => {
     for (const name of serviceNames) {
       const text = await (await fetch(`http://127.0.0.1:${ports.ops[name]}/metrics`)).text();
       assert.equal(checkMetrics(text), '', name);
+    }
+  });
+
+  it('lets two players on two text-gateway processes meet, talk, move, page and share a channel', async () => {
+    // A second text-gateway process, as a second replica would run: Bob connects through it.
+    const second = runLoom(['service', 'text-gateway'], {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redis!.url,
+      AMQP_URL: rabbit!.url,
+      LOOM_REDIS_PREFIX: prefix,
+      LOOM_DATA_DIR: dataDir,
+      LOOM_HOST: '127.0.0.1',
+      LOOM_TELNET_PORT: String(basePort + 31),
+      LOOM_OPS_PORT: String(basePort + 32),
+      AUTH_SERVICE_ADDR: `127.0.0.1:${ports.grpc['auth-service']}`,
+      WORLD_STATE_ADDR: `127.0.0.1:${ports.grpc['world-state']}`,
+    });
+    try {
+      await second.waitFor(/"msg":"text-gateway ready in/, 60000);
+      await textWorldStory({ alicePort: ports.telnet, bobPort: basePort + 31 }, '');
+    } finally {
+      assert.equal(await second.stop('SIGTERM'), 0);
     }
   });
 

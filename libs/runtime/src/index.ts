@@ -14,3 +14,4 @@ export { checkRemoteHealth, type ServiceClient, type Implementation } from './tr
 export * from './run.ts';
 export { ensureDatabase } from './sql/ensure-database.ts';
 export { pingAmqp, pingRedis } from './probes.ts';
+export { untilAvailable } from './transport/until-available.ts';

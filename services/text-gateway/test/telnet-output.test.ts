@@ -42,6 +42,24 @@ describe('telnet output', { timeout: 20_000 }, () => {
     connection.write('ignored after the drop');
   });
 
+  it('a client that keeps reading gets a burst many times the bound', async () => {
+    const { client, connection } = await connect({ maxOutputBytes: 256 * 1024 });
+    let closed = false;
+    connection.on('close', () => {
+      closed = true;
+    });
+    const block = `${'y'.repeat(1023)}\n`.repeat(64);
+    for (let written = 0; written < 8 * 1024 * 1024; written += block.length) {
+      connection.write(block);
+      await nextTurn();
+    }
+    // Written now, read later: it cannot already be among the bytes received.
+    const from = client.received.length;
+    connection.write('the end\n');
+    await client.waitFor('the end\r\n', from);
+    assert.equal(closed, false);
+  });
+
   it('close writes the last message, then ends the connection', async () => {
     const { client, connection } = await connect();
     const closed = once(connection, 'close');

@@ -105,6 +105,21 @@ describe('MCCP2', { timeout: 10_000 }, () => {
     assert.equal(client.count([IAC, Cmd.WONT, Opt.COMPRESS2]), 1);
   });
 
+  it('compression switched off and on in one packet gives one stream after the other, in order', async () => {
+    const { client, connection } = await connect();
+    await client.send([IAC, DO, Opt.COMPRESS2]);
+    await client.barrier();
+    connection.write('one\n');
+    await client.send([IAC, DONT, Opt.COMPRESS2, IAC, DO, Opt.COMPRESS2]);
+    await client.barrier();
+    connection.write('two\n');
+    await client.waitFor('one\r\n');
+    await client.waitFor('two\r\n');
+    assert.equal(connection.compressing, true);
+    assert.equal(client.count([IAC, SB, Opt.COMPRESS2, IAC, SE]), 2);
+    assert.ok(client.received.indexOf('one') < client.received.indexOf('two'));
+  });
+
   it('a client that never agreed gets no compression', async () => {
     const { client, connection } = await connect();
     await client.send([IAC, DONT, Opt.COMPRESS2, IAC, WILL, Opt.NAWS]);

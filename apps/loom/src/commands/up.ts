@@ -59,18 +59,19 @@ function prefixLines(child: ChildProcess, label: string): void {
   }
 }
 
-async function waitHealthy(ports: Ports, children: Map<ServiceName, ChildProcess>): Promise<void> {
+/** Ready, not merely alive: every service answers /ready, so what each needs answers too. */
+async function waitReady(ports: Ports, children: Map<ServiceName, ChildProcess>): Promise<void> {
   const pending = new Set(serviceNames);
   const deadline = Date.now() + 60000;
   while (pending.size && Date.now() < deadline) {
     for (const name of [...pending]) {
       if (children.get(name)?.exitCode !== null) continue;
-      const ok = await fetch(`http://127.0.0.1:${ports.ops[name]}/health`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${ports.ops[name]}/ready`).then((r) => r.ok, () => false);
       if (ok) pending.delete(name);
     }
     if (pending.size) await new Promise((r) => setTimeout(r, 250));
   }
-  if (pending.size) throw new Error(`not healthy after 60 s: ${[...pending].join(', ')}`);
+  if (pending.size) throw new Error(`not ready after 60 s: ${[...pending].join(', ')}`);
 }
 
 export async function up(options: { basePort?: number }): Promise<void> {
@@ -109,9 +110,9 @@ export async function up(options: { basePort?: number }): Promise<void> {
   process.on('SIGTERM', stopAll);
 
   try {
-    await waitHealthy(ports, children);
+    await waitReady(ports, children);
     process.stdout.write(
-      `all ${serviceNames.length} services healthy: HTTP http://127.0.0.1:${ports.http}, telnet 127.0.0.1:${ports.telnet}, UDP 127.0.0.1:${ports.udp}; Ctrl-C stops them\n`,
+      `all ${serviceNames.length} services ready: HTTP http://127.0.0.1:${ports.http}, telnet 127.0.0.1:${ports.telnet}, UDP 127.0.0.1:${ports.udp}; Ctrl-C stops them\n`,
     );
   } catch (error) {
     process.stdout.write(`${(error as Error).message}\n`);

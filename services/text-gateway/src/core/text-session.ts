@@ -89,6 +89,8 @@ export class TextSession {
 
   private async login(line: string): Promise<void> {
     if (this.state !== 'login') return;
+    // The client echoed nothing of a hidden line, not even its Enter.
+    if (this.dialog.expectsPassword) this.connection.write('\n');
     const step = this.dialog.next(line);
     this.connection.setPasswordMode(this.dialog.expectsPassword);
     switch (step.action) {

@@ -40,7 +40,8 @@ export interface TelnetEvents {
 }
 
 const MAX_SUBNEGOTIATION_BYTES = 64 * 1024;
-/** Offered at connect (WILL). CHARSET is WILL because RFC 2066 lets the side that sent WILL send REQUEST. */
+const CLOSE_GRACE_MS = 10_000;
+/** Offered at connect (WILL). CHARSET too is WILL: in RFC 2066 the side that sent WILL sends the REQUEST. */
 const OFFERED = [Opt.SGA, Opt.EOR, Opt.CHARSET, Opt.GMCP, Opt.MSSP, Opt.COMPRESS2];
 /** Asked of the client at connect (DO). */
 const ASKED = [Opt.NAWS, Opt.TTYPE];
@@ -174,6 +175,9 @@ export class TelnetConnection extends EventEmitter<TelnetEvents> {
     this.#closing = true;
     this.#closeReason ??= 'server';
     this.#output.end();
+    // Ending waits for the client to read the last bytes; one that never reads would keep the socket.
+    const cutOff = setTimeout(() => this.#socket.destroy(), CLOSE_GRACE_MS).unref();
+    this.#socket.once('close', () => clearTimeout(cutOff));
   }
 
   #encode(text: string): Buffer {

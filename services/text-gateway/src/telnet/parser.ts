@@ -20,7 +20,9 @@ export class TelnetParser {
   #state: State = 'data';
   #verb: Verb = Cmd.WILL;
   #sbOption = 0;
-  #sb: number[] = [];
+  /** The subnegotiation so far, grown by doubling up to the cap: the usual few bytes stay a few bytes. */
+  #sb = Buffer.alloc(64);
+  #sbLength = 0;
   /** Set once a subnegotiation passes the cap: the rest of it is skipped and it is never delivered. */
   #sbOversized = false;
 
@@ -58,7 +60,7 @@ export class TelnetParser {
         return;
       case 'sb-option':
         this.#sbOption = byte;
-        this.#sb = [];
+        this.#sbLength = 0;
         this.#sbOversized = false;
         this.#state = 'sb';
         return;
@@ -91,24 +93,26 @@ export class TelnetParser {
       this.#state = 'sb';
     } else if (byte === Cmd.SE) {
       this.#state = 'data';
-      const payload = Buffer.from(this.#sb);
-      this.#sb = [];
-      if (!this.#sbOversized) this.#handlers.subnegotiation(this.#sbOption, payload);
+      if (!this.#sbOversized) this.#handlers.subnegotiation(this.#sbOption, Buffer.from(this.#sb.subarray(0, this.#sbLength)));
     } else {
       // Only IAC IAC and IAC SE may appear inside SB: anything else means the SE was lost, so the
       // subnegotiation is dropped and this byte is read as the command it most likely is.
-      this.#sb = [];
       this.#afterIac(byte);
     }
   }
 
   #sbAppend(byte: number): void {
     if (this.#sbOversized) return;
-    if (this.#sb.length >= this.#maxSubnegotiation) {
+    if (this.#sbLength >= this.#maxSubnegotiation) {
       this.#sbOversized = true;
-      this.#sb = [];
       return;
     }
-    this.#sb.push(byte);
+    if (this.#sbLength === this.#sb.length) {
+      const grown = Buffer.alloc(Math.min(this.#sb.length * 2, this.#maxSubnegotiation));
+      this.#sb.copy(grown);
+      this.#sb = grown;
+    }
+    this.#sb[this.#sbLength] = byte;
+    this.#sbLength += 1;
   }
 }

@@ -1,7 +1,7 @@
 // Terminal type (RFC 1091) with the MUD Terminal Type Standard: each SEND makes the client name
 // its next type, typically the client, then the terminal, then "MTTS <bits>"; a repeat ends the list.
 
-export const TTYPE_IS = 0;
+const TTYPE_IS = 0;
 export const TTYPE_SEND = 1;
 
 /** The MTTS bit saying the terminal understands UTF-8. */

@@ -8,11 +8,12 @@ const SGR: Record<string, number> = { x: 0, B: 1, r: 31, g: 32, y: 33, b: 34, m:
 const MARKUP = /\{\{|\{([xBrgybmcw])\}/g;
 
 /**
- * One escape sequence: CSI (ESC [ ... final byte), OSC (ESC ] ... BEL or ESC \) or a two-byte
- * escape. Not global: copy it with the flags you need.
+ * One escape sequence: CSI (ESC [ ... final byte), OSC (ESC ] ... BEL or ESC \, or to the end of
+ * the text if unterminated) or any other escape (ESC, intermediate bytes, final byte: ESC 7, ESC ( B).
+ * Not global: copy it with the flags you need.
  */
 // eslint-disable-next-line no-control-regex -- matching the escape character is the point
-export const ANSI_ESCAPE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/;
+export const ANSI_ESCAPE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~])/;
 
 const ESCAPES = new RegExp(ANSI_ESCAPE.source, 'g');
 /** Controls left after escapes are gone: C0 except tab and newline, DEL, and C1. */

@@ -3,7 +3,7 @@ import type {
   CloseSessionRequest, CloseSessionResponse, Intent, IntentAck, LookRequest, LookResult, OpenSessionRequest, StatusRequest,
   WorldEvent, WorldStateServiceImplementation, WorldStatus,
 } from '@loom/proto';
-import type { Logger, ServiceClient } from '@loom/runtime';
+import { untilAvailable, type Logger, type ServiceClient } from '@loom/runtime';
 import { InvalidArgumentError, NotFoundError } from '@loom/runtime/transport/errors.ts';
 import { Interpreter } from './commands/interpreter.ts';
 import { defaultChannels } from './commands/channels.ts';
@@ -51,7 +51,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
   async start(): Promise<void> {
     let afterId = 0;
     do {
-      const page = await this.options.persistence.loadObjects({ afterId, limit: 0 });
+      const page = await untilAvailable('persistence-service', () => this.options.persistence.loadObjects({ afterId, limit: 0 }), { logger: this.options.logger });
       this.world.load(page.objects);
       afterId = page.nextAfterId;
     } while (afterId !== 0);
