@@ -1,0 +1,61 @@
+// A `kill -9` of the world and a restart: what docs/operations.md promises survives.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
+import { boundPorts, runLoom, type LoomProcess } from './processes.ts';
+
+describe('a kill -9 and a restart (all-in-one, embedded database)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'loom-crash-'));
+  const saveIntervalMs = 500;
+  const env = {
+    LOOM_DATA_DIR: dataDir,
+    LOOM_HOST: '127.0.0.1',
+    LOOM_HTTP_PORT: '0',
+    LOOM_TELNET_PORT: '0',
+    LOOM_UDP_PORT: '0',
+    LOOM_SAVE_INTERVAL_MS: String(saveIntervalMs),
+    REDIS_URL: '',
+    DATABASE_URL: '',
+    AMQP_URL: '',
+  };
+  let loom: LoomProcess | undefined;
+  after(async () => {
+    await loom?.stop('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function start(): Promise<number> {
+    loom = runLoom(['start'], env);
+    return boundPorts(await loom.waitFor(/"msg":"loom ready in/, 90000)).telnet;
+  }
+
+  it('keeps accounts, characters and world changes older than one save interval', async () => {
+    let player = await PlayerClient.connect(await start());
+    player.send('create Keeper keeper-password-1');
+    await player.waitFor(/Welcome to \w+, Keeper!/);
+    player.send('south');
+    await player.waitFor(/Riverside Garden/);
+    player.send('get stone');
+    await player.waitFor(/You pick up smooth river stone\./);
+    player.send('@password keeper-password-1=keeper-password-2');
+    await player.waitFor(/Your password has been changed\./);
+    // Past one save interval, the write-behind has stored the move and the stone.
+    await new Promise((resolve) => setTimeout(resolve, saveIntervalMs * 3));
+    loom!.child.kill('SIGKILL');
+    await new Promise((resolve) => loom!.child.once('exit', resolve));
+    player.close();
+
+    player = await PlayerClient.connect(await start());
+    player.send('connect Keeper keeper-password-1');
+    await player.waitFor(/wrong username or password/);
+    player.send('connect Keeper keeper-password-2');
+    await player.waitFor(/Welcome to \w+, Keeper!/);
+    await player.waitFor(/Riverside Garden/);
+    player.send('inventory');
+    await player.waitFor(/You are carrying:\s+smooth river stone/);
+    player.close();
+  });
+});
