@@ -31,7 +31,7 @@ export const service = defineService({
     });
     const ws = await registerWsText(http, { maxLineBytes, newSession });
     return {
-      listening: [`telnet ${config.host}:${telnet.port}`, 'WebSocket text /ws/text'],
+      listening: [`telnet ${config.host}:${telnet.port}`, 'browser text client /text (WebSocket /ws/text)'],
       async drain() {
         ws.close('The server is restarting. Come back in a moment!');
         await telnet.close('The server is restarting. Come back in a moment!\n');

@@ -1,4 +1,5 @@
 // /ws/text: the same sessions for the browser's text client, on the process's HTTP server.
+import { readFileSync } from 'node:fs';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { TextConnection } from '../core/connection.ts';
@@ -11,6 +12,9 @@ export async function registerWsText(
 ): Promise<{ close(message: string): void }> {
   const open = new Set<WsTextConnection>();
   await http.register(websocket, { options: { maxPayload: options.maxLineBytes * 2 + 1024 } });
+  // The browser's text client: one page, speaking /ws/text.
+  const page = readFileSync(new URL('../web/text-client.html', import.meta.url), 'utf8');
+  http.get('/text', async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
   http.get('/ws/text', { websocket: true }, (socket, request) => {
     const connection = new WsTextConnection(socket, request.ip, options.maxLineBytes);
     open.add(connection);
