@@ -195,6 +195,17 @@ describe('world commands', () => {
     assert.match(ada.read(), /Bob has left the world\./);
   });
 
+  it('sends Char.Vitals when a character has vitals, and again only when they change', async () => {
+    await run(bob, 'look');
+    assert.equal(bob.events.filter((e) => e.kind === 'vitals').length, 0);
+    bob.object.attributes.hp = 7;
+    bob.object.attributes.maxhp = 10;
+    await run(bob, 'look');
+    await run(bob, 'look');
+    const vitals = bob.events.filter((e) => e.kind === 'vitals');
+    assert.deepEqual(vitals.map((e) => e.data), [{ hp: '7', maxhp: '10' }]);
+  });
+
   it('records every change for the next save', async () => {
     game.world.takeChanges();
     await run(ada, 'south');

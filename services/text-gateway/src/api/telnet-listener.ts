@@ -41,6 +41,7 @@ export async function listenTelnet(options: {
     const session = options.newSession(adapt(telnet, socket.remoteAddress ?? 'unknown'));
     telnet.on('line', (line) => session.line(line));
     telnet.on('lineTooLong', () => session.lineTooLong());
+    telnet.on('gmcp', (message) => session.gmcp(message.package, message.data));
     telnet.on('close', () => {
       open.delete(telnet);
       session.closed();

@@ -66,6 +66,13 @@ export class TextSession {
     );
   }
 
+  /** GMCP from the client: Core.Hello names it (for the logs); the rest needs no answer yet. */
+  gmcp(packageName: string, data: unknown): void {
+    if (packageName.toLowerCase() !== 'core.hello') return;
+    const hello = data as { client?: unknown; version?: unknown } | undefined;
+    this.options.logger.info({ client: String(hello?.client ?? '?').slice(0, 40), version: String(hello?.version ?? '').slice(0, 20) }, 'MUD client said hello');
+  }
+
   lineTooLong(): void {
     this.show('{r}That line was too long and was ignored.{x}');
   }
@@ -143,6 +150,8 @@ export class TextSession {
         return;
       case 'room':
         return this.connection.sendGmcp('Room.Info', event.data);
+      case 'vitals':
+        return this.connection.sendGmcp('Char.Vitals', event.data);
       case 'chat':
         this.connection.sendGmcp('Comm.Channel.Text', event.data);
         break;

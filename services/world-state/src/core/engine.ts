@@ -206,6 +206,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
   private enter(session: Session, player: WorldObj, tookOver: boolean): void {
     const name = this.game.nameOf(player);
     this.game.sendSettings(player);
+    this.game.sendVitals(player);
     if (tookOver) {
       this.game.tell(player, 'You take over your character from your other connection.');
       return showRoom(this.game, player);

@@ -41,6 +41,8 @@ export interface GameOptions {
   now?: () => number;
 }
 
+const vitalNames = ['hp', 'maxhp', 'mp', 'maxmp', 'mv', 'maxmv'];
+
 export class Game {
   readonly now: () => number;
   readonly startedAtMs: number;
@@ -91,6 +93,24 @@ export class Game {
   /** Sends the player's connection preferences (colour) to its gateway. */
   sendSettings(player: WorldObj): void {
     this.send(player, { kind: 'settings', text: '', data: { colour: player.attributes.colour !== false } });
+  }
+
+  /**
+   * GMCP Char.Vitals for MUD clients' gauges: the character's numeric vitals attributes (hp, maxhp, mp,
+   * maxmp, mv, maxmv; set by builders and scripts), sent when they change. A character without any sends none.
+   */
+  sendVitals(player: WorldObj): void {
+    const session = this.sessionOf(player);
+    if (!session) return;
+    const vitals: Record<string, string> = {};
+    for (const name of vitalNames) {
+      const value = player.attributes[name];
+      if (typeof value === 'number' && Number.isFinite(value)) vitals[name] = String(value);
+    }
+    const sent = JSON.stringify(vitals);
+    if (sent === session.lastVitals || (sent === '{}' && session.lastVitals === undefined)) return;
+    session.lastVitals = sent;
+    this.send(player, { kind: 'vitals', text: '', data: vitals });
   }
 
   /** Connected characters in a room. */

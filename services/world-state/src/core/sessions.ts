@@ -14,6 +14,8 @@ export interface Session {
   connectedAtMs: number;
   lastCommandAtMs: number;
   events: EventQueue;
+  /** The Char.Vitals last sent, to send only changes. */
+  lastVitals?: string;
 }
 
 export class Sessions {

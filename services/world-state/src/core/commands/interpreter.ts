@@ -67,6 +67,8 @@ export class Interpreter {
       if (error instanceof LoomError) return context.reply(`{r}${error.message}{x}`);
       log(error, parsed.verb);
       context.reply('{r}Something went wrong with that command; it has been logged.{x}');
+    } finally {
+      game.sendVitals(actor);
     }
   }
 
