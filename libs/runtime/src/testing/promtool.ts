@@ -1,17 +1,11 @@
 // Validates Prometheus text with Debian's promtool (`promtool check metrics`), the reference checker.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { needTool } from './tools.ts';
 
 const promtool = '/usr/bin/promtool';
 
 /** Skip reason when promtool is absent (a failure under CI=true), or false when it is there. */
-export function promtoolSkip(): string | false {
-  if (existsSync(promtool)) return false;
-  const reason = 'promtool is not installed (Debian package prometheus; npm test installs it when run as root)';
-  if (process.env.CI === 'true') throw new Error(`${reason}, and CI=true requires it`);
-  process.stderr.write(`SKIPPING promtool checks: ${reason}\n`);
-  return reason;
-}
+export const promtoolSkip = (): string | false => needTool(promtool, 'prometheus');
 
 // prom-client's default metrics name three gauges *_total; they are prom-client's to rename, not ours.
 const PROM_CLIENT_NAMES = /^nodejs_active_(handles|requests|resources)_total non-counter metrics should not have "_total" suffix$/;
