@@ -1,9 +1,14 @@
-// Debian packages some tests use as real clients (promtool checks /metrics).
+// Debian packages some tests use as real clients: promtool checks /metrics, TinTin++ plays over telnet,
+// Chromium (driven by playwright-core) plays the browser clients.
 // `npm test` installs the missing ones when it can (root with apt-get, as on CI and dev machines);
 // otherwise it says so, and those tests skip locally or fail under CI=true.
 import { execFileSync, spawnSync } from 'node:child_process';
 
-const tools = [{ command: 'promtool', pkg: 'prometheus', path: '/usr/bin/promtool' }];
+const tools = [
+  { command: 'promtool', pkg: 'prometheus', path: '/usr/bin/promtool' },
+  { command: 'tt++', pkg: 'tintin++', path: '/usr/games/tt++' },
+  { command: 'chromium', pkg: 'chromium', path: '/usr/bin/chromium' },
+];
 
 const has = (path) => spawnSync('test', ['-x', path]).status === 0;
 
