@@ -28,8 +28,17 @@ export const service = defineService({
   dependsOn: ['persistence-service', 'auth-service', 'chat-service'],
   async start({ config, directory, bus, logger }) {
     const auth = directory.connect('auth-service');
+    const persistence = directory.connect('persistence-service');
     const engine = new WorldEngine({
-      persistence: directory.connect('persistence-service'),
+      persistence,
+      scripts: {
+        async events(objectId) {
+          const { scripts } = await persistence.listScriptVersions({ objectId, event: '' });
+          const newest = new Map<string, (typeof scripts)[number]>();
+          for (const script of scripts) newest.set(script.event, script);
+          return [...newest.values()].filter((s) => !s.deleted).map((s) => ({ event: s.event, version: s.version }));
+        },
+      },
       auth,
       chat: chatPort(directory.connect('chat-service')),
       account: {

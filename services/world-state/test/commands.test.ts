@@ -1,76 +1,21 @@
 // The world's commands, pure: a starter world in memory, two connected characters, what each is told.
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import type { WorldEvent } from '@loom/proto';
-import { Interpreter } from '../src/core/commands/interpreter.ts';
-import { EventQueue } from '../src/core/event-queue.ts';
-import { Game, type ChatPort } from '../src/core/game.ts';
-import type { WorldObj } from '../src/core/model.ts';
-import { Sessions, type Session } from '../src/core/sessions.ts';
-import { buildStarterWorld } from '../src/core/starter-world.ts';
-import { World } from '../src/core/world.ts';
-
-interface Player {
-  object: WorldObj;
-  session: Session;
-  /** Everything told since the last read, as plain text. */
-  read(): string;
-  events: WorldEvent[];
-}
+import { createTestWorld, type Player } from './world-fixture.ts';
 
 describe('world commands', () => {
-  let game: Game;
-  let interpreter: Interpreter;
-  let posted: Array<{ channel: string; text: string }>;
-  let shutdown: string | undefined;
+  let world: ReturnType<typeof createTestWorld>;
+  let game: ReturnType<typeof createTestWorld>['game'];
+  let interpreter: ReturnType<typeof createTestWorld>['interpreter'];
+  let posted: ReturnType<typeof createTestWorld>['posted'];
   let ada: Player;
   let bob: Player;
-
-  function connect(name: string, role = 'player'): Player {
-    const start = [...game.world.all()].find((o) => o.flags.has('start'))!;
-    const object = game.world.create({ name, kind: 'player', locationId: start.id, attributes: { channels: ['public'] } });
-    const events: WorldEvent[] = [];
-    const queue = new EventQueue();
-    queue.push = (event) => (events.push(event), true);
-    const session: Session = { id: `s-${name}`, playerId: object.id, userId: object.id, username: name, role, gateway: 'test', clientAddress: '127.0.0.1', accessToken: 't', connectedAtMs: 0, lastCommandAtMs: 0, events: queue };
-    game.sessions.add(session);
-    let seen = 0;
-    return {
-      object,
-      session,
-      events,
-      read() {
-        const text = events.slice(seen).filter((e) => e.text).map((e) => e.text).join('\n');
-        seen = events.length;
-        return text;
-      },
-    };
-  }
-
-  const run = (player: Player, line: string) => interpreter.run(game, player.session, player.object, line, (error) => assert.fail(String(error)));
+  const connect = (name: string, role?: string) => world.connect(name, role);
+  const run = (player: Player, line: string) => world.run(player, line);
 
   beforeEach(() => {
-    let next = 1;
-    const world = new World(() => next++);
-    buildStarterWorld(world, 'Testworld');
-    posted = [];
-    shutdown = undefined;
-    const chat: ChatPort = {
-      post: async (channel, _sender, text) => {
-        posted.push({ channel, text });
-        return text.replaceAll('darn', '****');
-      },
-      join: async () => [{ senderName: 'Cy', text: 'earlier words', sentAtMs: 0 }],
-      history: async () => [{ senderName: 'Cy', text: 'earlier words', sentAtMs: 0 }],
-      moderate: async (channel, _target, action, durationS) => `${action}d on ${channel} for ${durationS}s`,
-    };
-    game = new Game(world, new Sessions(), {
-      worldName: 'Testworld',
-      chat,
-      account: { changePassword: async (_token, current) => void (current === 'right' || assert.fail('wrong password passed')) },
-      requestShutdown: (reason) => (shutdown = reason),
-    });
-    interpreter = new Interpreter();
+    world = createTestWorld();
+    ({ game, interpreter, posted } = world);
     ada = connect('Ada', 'admin');
     bob = connect('Bob');
   });
@@ -181,7 +126,7 @@ describe('world commands', () => {
     assert.equal(bob.events.at(-1)!.kind, 'disconnect');
     assert.equal(game.sessions.isOnline(bob.object.id), false);
     await run(ada, '@shutdown update');
-    assert.equal(shutdown, 'update');
+    assert.equal(world.shutdownReason(), 'update');
   });
 
   it('keeps colour as a preference, changes the password through auth, and quits', async () => {

@@ -9,7 +9,7 @@ import { Interpreter } from './commands/interpreter.ts';
 import { defaultChannels } from './commands/channels.ts';
 import { describeRoom } from './describe.ts';
 import { EventQueue } from './event-queue.ts';
-import { Game, isDeliveredDirectly, type AccountPort, type ChatPort } from './game.ts';
+import { Game, isDeliveredDirectly, type AccountPort, type ChatPort, type ScriptsPort } from './game.ts';
 import { IdPool } from './id-pool.ts';
 import { escapeMarkup } from './markup.ts';
 import { toRecord, type WorldObj } from './model.ts';
@@ -22,6 +22,7 @@ export interface EngineOptions {
   persistence: ServiceClient<'persistence-service'>;
   auth: ServiceClient<'auth-service'>;
   chat: ChatPort;
+  scripts: ScriptsPort;
   account: AccountPort;
   logger: Logger;
   worldName: string;
@@ -44,7 +45,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
   constructor(private readonly options: EngineOptions) {
     this.ids = new IdPool((count) => options.persistence.allocateObjectIds({ count }).then((r) => r.ids));
     this.world = new World(() => this.ids.next());
-    this.game = new Game(this.world, this.sessions, { worldName: options.worldName, chat: options.chat, account: options.account, requestShutdown: options.requestShutdown });
+    this.game = new Game(this.world, this.sessions, { worldName: options.worldName, chat: options.chat, scripts: options.scripts, account: options.account, requestShutdown: options.requestShutdown });
   }
 
   /** Loads every stored object (or builds the starter world), then starts the tick and the write-behind. */

@@ -32,9 +32,21 @@ export interface AccountPort {
   changePassword(accessToken: string, currentPassword: string, newPassword: string): Promise<void>;
 }
 
+export interface ScriptVersion {
+  event: string;
+  version: number;
+}
+
+/** Script storage (persistence-service): every save is a version. */
+export interface ScriptsPort {
+  /** The current (newest, not deleted) version of each event handler of an object. */
+  events(objectId: number): Promise<ScriptVersion[]>;
+}
+
 export interface GameOptions {
   worldName: string;
   chat: ChatPort;
+  scripts: ScriptsPort;
   account: AccountPort;
   /** Stops the whole world gracefully (admins' @shutdown). */
   requestShutdown: (reason: string) => void;
@@ -58,6 +70,10 @@ export class Game {
 
   get chat(): ChatPort {
     return this.options.chat;
+  }
+
+  get scripts(): ScriptsPort {
+    return this.options.scripts;
   }
 
   /** Sends an event to the character's session, if it is connected. */

@@ -49,7 +49,7 @@ const teleport: Command = {
     const { game, actor } = context;
     const [what, where] = splitAssignment(context.args) ?? ['me', context.args];
     if (!where) return context.reply('Teleport where? "@teleport #12" or "@teleport Bob=#12".');
-    const rooms = [...game.world.all()].filter((o) => o.kind === 'room');
+    const rooms = [...game.world.all()].filter((o) => o.kind === 'room' && !o.flags.has('destroyed'));
     const room = findOne(context, where, rooms, `There is no room "${where}".`);
     if (!room) return;
     const online = game.sessions.all().map((s) => game.world.get(s.playerId)!);

@@ -1,5 +1,6 @@
 // Looking, moving and handling things.
 import { describeObject } from '../describe.ts';
+import { unlocked } from '../locks.ts';
 import { showRoom, walk } from '../movement.ts';
 import type { Command } from './command.ts';
 import { findNearby, findOne } from './resolve.ts';
@@ -83,6 +84,10 @@ const get: Command = {
     const thing = findOne(context, what, here, "You don't see that here.");
     if (!thing) return;
     if (thing.kind !== 'thing' || thing.flags.has('fixed')) return context.reply(`You can't take ${game.nameOf(thing)}.`);
+    if (!unlocked(thing, { player: actor, role: context.session.role, carried: game.world.contentsOf(actor.id) })) {
+      const refusal = thing.attributes.lock_fail;
+      return context.reply(typeof refusal === 'string' && refusal ? refusal : `You can't take ${game.nameOf(thing)}: it is locked.`);
+    }
     game.world.move(thing, actor.id);
     context.reply(`You pick up ${game.nameOf(thing)}.`);
     game.tellRoom(actor.locationId, `${game.nameOf(actor)} picks up ${game.nameOf(thing)}.`, [actor.id]);

@@ -8,6 +8,9 @@ import { walk } from '../movement.ts';
 import type { Session } from '../sessions.ts';
 import { accountCommands } from './account.ts';
 import { adminCommands } from './admin.ts';
+import { buildingCommands } from './building.ts';
+import { lifecycleCommands } from './building-lifecycle.ts';
+import { propertyCommands } from './building-properties.ts';
 import type { Command, CommandContext } from './command.ts';
 import { channelCommands, talkOnChannel } from './channels.ts';
 import { communicationCommands } from './communication.ts';
@@ -15,7 +18,7 @@ import { generalCommands } from './general.ts';
 import { socialCommands } from './social.ts';
 
 const prefixes: Record<string, string> = { "'": 'say', '"': 'say', ':': 'pose', ';': 'pose' };
-const groupOrder = ['general', 'communication', 'social', 'account', 'admin'];
+const groupOrder = ['general', 'communication', 'social', 'account', 'building', 'admin'];
 
 export interface ParsedLine {
   verb: string;
@@ -38,7 +41,7 @@ export class Interpreter {
   readonly commands: Command[];
 
   constructor(extra: Command[] = []) {
-    this.commands = [...generalCommands, ...communicationCommands, ...channelCommands, ...socialCommands, ...accountCommands, ...adminCommands, this.helpCommand(), ...extra];
+    this.commands = [...generalCommands, ...communicationCommands, ...channelCommands, ...socialCommands, ...accountCommands, ...buildingCommands, ...propertyCommands, ...lifecycleCommands, ...adminCommands, this.helpCommand(), ...extra];
     for (const command of this.commands) for (const name of [command.name, ...command.aliases]) this.byName.set(name.toLowerCase(), command);
   }
 

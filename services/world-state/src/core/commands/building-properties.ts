@@ -1,0 +1,168 @@
+// What builders set on objects: attributes, flags, locks, ownership, visibility.
+import { roleAtLeast } from '@loom/world';
+import { parseLock } from '../locks.ts';
+import type { Command } from './command.ts';
+import { splitAssignment } from './command.ts';
+import { findModifiable, ref } from './build-targets.ts';
+import { findOne } from './resolve.ts';
+
+const attributeName = /^[a-z_][a-z0-9_]{0,39}$/i;
+const flagName = /^[a-z_][a-z0-9_]{0,19}$/;
+/** Flags the world itself keeps: set only by admins, or by commands. */
+const systemFlags = new Set(['start', 'destroyed']);
+/** Attributes the world reads for its own purposes, set through their own commands. */
+const reservedAttributes = new Set(['userid', 'channels', 'colour']);
+const maxAttributeBytes = 16 * 1024;
+
+/** A value typed after `=`: JSON when it parses (numbers, true, [1,2], {"a":1}), text otherwise. */
+function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+const set: Command = {
+  name: '@set',
+  aliases: [],
+  group: 'building',
+  role: 'builder',
+  syntax: ['@set <object>/<attribute>=<value>', '@set <object>/<attribute>=', '@set <object>=<flag>', '@set <object>=!<flag>'],
+  help: 'Sets an attribute (a number, true/false, JSON, or text; nothing after = removes it) or a flag (public, dark, fixed, ...) on something you own.',
+  run(context) {
+    const { game } = context;
+    const parts = splitAssignment(context.args);
+    if (!parts) return context.reply('Type "@set <object>/<attribute>=<value>" or "@set <object>=<flag>".');
+    const [left, value] = parts;
+    const slash = left.lastIndexOf('/');
+    const target = findModifiable(context, slash < 0 ? left : left.slice(0, slash));
+    if (!target) return;
+    if (slash >= 0) {
+      const name = left.slice(slash + 1).trim();
+      if (!attributeName.test(name)) return context.reply('An attribute name has up to 40 letters, digits or _, not starting with a digit.');
+      if (reservedAttributes.has(name.toLowerCase())) return context.reply(`${name} is kept by the world itself.`);
+      if (Buffer.byteLength(value) > maxAttributeBytes) return context.reply(`A value has at most ${maxAttributeBytes} bytes.`);
+      if (value === '') delete target.attributes[name];
+      else target.attributes[name] = parseValue(value);
+      game.world.touch(target);
+      return context.reply(value === '' ? `Removed ${name} from ${ref(target)}.` : `Set ${name} of ${ref(target)} to ${JSON.stringify(target.attributes[name])}.`);
+    }
+    const clear = value.startsWith('!');
+    const flag = (clear ? value.slice(1) : value).trim().toLowerCase();
+    if (!flagName.test(flag)) return context.reply('A flag is a short lowercase word: public, dark, fixed, ...');
+    if (systemFlags.has(flag) && !roleAtLeast(context.session.role, 'admin')) return context.reply(`Only admins set the ${flag} flag.`);
+    if (clear) target.flags.delete(flag);
+    else target.flags.add(flag);
+    game.world.touch(target);
+    context.reply(`${ref(target)} is ${clear ? 'no longer' : 'now'} ${flag}.`);
+  },
+};
+
+const lock: Command = {
+  name: '@lock',
+  aliases: [],
+  group: 'building',
+  role: 'builder',
+  syntax: ['@lock <object>=<key>', '@lock <object>', 'keys: has:<item>  is:<player>  role:<builder|admin>, joined with & | ! ( )'],
+  help: 'Locks an exit (who may pass), a thing (who may take or use it). "@lock door=has:brass key | role:admin". The attribute lock_fail is what the refused read.',
+  run(context) {
+    const parts = splitAssignment(context.args);
+    const target = findModifiable(context, parts ? parts[0] : context.args);
+    if (!target) return;
+    if (!parts) {
+      const key = target.attributes.lock;
+      return context.reply(typeof key === 'string' && key ? `${ref(target)} is locked: ${key}` : `${ref(target)} is not locked.`);
+    }
+    try {
+      parseLock(parts[1]);
+    } catch (error) {
+      return context.reply(`That key does not parse: ${(error as Error).message}.`);
+    }
+    target.attributes.lock = parts[1];
+    context.game.world.touch(target);
+    context.reply(`Locked ${ref(target)}: ${parts[1]}`);
+  },
+};
+
+const unlock: Command = {
+  name: '@unlock',
+  aliases: [],
+  group: 'building',
+  role: 'builder',
+  syntax: ['@unlock <object>'],
+  help: 'Removes the lock of something you own.',
+  run(context) {
+    const target = findModifiable(context, context.args);
+    if (!target) return;
+    delete target.attributes.lock;
+    context.game.world.touch(target);
+    context.reply(`Unlocked ${ref(target)}.`);
+  },
+};
+
+const chown: Command = {
+  name: '@chown',
+  aliases: [],
+  group: 'building',
+  role: 'builder',
+  syntax: ['@chown <object>=<player>'],
+  help: 'Gives something you own to another builder (admins: anything to anyone).',
+  run(context) {
+    const { game } = context;
+    const parts = splitAssignment(context.args);
+    if (!parts) return context.reply('Type "@chown <object>=<player>".');
+    const target = findModifiable(context, parts[0]);
+    if (!target) return;
+    if (target.kind === 'player') return context.reply('Characters own themselves.');
+    const players = [...game.world.all()].filter((o) => o.kind === 'player');
+    const owner = findOne(context, parts[1], players, `There is no character called "${parts[1]}".`);
+    if (!owner) return;
+    target.ownerId = owner.id;
+    game.world.touch(target);
+    context.reply(`${ref(target)} now belongs to ${owner.name}.`);
+  },
+};
+
+const chmod: Command = {
+  name: '@chmod',
+  aliases: [],
+  group: 'building',
+  role: 'builder',
+  syntax: ['@chmod <object>=public', '@chmod <object>=private'],
+  help: 'Public objects can be examined by anyone, and public rooms linked to by any builder.',
+  run(context) {
+    const parts = splitAssignment(context.args);
+    const mode = parts?.[1].toLowerCase();
+    if (!parts || (mode !== 'public' && mode !== 'private')) return context.reply('Type "@chmod <object>=public" or "=private".');
+    const target = findModifiable(context, parts[0]);
+    if (!target) return;
+    if (mode === 'public') target.flags.add('public');
+    else target.flags.delete('public');
+    context.game.world.touch(target);
+    context.reply(`${ref(target)} is now ${mode}.`);
+  },
+};
+
+const find: Command = {
+  name: '@find',
+  aliases: [],
+  group: 'building',
+  role: 'builder',
+  syntax: ['@find <name>', '@find'],
+  help: 'Lists what you own whose name contains the text (admins: everything).',
+  run(context) {
+    const { game, actor } = context;
+    const all = roleAtLeast(context.session.role, 'admin');
+    const text = context.args.trim().toLowerCase();
+    const found = [...game.world.all()]
+      .filter((o) => (all || o.ownerId === actor.id) && !o.flags.has('destroyed') && o.name.toLowerCase().includes(text))
+      .slice(0, 51);
+    if (!found.length) return context.reply('Nothing found.');
+    const lines = found.slice(0, 50).map((o) => `  ${ref(o).padEnd(40)} ${o.kind}${o.kind === 'exit' ? ` -> #${o.destinationId}` : ''}`);
+    if (found.length > 50) lines.push('  ... and more: narrow the search.');
+    context.reply(lines.join('\n'));
+  },
+};
+
+export const propertyCommands: Command[] = [set, lock, unlock, chown, chmod, find];

@@ -1,0 +1,116 @@
+// Builders make the world from inside: rooms, exits, things, attributes, flags, locks, ownership.
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import { createTestWorld, type Player, type TestWorld } from './world-fixture.ts';
+
+describe('building', () => {
+  let world: TestWorld;
+  let admin: Player;
+  let bea: Player; // a builder
+  let pip: Player; // a player
+  const run = (player: Player, line: string) => world.run(player, line);
+  const idIn = (text: string, pattern: RegExp) => Number(pattern.exec(text)?.[1]);
+
+  beforeEach(() => {
+    world = createTestWorld();
+    admin = world.connect('Ada', 'admin');
+    bea = world.connect('Bea', 'builder');
+    pip = world.connect('Pip');
+  });
+
+  it('digs a room with exits both ways, and people walk through them', async () => {
+    await run(admin, '@set here=public');
+    await run(bea, '@dig Cellar=down;d,up;u');
+    const said = bea.read();
+    assert.match(said, /Dug Cellar \(#\d+\)\.\nOpened down \(#\d+\) from here to Cellar\.\nOpened up \(#\d+\) from Cellar back here\./);
+    await run(pip, 'd');
+    assert.match(pip.read(), /Cellar/);
+    assert.match(bea.read(), /Pip leaves down\./);
+    await run(pip, 'up');
+    assert.match(pip.read(), /The Loom Square/);
+  });
+
+  it('refuses to open exits from rooms the builder does not own, unless public', async () => {
+    await run(bea, '@dig Attic=up');
+    assert.match(bea.read(), /only open exits from rooms you own/);
+    await run(pip, '@dig Den');
+    assert.equal(pip.read(), 'Only builders may use @dig.');
+  });
+
+  it('creates, describes, renames and sets attributes and flags on things it owns only', async () => {
+    await run(bea, '@create brass key');
+    const key = idIn(bea.read(), /Created brass key \(#(\d+)\)/);
+    await run(bea, `@describe #${key}=A small brass key.`);
+    await run(bea, `@set #${key}/weight=3`);
+    await run(bea, `@set #${key}/notes={"found":"cellar"}`);
+    await run(bea, `@set #${key}=fixed`);
+    const object = world.game.world.get(key)!;
+    assert.equal(object.description, 'A small brass key.');
+    assert.deepEqual(object.attributes, { weight: 3, notes: { found: 'cellar' } });
+    assert.ok(object.flags.has('fixed'));
+    await run(bea, `@set #${key}=!fixed`);
+    assert.ok(!object.flags.has('fixed'));
+    await run(bea, `@name #${key}=old brass key`);
+    assert.equal(object.name, 'old brass key');
+    bea.read();
+    await run(bea, '@describe fountain=mine now');
+    assert.equal(bea.read(), "You don't own stone fountain.");
+    await run(bea, `@set #${key}=start`);
+    assert.equal(bea.read(), 'Only admins set the start flag.');
+    await run(pip, '@describe me=A cheerful halfling.');
+    assert.equal(pip.object.description, 'A cheerful halfling.');
+  });
+
+  it('locks an exit with a key expression: only the key holder passes', async () => {
+    await run(admin, '@set here=public');
+    await run(bea, '@dig Vault=in,out');
+    const door = idIn(bea.read(), /Opened in \(#(\d+)\)/);
+    await run(bea, '@create silver key');
+    await run(bea, `@lock #${door}=has:silver key | role:admin`);
+    assert.match(bea.read(), /Locked in \(#\d+\): has:silver key \| role:admin/);
+    await run(bea, `@set #${door}/lock_fail=The vault door will not budge.`);
+    await run(pip, 'in');
+    assert.match(pip.read(), /The vault door will not budge\./);
+    await run(bea, 'give silver key to Pip');
+    await run(pip, 'in');
+    assert.match(pip.read(), /Vault/);
+    await run(bea, `@lock #${door}=has:(nothing`);
+    assert.match(bea.read(), /does not parse/);
+  });
+
+  it('destroys after confirmation, moves what was inside to safety, and lets an admin recover it', async () => {
+    await run(bea, '@create lamp');
+    const lamp = idIn(bea.read(), /Created lamp \(#(\d+)\)/);
+    await run(bea, `@destroy #${lamp}`);
+    assert.match(bea.read(), new RegExp(`Type "@destroy/confirm #${lamp}"`));
+    assert.equal(world.game.world.get(lamp)!.flags.has('destroyed'), false);
+    await run(bea, `@destroy/confirm #${lamp}`);
+    assert.match(bea.read(), /Destroyed lamp/);
+    await run(bea, 'i');
+    assert.match(bea.read(), /carrying nothing/);
+    await run(bea, `@recover #${lamp}`);
+    assert.equal(bea.read(), 'Only admins may use @recover.');
+    await run(admin, `@recover #${lamp}`);
+    assert.match(admin.read(), /Recovered lamp/);
+    assert.equal(world.game.world.get(lamp)!.locationId, bea.object.id);
+  });
+
+  it('finds what a builder owns, examines it fully, and hands it over', async () => {
+    await run(bea, '@create red hat');
+    const hat = idIn(bea.read(), /Created red hat \(#(\d+)\)/);
+    await run(bea, '@find hat');
+    assert.match(bea.read(), new RegExp(`red hat \\(#${hat}\\)\\s+thing`));
+    await run(bea, `@lock #${hat}=is:Bea`);
+    await run(bea, `@examine #${hat}`);
+    const shown = bea.read();
+    assert.match(shown, /owned by Bea/);
+    assert.match(shown, /lock = "is:Bea"/);
+    assert.match(shown, /Scripts: none/);
+    await run(bea, `@chown #${hat}=Ada`);
+    assert.match(bea.read(), /now belongs to Ada/);
+    await run(bea, `@describe #${hat}=still mine?`);
+    assert.match(bea.read(), /You don't own red hat/);
+    await run(pip, `@examine #${hat}`);
+    assert.equal(pip.read(), 'Only builders may use @examine.');
+  });
+});

@@ -1,0 +1,83 @@
+// Test support: the starter world in memory with fake ports, characters connected to it, what each is told.
+import assert from 'node:assert/strict';
+import type { WorldEvent } from '@loom/proto';
+import { Interpreter } from '../src/core/commands/interpreter.ts';
+import { EventQueue } from '../src/core/event-queue.ts';
+import { Game, type ChatPort } from '../src/core/game.ts';
+import type { WorldObj } from '../src/core/model.ts';
+import { Sessions, type Session } from '../src/core/sessions.ts';
+import { buildStarterWorld } from '../src/core/starter-world.ts';
+import { World } from '../src/core/world.ts';
+
+export interface Player {
+  object: WorldObj;
+  session: Session;
+  /** Everything told since the last read, as text with markup. */
+  read(): string;
+  events: WorldEvent[];
+}
+
+export interface TestWorld {
+  game: Game;
+  interpreter: Interpreter;
+  posted: Array<{ channel: string; text: string }>;
+  shutdownReason(): string | undefined;
+  connect(name: string, role?: string): Player;
+  run(player: Player, line: string): Promise<void>;
+}
+
+export function createTestWorld(): TestWorld {
+  let next = 1;
+  const world = new World(() => next++);
+  buildStarterWorld(world, 'Testworld');
+  const posted: Array<{ channel: string; text: string }> = [];
+  let shutdown: string | undefined;
+  const chat: ChatPort = {
+    post: async (channel, _sender, text) => {
+      posted.push({ channel, text });
+      return text.replaceAll('darn', '****');
+    },
+    join: async () => [{ senderName: 'Cy', text: 'earlier words', sentAtMs: 0 }],
+    history: async () => [{ senderName: 'Cy', text: 'earlier words', sentAtMs: 0 }],
+    moderate: async (channel, _target, action, durationS) => `${action}d on ${channel} for ${durationS}s`,
+  };
+  const game = new Game(world, new Sessions(), {
+    worldName: 'Testworld',
+    chat,
+    scripts: { events: async () => [] },
+    account: { changePassword: async (_token, current) => void (current === 'right' || assert.fail('wrong password passed')) },
+    requestShutdown: (reason) => (shutdown = reason),
+  });
+  const interpreter = new Interpreter();
+
+  function connect(name: string, role = 'player'): Player {
+    const start = [...game.world.all()].find((o) => o.flags.has('start'))!;
+    const object = game.world.create({ name, kind: 'player', locationId: start.id, attributes: { channels: ['public'] } });
+    object.ownerId = object.id;
+    const events: WorldEvent[] = [];
+    const queue = new EventQueue();
+    queue.push = (event) => (events.push(event), true);
+    const session: Session = { id: `s-${name}`, playerId: object.id, userId: object.id, username: name, role, gateway: 'test', clientAddress: '127.0.0.1', accessToken: 't', connectedAtMs: 0, lastCommandAtMs: 0, events: queue };
+    game.sessions.add(session);
+    let seen = 0;
+    return {
+      object,
+      session,
+      events,
+      read() {
+        const text = events.slice(seen).filter((e) => e.text).map((e) => e.text).join('\n');
+        seen = events.length;
+        return text;
+      },
+    };
+  }
+
+  return {
+    game,
+    interpreter,
+    posted,
+    shutdownReason: () => shutdown,
+    connect,
+    run: (player, line) => interpreter.run(game, player.session, player.object, line, (error) => assert.fail(String(error))),
+  };
+}
