@@ -25,3 +25,7 @@ export function parseObjectId(text: string): number | undefined {
   const match = /^#?(\d{1,15})$/.exec(text.trim());
   return match ? Number(match[1]) : undefined;
 }
+
+/** The events a script can handle (DESIGN.md §6); on_step comes with the 3D world. */
+export const scriptEvents = ['on_enter', 'on_leave', 'on_say', 'on_use', 'on_examine', 'on_login', 'on_chat', 'on_timer', 'on_step'] as const;
+export type ScriptEvent = (typeof scriptEvents)[number];

@@ -1,6 +1,7 @@
 import { defineService, type ServiceClient } from '@loom/runtime';
 import type { ChatPort } from './core/game.ts';
 import { WorldEngine } from './core/engine.ts';
+import { scriptsPort } from './ports/scripts.ts';
 
 export { WorldEngine } from './core/engine.ts';
 export { commandsMarkdown } from './core/commands/interpreter.ts';
@@ -31,14 +32,7 @@ export const service = defineService({
     const persistence = directory.connect('persistence-service');
     const engine = new WorldEngine({
       persistence,
-      scripts: {
-        async events(objectId) {
-          const { scripts } = await persistence.listScriptVersions({ objectId, event: '' });
-          const newest = new Map<string, (typeof scripts)[number]>();
-          for (const script of scripts) newest.set(script.event, script);
-          return [...newest.values()].filter((s) => !s.deleted).map((s) => ({ event: s.event, version: s.version }));
-        },
-      },
+      scripts: scriptsPort(persistence),
       auth,
       chat: chatPort(directory.connect('chat-service')),
       account: {

@@ -114,3 +114,53 @@ describe('building', () => {
     assert.equal(pip.read(), 'Only builders may use @examine.');
   });
 });
+
+describe('scripts in the editor', () => {
+  let world: TestWorld;
+  let bea: Player;
+  const run = (line: string) => world.run(bea, line);
+
+  beforeEach(() => {
+    world = createTestWorld();
+    bea = world.connect('Bea', 'builder');
+  });
+
+  it('writes a script line by line, shows it numbered, keeps versions, rolls back and deletes', async () => {
+    await run('@create parrot');
+    bea.read();
+    await run('@script parrot/on_say');
+    assert.match(bea.read(), /Editing on_say of parrot \(#\d+\)/);
+    await run('emitRoom(`${self.name} squawks: ${event.text}!`);');
+    await run('  // the parrot repeats what it hears');
+    await run('.');
+    assert.match(bea.read(), /Saved on_say of parrot \(#\d+\) as version 1\./);
+    await run('@script parrot/on_say=emitRoom("Polly!");');
+    assert.match(bea.read(), /as version 2/);
+    await run('@script/show parrot/on_say 1');
+    const shown = bea.read();
+    assert.match(shown, /version 1:/);
+    assert.ok(shown.includes('{w}  1{x}  emitRoom(`${{self.name} squawks'), shown);
+    assert.ok(shown.includes('{w}  2{x}    // the parrot repeats'), shown);
+    await run('@script/rollback parrot/on_say=1');
+    assert.match(bea.read(), /back to version 1, saved as version 3/);
+    await run('@script/delete parrot/on_say');
+    assert.match(bea.read(), /Deleted on_say .*version 4/);
+    await run('@script/show parrot/on_say');
+    assert.match(bea.read(), /has no script/);
+    await run('@script/history parrot/on_say');
+    assert.match(bea.read(), /v1 [\s\S]*v4 .*\(deleted\)/);
+    await run('@script parrot/on_dance');
+    assert.match(bea.read(), /"on_dance" is not an event/);
+  });
+
+  it('gives up a draft with .abort, and refuses scripts on what the builder does not own', async () => {
+    await run('@script me/on_login');
+    await run('emit("hi")');
+    await run('.abort');
+    assert.match(bea.read(), /Editing abandoned/);
+    await run('@script/list me');
+    assert.match(bea.read(), /has no scripts/);
+    await run('@script fountain/on_use=emit(1)');
+    assert.match(bea.read(), /You don't own stone fountain/);
+  });
+});

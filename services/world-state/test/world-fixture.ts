@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { WorldEvent } from '@loom/proto';
 import { Interpreter } from '../src/core/commands/interpreter.ts';
 import { EventQueue } from '../src/core/event-queue.ts';
-import { Game, type ChatPort } from '../src/core/game.ts';
+import { NotFoundError } from '@loom/runtime';
+import { Game, type ChatPort, type ScriptsPort, type ScriptVersion } from '../src/core/game.ts';
 import type { WorldObj } from '../src/core/model.ts';
 import { Sessions, type Session } from '../src/core/sessions.ts';
 import { buildStarterWorld } from '../src/core/starter-world.ts';
@@ -26,6 +27,29 @@ export interface TestWorld {
   run(player: Player, line: string): Promise<void>;
 }
 
+/** Scripts kept in memory with versions, as persistence-service keeps them. */
+function memoryScripts(): ScriptsPort {
+  const all: Array<ScriptVersion & { objectId: number }> = [];
+  const of = (objectId: number, event: string) => all.filter((s) => s.objectId === objectId && s.event === event);
+  return {
+    events: async (objectId) => {
+      const events = new Set(all.filter((s) => s.objectId === objectId).map((s) => s.event));
+      return [...events].map((e) => of(objectId, e).at(-1)!).filter((s) => !s.deleted);
+    },
+    get: async (objectId, event, version) => {
+      const found = version ? of(objectId, event).find((s) => s.version === version) : of(objectId, event).at(-1);
+      if (!found || (!version && found.deleted)) throw new NotFoundError(`#${objectId} ${event} has no script`);
+      return found;
+    },
+    history: async (objectId, event) => of(objectId, event),
+    save: async (objectId, event, source, authorId, deleted = false) => {
+      const saved = { objectId, event, source, authorId, deleted, version: of(objectId, event).length + 1, createdAtMs: Date.now() };
+      all.push(saved);
+      return saved;
+    },
+  };
+}
+
 export function createTestWorld(): TestWorld {
   let next = 1;
   const world = new World(() => next++);
@@ -44,7 +68,7 @@ export function createTestWorld(): TestWorld {
   const game = new Game(world, new Sessions(), {
     worldName: 'Testworld',
     chat,
-    scripts: { events: async () => [] },
+    scripts: memoryScripts(),
     account: { changePassword: async (_token, current) => void (current === 'right' || assert.fail('wrong password passed')) },
     requestShutdown: (reason) => (shutdown = reason),
   });

@@ -35,12 +35,22 @@ export interface AccountPort {
 export interface ScriptVersion {
   event: string;
   version: number;
+  source: string;
+  authorId: number;
+  createdAtMs: number;
+  deleted: boolean;
 }
 
-/** Script storage (persistence-service): every save is a version. */
+/** Script storage (persistence-service): every save is a new version, a deletion too. */
 export interface ScriptsPort {
   /** The current (newest, not deleted) version of each event handler of an object. */
   events(objectId: number): Promise<ScriptVersion[]>;
+  /** The current version of one handler (NotFoundError when none), or a given version. */
+  get(objectId: number, event: string, version?: number): Promise<ScriptVersion>;
+  /** Every version of one handler, oldest first. */
+  history(objectId: number, event: string): Promise<ScriptVersion[]>;
+  /** Stores the source as the handler's next version (deleted = a version that removes it). */
+  save(objectId: number, event: string, source: string, authorId: number, deleted?: boolean): Promise<ScriptVersion>;
 }
 
 export interface GameOptions {

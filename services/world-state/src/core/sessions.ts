@@ -14,6 +14,8 @@ export interface Session {
   connectedAtMs: number;
   lastCommandAtMs: number;
   events: EventQueue;
+  /** While set, the player's lines go to the script editor (`@script obj/event` until a lone "."). */
+  editor?: { objectId: number; event: string; lines: string[] };
   /** The Char.Vitals last sent, to send only changes. */
   lastVitals?: string;
 }

@@ -11,6 +11,7 @@ import { adminCommands } from './admin.ts';
 import { buildingCommands } from './building.ts';
 import { lifecycleCommands } from './building-lifecycle.ts';
 import { propertyCommands } from './building-properties.ts';
+import { editorLine, scriptCommands } from './scripting.ts';
 import type { Command, CommandContext } from './command.ts';
 import { channelCommands, talkOnChannel } from './channels.ts';
 import { communicationCommands } from './communication.ts';
@@ -41,13 +42,17 @@ export class Interpreter {
   readonly commands: Command[];
 
   constructor(extra: Command[] = []) {
-    this.commands = [...generalCommands, ...communicationCommands, ...channelCommands, ...socialCommands, ...accountCommands, ...buildingCommands, ...propertyCommands, ...lifecycleCommands, ...adminCommands, this.helpCommand(), ...extra];
+    this.commands = [...generalCommands, ...communicationCommands, ...channelCommands, ...socialCommands, ...accountCommands, ...buildingCommands, ...propertyCommands, ...lifecycleCommands, ...scriptCommands, ...adminCommands, this.helpCommand(), ...extra];
     for (const command of this.commands) for (const name of [command.name, ...command.aliases]) this.byName.set(name.toLowerCase(), command);
   }
 
   /** Runs one line for the actor; every answer goes to the actor's session as events. */
   /** `log` gets unexpected errors with the verb only: arguments may hold a password. */
   async run(game: Game, session: Session, actor: WorldObj, typed: string, log: (error: unknown, verb: string) => void): Promise<void> {
+    if (session.editor) {
+      const context: CommandContext = { game, actor, session, verb: '', switches: [], args: '', reply: (text) => game.tell(actor, text) };
+      return editorLine(context, cleanInput(typed)).catch((error: unknown) => this.failed(context, error, '@script', log));
+    }
     const line = cleanInput(typed).trim();
     if (!line) return;
     const parsed = parseLine(line);
@@ -67,12 +72,17 @@ export class Interpreter {
       if (exit) return walk(game, actor, exit);
       context.reply(this.unknown(parsed.verb, session.role));
     } catch (error) {
-      if (error instanceof LoomError) return context.reply(`{r}${error.message}{x}`);
-      log(error, parsed.verb);
-      context.reply('{r}Something went wrong with that command; it has been logged.{x}');
+      this.failed(context, error, parsed.verb, log);
     } finally {
       game.sendVitals(actor);
     }
+  }
+
+  /** A refusal the player can act on is told as it is; anything else is logged and told vaguely. */
+  private failed(context: CommandContext, error: unknown, verb: string, log: (error: unknown, verb: string) => void): void {
+    if (error instanceof LoomError) return context.reply(`{r}${error.message}{x}`);
+    log(error, verb);
+    context.reply('{r}Something went wrong with that command; it has been logged.{x}');
   }
 
   private unknown(verb: string, role: string): string {
