@@ -165,6 +165,23 @@ export function storeContract(name: string, open: () => Promise<Sql>): void {
       assert.deepEqual(list.scripts.map((s) => s.version), [1, 2, 3]);
     });
 
+    it('lists the current handlers of every object, without deleted ones, page by page', async () => {
+      const save = (objectId: number, event: string, source: string, deleted = false) =>
+        store.saveScript({ objectId, event, source, deleted, authorId: 1, createdAtMs: 0, version: 0 });
+      await save(500, 'on_use', 'old');
+      await save(500, 'on_use', 'new');
+      await save(500, 'on_enter', 'gone');
+      await save(500, 'on_enter', '', true);
+      await save(501, 'on_say', 'squawk');
+      await save(502, 'on_timer', 'tick');
+      const first = await store.listCurrentScripts({ afterObjectId: 499, limit: 2 });
+      assert.deepEqual(first.scripts.map((s) => `${s.objectId}:${s.event}:${s.source}`), ['500:on_use:new', '501:on_say:squawk']);
+      assert.equal(first.nextAfterObjectId, 501);
+      const rest = await store.listCurrentScripts({ afterObjectId: first.nextAfterObjectId, limit: 2 });
+      assert.deepEqual(rest.scripts.map((s) => `${s.objectId}:${s.event}`), ['502:on_timer']);
+      assert.equal(rest.nextAfterObjectId, 0);
+    });
+
     it('gives concurrent script saves distinct versions', async () => {
       const base = { objectId: 43, event: 'on_use', authorId: 1, createdAtMs: 0, deleted: false, version: 0 };
       const saved = await Promise.all(Array.from({ length: 5 }, (_, i) => store.saveScript({ ...base, source: `s${i}` })));

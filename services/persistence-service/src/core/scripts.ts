@@ -1,9 +1,9 @@
 // Script history: every save is a new version, a deletion is a version marked deleted, and a
 // rollback saves an old version's source again, so nothing a builder wrote is ever lost.
-import type { GetScriptRequest, ListScriptVersionsRequest, Script, ScriptList } from '@loom/proto';
+import type { GetScriptRequest, ListCurrentScriptsRequest, ListScriptVersionsRequest, Script, ScriptList } from '@loom/proto';
 import type { Sql } from '@loom/runtime/sql/sql.ts';
 import { InvalidArgumentError, NotFoundError } from '@loom/runtime/transport/errors.ts';
-import { msOf, requireId, requireText, timeOf } from './sql-text.ts';
+import { msOf, pageSize, requireId, requireText, timeOf } from './sql-text.ts';
 
 const COLUMNS = `object_id AS "objectId", event, version, source, COALESCE(author_id, 0) AS "authorId",
   ${msOf('created_at')} AS "createdAtMs", deleted`;
@@ -58,5 +58,27 @@ export async function listScriptVersions(sql: Sql, request: ListScriptVersionsRe
     `SELECT ${COLUMNS} FROM scripts WHERE object_id = $1 AND ($2::text = '' OR event = $2) ORDER BY event, version`,
     [objectId, request.event],
   );
-  return { scripts: rows };
+  return { scripts: rows, nextAfterObjectId: 0 };
+}
+
+/**
+ * The newest version of each handler, deleted ones left out, paged by object id. A page ends at an
+ * object's boundary (limit counts objects), so no object's handlers are split across pages.
+ */
+export async function listCurrentScripts(sql: Sql, request: ListCurrentScriptsRequest): Promise<ScriptList> {
+  const limit = pageSize(request.limit, 1000, 10_000);
+  const { rows } = await sql.query<Script>(
+    `WITH objects AS (
+       SELECT DISTINCT object_id FROM scripts WHERE object_id > $1 ORDER BY object_id LIMIT $2
+     ), newest AS (
+       SELECT DISTINCT ON (s.object_id, s.event) s.* FROM scripts s JOIN objects o USING (object_id)
+       ORDER BY s.object_id, s.event, s.version DESC
+     )
+     SELECT ${COLUMNS} FROM newest WHERE NOT deleted ORDER BY object_id, event`,
+    [Math.max(0, request.afterObjectId), limit + 1],
+  );
+  const objectIds = [...new Set(rows.map((r) => r.objectId))];
+  if (objectIds.length <= limit) return { scripts: rows, nextAfterObjectId: 0 };
+  const last = objectIds[limit - 1]!;
+  return { scripts: rows.filter((r) => r.objectId <= last), nextAfterObjectId: last };
 }

@@ -6,7 +6,7 @@ import { appendChatLines, chatHistory } from './chat.ts';
 import { allocateObjectIds, loadObjects, saveObjects } from './objects.ts';
 import { createRefreshToken, getRefreshToken, revokeRefreshTokens, rotateRefreshToken } from './refresh-tokens.ts';
 import { getChannelSanctions, removeChannelSanction, setChannelSanction } from './sanctions.ts';
-import { getScript, listScriptVersions, saveScript } from './scripts.ts';
+import { getScript, listCurrentScripts, listScriptVersions, saveScript } from './scripts.ts';
 import { createUser, getUser, listUsers, updateUser } from './users.ts';
 
 export function persistenceStore(sql: Sql): Implementation<'persistence-service'> {
@@ -25,6 +25,7 @@ export function persistenceStore(sql: Sql): Implementation<'persistence-service'
     saveScript: (request) => saveScript(sql, request),
     getScript: (request) => getScript(sql, request),
     listScriptVersions: (request) => listScriptVersions(sql, request),
+    listCurrentScripts: (request) => listCurrentScripts(sql, request),
     appendChatLines: (request) => appendChatLines(sql, request),
     chatHistory: (request) => chatHistory(sql, request),
     setChannelSanction: (request) => setChannelSanction(sql, request),

@@ -114,8 +114,16 @@ export interface ListScriptVersionsRequest {
   event: string;
 }
 
+export interface ListCurrentScriptsRequest {
+  /** Handlers of objects with id greater than this; 0 = from the start. */
+  afterObjectId: number;
+  limit: number;
+}
+
 export interface ScriptList {
   scripts: Script[];
+  /** ListCurrentScripts: pass as after_object_id for the next page; 0 = no more. */
+  nextAfterObjectId: number;
 }
 
 export interface ChatLines {
@@ -1409,14 +1417,84 @@ export const ListScriptVersionsRequest: MessageFns<ListScriptVersionsRequest> = 
   },
 };
 
+function createBaseListCurrentScriptsRequest(): ListCurrentScriptsRequest {
+  return { afterObjectId: 0, limit: 0 };
+}
+
+export const ListCurrentScriptsRequest: MessageFns<ListCurrentScriptsRequest> = {
+  encode(message: ListCurrentScriptsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.afterObjectId !== 0) {
+      writer.uint32(8).int64(message.afterObjectId);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).int32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCurrentScriptsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCurrentScriptsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.afterObjectId = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListCurrentScriptsRequest>): ListCurrentScriptsRequest {
+    return ListCurrentScriptsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListCurrentScriptsRequest>): ListCurrentScriptsRequest {
+    const message = createBaseListCurrentScriptsRequest();
+    message.afterObjectId = object.afterObjectId ?? 0;
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
 function createBaseScriptList(): ScriptList {
-  return { scripts: [] };
+  return { scripts: [], nextAfterObjectId: 0 };
 }
 
 export const ScriptList: MessageFns<ScriptList> = {
   encode(message: ScriptList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.scripts) {
       Script.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextAfterObjectId !== 0) {
+      writer.uint32(16).int64(message.nextAfterObjectId);
     }
     return writer;
   },
@@ -1442,6 +1520,14 @@ export const ScriptList: MessageFns<ScriptList> = {
             message.scripts.push(Script.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.nextAfterObjectId = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1460,6 +1546,7 @@ export const ScriptList: MessageFns<ScriptList> = {
   fromPartial(object: DeepPartial<ScriptList>): ScriptList {
     const message = createBaseScriptList();
     message.scripts = object.scripts?.map((e) => Script.fromPartial(e)) || [];
+    message.nextAfterObjectId = object.nextAfterObjectId ?? 0;
     return message;
   },
 };
@@ -2082,6 +2169,15 @@ export const PersistenceServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /** The current version of every handler of every object (deleted ones left out): world-state's start. */
+    listCurrentScripts: {
+      name: "ListCurrentScripts",
+      requestType: ListCurrentScriptsRequest as typeof ListCurrentScriptsRequest,
+      requestStream: false,
+      responseType: ScriptList as typeof ScriptList,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
     appendChatLines: {
       name: "AppendChatLines",
       requestType: ChatLines as typeof ChatLines,
@@ -2184,6 +2280,11 @@ export interface PersistenceServiceImplementation<CallContextExt = {}> {
     request: ListScriptVersionsRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ScriptList>>;
+  /** The current version of every handler of every object (deleted ones left out): world-state's start. */
+  listCurrentScripts(
+    request: ListCurrentScriptsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ScriptList>>;
   appendChatLines(request: ChatLines, context: CallContext & CallContextExt): Promise<DeepPartial<ChatLines>>;
   chatHistory(request: ChatHistoryRequest, context: CallContext & CallContextExt): Promise<DeepPartial<ChatLines>>;
   /** Channel moderation: a mute or ban of one player on one channel ("*" = every channel), until a time or lifted. */
@@ -2243,6 +2344,11 @@ export interface PersistenceServiceClient<CallOptionsExt = {}> {
   getScript(request: DeepPartial<GetScriptRequest>, options?: CallOptions & CallOptionsExt): Promise<Script>;
   listScriptVersions(
     request: DeepPartial<ListScriptVersionsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ScriptList>;
+  /** The current version of every handler of every object (deleted ones left out): world-state's start. */
+  listCurrentScripts(
+    request: DeepPartial<ListCurrentScriptsRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ScriptList>;
   appendChatLines(request: DeepPartial<ChatLines>, options?: CallOptions & CallOptionsExt): Promise<ChatLines>;
