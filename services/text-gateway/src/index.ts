@@ -22,13 +22,16 @@ export const service = defineService({
     void refreshStatus();
     const newSession = (connection: TextConnection) =>
       new TextSession(connection, { auth, world, logger, worldName: config.worldName, idleTimeoutMs: config.idleTimeoutS * 1000 });
+    let boundPort = () => config.telnetPort;
     const telnet = await listenTelnet({
       host: config.host,
       port: config.telnetPort,
       maxLineBytes,
-      mssp: () => msspVariables(config.worldName, config.telnetPort, status),
+      // The bound port (LOOM_TELNET_PORT may be 0): MUD listings connect to what MSSP says.
+      mssp: () => msspVariables(config.worldName, boundPort(), status),
       newSession,
     });
+    boundPort = () => telnet.port;
     const ws = await registerWsText(http, { maxLineBytes, newSession });
     return {
       listening: [`telnet ${config.host}:${telnet.port}`, 'browser text client /text (WebSocket /ws/text)'],

@@ -1,7 +1,7 @@
 // One text player's connection: the login dialog, then lines to world-state and its events back, rendered.
 import { randomUUID } from 'node:crypto';
 import type { WorldEvent } from '@loom/proto';
-import { LoomError, NotFoundError, type Logger, type ServiceClient } from '@loom/runtime';
+import { LoomError, NotFoundError, UnauthenticatedError, type Logger, type ServiceClient } from '@loom/runtime';
 import { render } from '../text/ansi.ts';
 import { wrap } from '../text/wrap.ts';
 import type { TextConnection } from './connection.ts';
@@ -81,10 +81,7 @@ export class TextSession {
   closed(): void {
     if (this.state === 'closed') return;
     const wasPlaying = this.state === 'playing';
-    this.state = 'closed';
-    clearTimeout(this.idleTimer);
-    clearTimeout(this.refreshTimer);
-    this.stream.abort();
+    this.stop();
     if (wasPlaying) void this.options.world.closeSession({ sessionId: this.sessionId, reason: 'has left the world.' }).catch(() => undefined);
   }
 
@@ -134,13 +131,29 @@ export class TextSession {
       { signal: this.stream.signal },
     );
     void (async () => {
+      let entered = false;
       try {
-        for await (const event of events) this.event(event);
+        for await (const event of events) {
+          entered = true;
+          this.event(event);
+        }
         if (this.state === 'playing') this.close();
       } catch (error) {
-        if (this.state === 'playing') this.fail(error, 'Lost touch with the world');
+        if (this.state !== 'playing') return;
+        if (!entered && error instanceof UnauthenticatedError) return this.refused(error);
+        this.fail(error, 'Lost touch with the world');
       }
     })();
+  }
+
+  /** The world did not take the tokens (a browser's stale or forged token): back to the login screen. */
+  private refused(error: UnauthenticatedError): void {
+    this.state = 'login';
+    this.sessionId = '';
+    this.refreshToken = '';
+    clearTimeout(this.refreshTimer);
+    this.show(`{r}That login did not work: ${error.message}. Log in again.{x}\n${loginHelp}`);
+    this.connection.prompt(promptText);
   }
 
   private event(event: WorldEvent): void {
@@ -156,7 +169,9 @@ export class TextSession {
         this.connection.sendGmcp('Comm.Channel.Text', event.data);
         break;
       case 'disconnect':
-        this.state = 'closed';
+        // The world ended the session itself (taken over, booted, shutting down): nothing to close there,
+        // but the idle and token refresh timers must stop, or the refresh would go on for a player long gone.
+        this.stop();
         return this.connection.close(this.rendered(event.text));
     }
     if (event.text) {
@@ -194,6 +209,14 @@ export class TextSession {
     this.close(`${what}. Please connect again in a moment.`);
   }
 
+  /** Ends this session's side of things: no more lines, timers or world events. */
+  private stop(): void {
+    this.state = 'closed';
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.refreshTimer);
+    this.stream.abort();
+  }
+
   private close(message?: string): void {
     const wasPlaying = this.state === 'playing';
     this.closed();
@@ -216,7 +239,7 @@ export class TextSession {
 
   private resetIdle(): void {
     clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => this.close(`You have been idle for ${Math.round(this.options.idleTimeoutMs / 60000)} minutes. Goodbye!`), this.options.idleTimeoutMs);
+    this.idleTimer = setTimeout(() => this.close(`You have been idle for ${duration(this.options.idleTimeoutMs)}. Goodbye!`), this.options.idleTimeoutMs);
     this.idleTimer.unref();
   }
 
@@ -235,4 +258,11 @@ export class TextSession {
     }, inMs);
     this.refreshTimer.unref();
   }
+}
+
+/** "1 minute", "60 minutes", "90 seconds": LOOM_IDLE_TIMEOUT is in seconds and need not be whole minutes. */
+function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  const [amount, unit] = seconds % 60 === 0 ? [seconds / 60, 'minute'] : [seconds, 'second'];
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
 }

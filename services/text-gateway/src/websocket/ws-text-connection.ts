@@ -2,9 +2,6 @@
 import type { WebSocket } from 'ws';
 import type { ConnectionEvents, TextConnection } from '../core/connection.ts';
 
-/** Frames the browser sends: a line typed, or the tokens of a login made through the REST API. */
-type ClientFrame = { type: 'line'; text: string } | { type: 'login'; accessToken: string; refreshToken?: string };
-
 export interface WsLogin {
   accessToken: string;
   refreshToken: string;
@@ -26,12 +23,16 @@ export class WsTextConnection implements TextConnection {
       if (isBinary) return this.send({ type: 'error', text: 'send text frames' });
       const raw = data.toString();
       if (raw.length > this.maxLineLength + 200) return events.lineTooLong();
-      let frame: ClientFrame;
+      let parsed: unknown;
       try {
-        frame = JSON.parse(raw) as ClientFrame;
+        parsed = JSON.parse(raw);
       } catch {
         return this.send({ type: 'error', text: 'frames are JSON: {"type":"line","text":"look"}' });
       }
+      // Frames the browser sends: {"type":"line","text":...} (a line typed) or {"type":"login","accessToken":...,
+      // "refreshToken":...} (the tokens of a login made through the REST API). Valid JSON need not be an object
+      // (`null`, `1`, `"x"`): reading `.type` of null would throw out of this listener and take the process down.
+      const frame: Record<string, unknown> = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
       if (frame.type === 'line' && typeof frame.text === 'string') return frame.text.length > this.maxLineLength ? events.lineTooLong() : events.line(frame.text);
       if (frame.type === 'login' && typeof frame.accessToken === 'string') return onLogin({ accessToken: frame.accessToken, refreshToken: typeof frame.refreshToken === 'string' ? frame.refreshToken : '' });
       this.send({ type: 'error', text: 'unknown frame: send {"type":"line","text":...} or {"type":"login","accessToken":...}' });
