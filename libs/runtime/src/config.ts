@@ -93,6 +93,7 @@ export const settings = {
   chatFloodLines: setting('LOOM_CHAT_FLOOD_LINES', '8', 'Chat lines a player may send per flood window before being told to slow down.', integer(1, 1000)),
   chatFloodWindowS: setting('LOOM_CHAT_FLOOD_WINDOW', '10', 'Seconds of the chat flood window.', integer(1, 3600)),
   chatWordFilter: setting('LOOM_CHAT_WORD_FILTER', '', 'Comma-separated words replaced by asterisks in chat (whole words, any case).', text),
+  scriptRunsPerOwner: setting('LOOM_SCRIPT_RUNS_PER_OWNER', '20', 'Script runs one owner\'s objects may start per second; more are skipped and the owner told.', integer(1, 10000)),
   idleTimeoutS: setting('LOOM_IDLE_TIMEOUT', '3600', 'Seconds a text connection may stay silent before it is closed.', integer(10, 604800)),
   rpcTimeoutMs: setting('LOOM_RPC_TIMEOUT_MS', '5000', 'Deadline of a call between services.', integer(10, 600000)),
   shutdownTimeoutMs: setting('LOOM_SHUTDOWN_TIMEOUT_MS', '10000', 'How long a graceful shutdown may drain before the process exits anyway.', integer(100, 600000)),

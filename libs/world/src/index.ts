@@ -29,3 +29,4 @@ export function parseObjectId(text: string): number | undefined {
 /** The events a script can handle (DESIGN.md §6); on_step comes with the 3D world. */
 export const scriptEvents = ['on_enter', 'on_leave', 'on_say', 'on_use', 'on_examine', 'on_login', 'on_chat', 'on_timer', 'on_step'] as const;
 export type ScriptEvent = (typeof scriptEvents)[number];
+export * from './script-job.ts';

@@ -1,10 +1,13 @@
+import type { ChatLine } from '@loom/proto';
 import { defineService, type ServiceClient } from '@loom/runtime';
 import type { ChatPort } from './core/game.ts';
 import { WorldEngine } from './core/engine.ts';
 import { scriptsPort } from './ports/scripts.ts';
+import { scriptJobQueue, scriptOutcomeTopic, type ScriptOutcome } from '@loom/world';
 
 export { WorldEngine } from './core/engine.ts';
 export { commandsMarkdown } from './core/commands/interpreter.ts';
+export * from '@loom/world';
 
 /** Channel talk goes through chat-service (moderation, history); lines come back over the bus. */
 function chatPort(chat: ServiceClient<'chat-service'>): ChatPort {
@@ -27,12 +30,15 @@ function chatPort(chat: ServiceClient<'chat-service'>): ChatPort {
 export const service = defineService({
   name: 'world-state',
   dependsOn: ['persistence-service', 'auth-service', 'chat-service'],
-  async start({ config, directory, bus, logger }) {
+  async start({ config, directory, bus, queue, logger }) {
     const auth = directory.connect('auth-service');
     const persistence = directory.connect('persistence-service');
     const engine = new WorldEngine({
       persistence,
       scripts: scriptsPort(persistence),
+      // Runs go through the job queue to script-executor (its worker pool): the tick never waits on a script.
+      scriptRunner: { submit: async (job) => void (await queue.enqueue(scriptJobQueue, job)) },
+      runsPerOwnerPerSecond: config.scriptRunsPerOwner,
       auth,
       chat: chatPort(directory.connect('chat-service')),
       account: {
@@ -51,12 +57,15 @@ export const service = defineService({
       },
     });
     await engine.start();
-    const subscription = await bus.subscribe('chat.message', (message) => engine.deliverChat(message.payload as { channel: string; senderName: string; text: string }));
+    const subscriptions = [
+      await bus.subscribe('chat.message', (message) => engine.deliverChat(message.payload as ChatLine)),
+      await bus.subscribe(scriptOutcomeTopic, (message) => engine.scriptOutcome(message.payload as ScriptOutcome)),
+    ];
     return {
       implementation: engine,
       drain: async () => engine.drain(),
       async stop() {
-        await subscription.unsubscribe();
+        for (const subscription of subscriptions) await subscription.unsubscribe();
         await engine.stop();
       },
     };

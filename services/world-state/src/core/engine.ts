@@ -11,6 +11,9 @@ import { describeRoom } from './describe.ts';
 import { EventQueue } from './event-queue.ts';
 import { Game, isDeliveredDirectly, type AccountPort, type ChatPort, type ScriptsPort } from './game.ts';
 import { IdPool } from './id-pool.ts';
+import type { ScriptOutcome, ScriptRunner } from '@loom/world';
+import { HandlerIndex } from './scripting/handlers.ts';
+import { Scripting } from './scripting/scripting.ts';
 import { escapeMarkup } from './markup.ts';
 import { toRecord, type WorldObj } from './model.ts';
 import { place, showRoom } from './movement.ts';
@@ -23,6 +26,9 @@ export interface EngineOptions {
   auth: ServiceClient<'auth-service'>;
   chat: ChatPort;
   scripts: ScriptsPort;
+  /** Where script runs go (the sandbox, through the job queue); outcomes come back through scriptOutcome(). */
+  scriptRunner: ScriptRunner;
+  runsPerOwnerPerSecond: number;
   account: AccountPort;
   logger: Logger;
   worldName: string;
@@ -66,8 +72,39 @@ export class WorldEngine implements WorldStateServiceImplementation {
       const userId = object.attributes.userId;
       if (object.kind === 'player' && typeof userId === 'number') this.playerOfUser.set(userId, object.id);
     }
-    this.timers.push(setInterval(() => this.tick++, 1000 / this.options.tickHz));
+    await this.loadHandlers();
+    this.timers.push(setInterval(() => this.onTick(), 1000 / this.options.tickHz));
     this.timers.push(setInterval(() => void this.save(), this.options.saveIntervalMs));
+  }
+
+  private async loadHandlers(): Promise<void> {
+    const handlers = new HandlerIndex();
+    let afterObjectId = 0;
+    do {
+      const page = await this.options.persistence.listCurrentScripts({ afterObjectId, limit: 0 });
+      for (const script of page.scripts) handlers.set(script.objectId, script);
+      afterObjectId = page.nextAfterObjectId;
+    } while (afterObjectId !== 0);
+    this.game.scripting = new Scripting(this.game, handlers, {
+      runner: this.options.scriptRunner,
+      runsPerOwnerPerSecond: this.options.runsPerOwnerPerSecond,
+      onError: (error) => this.options.logger.error({ err: error }, 'a script run could not be started'),
+    });
+  }
+
+  /** The fixed tick: what scripts asked for is applied, timers fire. Commands never wait for it. */
+  private onTick(): void {
+    this.tick++;
+    try {
+      this.game.scripting?.tick();
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'tick failed');
+    }
+  }
+
+  /** A script run's outcome from the sandbox (through the bus), applied on the next tick. */
+  scriptOutcome(outcome: ScriptOutcome): void {
+    this.game.scripting?.received(outcome);
   }
 
   /** Writes what changed since the last save; a failed batch is kept for the next attempt. */
@@ -206,6 +243,11 @@ export class WorldEngine implements WorldStateServiceImplementation {
 
   private enter(session: Session, player: WorldObj, tookOver: boolean): void {
     const name = this.game.nameOf(player);
+    if (player.attributes.role !== session.role) {
+      // Scripts act with their owner's rights, also while the owner is away: keep the role with the character.
+      player.attributes.role = session.role;
+      this.world.touch(player);
+    }
     this.game.sendSettings(player);
     this.game.sendVitals(player);
     if (tookOver) {
@@ -218,6 +260,9 @@ export class WorldEngine implements WorldStateServiceImplementation {
     }
     this.game.tell(player, `Welcome to ${this.options.worldName}, ${name}! Type "help" for the commands.`);
     place(this.game, player, player.locationId, `${name} has entered the world.`);
+    this.game.scripting?.fire('on_login', player, { actor: player });
+    const room = this.game.room(player);
+    if (room) this.game.scripting?.fire('on_login', room, { actor: player });
     this.options.logger.info({ event: 'session_opened', userId: session.userId, sessionId: session.id, gateway: session.gateway }, 'player entered');
   }
 
@@ -229,8 +274,14 @@ export class WorldEngine implements WorldStateServiceImplementation {
   }
 
   /** Delivers a channel line to every connected member (the bus brings lines from any chat-service). */
-  deliverChat(line: { channel: string; senderName: string; text: string }): void {
+  deliverChat(line: { channel: string; senderId: number; senderName: string; text: string }): void {
     if (isDeliveredDirectly(line.channel)) return;
+    const sender = this.world.get(line.senderId);
+    for (const id of this.game.scripting?.handlers.withEvent('on_chat') ?? []) {
+      const listener = this.world.get(id);
+      const channels = listener?.attributes.channels;
+      if (listener && Array.isArray(channels) && channels.includes(line.channel)) this.game.scripting!.fire('on_chat', listener, { actor: sender, text: line.text, channel: line.channel });
+    }
     for (const session of this.sessions.all()) {
       const player = this.world.get(session.playerId);
       const channels = player?.attributes.channels;

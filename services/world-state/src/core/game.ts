@@ -2,6 +2,7 @@
 import type { WorldEvent } from '@loom/proto';
 import { roleAtLeast } from '@loom/world';
 import { escapeMarkup } from './markup.ts';
+import type { Scripting } from './scripting/scripting.ts';
 import type { WorldObj } from './model.ts';
 import type { Session, Sessions } from './sessions.ts';
 import type { World } from './world.ts';
@@ -68,6 +69,8 @@ const vitalNames = ['hp', 'maxhp', 'mp', 'maxmp', 'mv', 'maxmv'];
 export class Game {
   readonly now: () => number;
   readonly startedAtMs: number;
+  /** Set once scripts can run (the engine wires the sandbox); events are quiet without it. */
+  scripting: Scripting | undefined;
 
   constructor(
     readonly world: World,
@@ -84,6 +87,13 @@ export class Game {
 
   get scripts(): ScriptsPort {
     return this.options.scripts;
+  }
+
+  /** Stores a script version and makes it the handler that runs from now on. */
+  async saveScript(objectId: number, event: string, source: string, authorId: number, deleted = false): Promise<ScriptVersion> {
+    const saved = await this.options.scripts.save(objectId, event, source, authorId, deleted);
+    this.scripting?.handlers.set(objectId, saved);
+    return saved;
   }
 
   /** Sends an event to the character's session, if it is connected. */

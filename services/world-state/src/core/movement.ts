@@ -26,12 +26,15 @@ export function walk(game: Game, player: WorldObj, exit: WorldObj): void {
     return game.tell(player, typeof refusal === 'string' && refusal ? refusal : `The way ${exit.name} is locked.`);
   }
   const from = player.locationId;
+  const origin = game.world.get(from);
   const name = game.nameOf(player);
   game.tellRoom(from, `${name} leaves ${exit.name}.`, [player.id]);
   game.world.move(player, destination.id);
   const back = wayBack(game, destination, from);
   game.tellRoom(destination.id, back ? `${name} arrives from the ${back.name}.` : `${name} arrives.`, [player.id]);
   showRoom(game, player);
+  if (origin) game.scripting?.fireAround('on_leave', origin, { actor: player, from: origin, to: destination });
+  game.scripting?.fireAround('on_enter', destination, { actor: player, from: origin, to: destination });
 }
 
 /** Moves without walking (teleport, connect): the rooms see an appearance, not a departure by an exit. */
@@ -41,4 +44,6 @@ export function place(game: Game, player: WorldObj, roomId: number, arrival: str
   if (from !== roomId) game.world.move(player, roomId);
   game.tellRoom(roomId, arrival, [player.id]);
   showRoom(game, player);
+  const room = game.world.get(roomId);
+  if (room && from !== roomId) game.scripting?.fireAround('on_enter', room, { actor: player, from: game.world.get(from), to: room });
 }

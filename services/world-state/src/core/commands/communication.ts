@@ -18,6 +18,8 @@ const say: Command = {
     const text = escapeMarkup(await game.chat.post(roomChannel(actor.locationId), actor, args));
     context.reply(`You say, "${text}"`);
     game.tellRoom(actor.locationId, `${game.nameOf(actor)} says, "${text}"`, [actor.id]);
+    const room = game.room(actor);
+    if (room) game.scripting?.fireAround('on_say', room, { actor, text: args });
   },
 };
 

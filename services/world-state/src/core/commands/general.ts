@@ -16,7 +16,30 @@ const look: Command = {
     const { game, actor, args } = context;
     if (!args) return showRoom(game, actor);
     const target = findNearby(context, args);
-    if (target) context.reply(describeObject(game, actor, target));
+    if (!target) return;
+    context.reply(describeObject(game, actor, target));
+    if (target.id !== actor.id) game.scripting?.fire('on_examine', target, { actor });
+  },
+};
+
+const use: Command = {
+  name: 'use',
+  aliases: [],
+  group: 'general',
+  role: 'player',
+  syntax: ['use <thing>'],
+  help: 'Uses something here or in your hands: a lever, a door, a bell. What happens is up to its builder.',
+  run(context) {
+    const { game, actor, args } = context;
+    if (!args) return context.reply('Use what?');
+    const target = findNearby(context, args);
+    if (!target) return;
+    if (!game.scripting?.handlers.get(target.id, 'on_use')) return context.reply(`You can't think of a way to use ${game.nameOf(target)}.`);
+    if (!unlocked(target, { player: actor, role: context.session.role, carried: game.world.contentsOf(actor.id) })) {
+      const refusal = target.attributes.lock_fail;
+      return context.reply(typeof refusal === 'string' && refusal ? refusal : `${game.nameOf(target)} does not respond to you.`);
+    }
+    game.scripting.fire('on_use', target, { actor, item: target });
   },
 };
 
@@ -162,4 +185,4 @@ const who: Command = {
   },
 };
 
-export const generalCommands: Command[] = [look, examine, go, inventory, get, drop, give, who];
+export const generalCommands: Command[] = [look, examine, use, go, inventory, get, drop, give, who];

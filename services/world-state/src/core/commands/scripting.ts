@@ -40,7 +40,7 @@ function numbered(source: string): string {
 
 async function save(context: CommandContext, target: WorldObj, event: string, source: string): Promise<void> {
   if (Buffer.byteLength(source) > maxScriptBytes) return context.reply(`A script has at most ${maxScriptBytes} bytes; this one was not saved.`);
-  const saved = await context.game.scripts.save(target.id, event, source, context.actor.id);
+  const saved = await context.game.saveScript(target.id, event, source, context.actor.id);
   context.reply(`Saved ${event} of ${ref(target)} as version ${saved.version}.`);
 }
 
@@ -74,11 +74,21 @@ const script: Command = {
     '@script/rollback <object>/<event>=<version>',
     '@script/delete <object>/<event>',
     '@script/list <object>',
+    '@script/test <object>/<event>[=<text>]   (runs it now, with you as the actor)',
+    '@script/errors <object>',
   ],
   help: 'Scripts make objects act: see docs/scripting.md. Every save is a new version; rolling back saves an old one again.',
   async run(context) {
     const { game } = context;
     const [sub = 'edit'] = context.switches;
+    if (sub === 'errors') {
+      const target = findTarget(context, context.args || 'here');
+      if (!target) return;
+      const errors = Array.isArray(target.attributes.script_errors) ? (target.attributes.script_errors as Array<Record<string, unknown>>) : [];
+      if (!errors.length) return context.reply(`${ref(target)} has had no script errors.`);
+      const when = (ms: unknown) => new Date(Number(ms)).toISOString().slice(0, 19).replace('T', ' ');
+      return context.reply(errors.map((e) => `  ${when(e.atMs)}  ${String(e.event)} v${String(e.version)}  ${escapeMarkup(String(e.message))}`).join('\n'));
+    }
     if (sub === 'list') {
       const target = findTarget(context, context.args || 'here');
       if (!target) return;
@@ -109,11 +119,16 @@ const script: Command = {
         if (!right || !/^\d+$/.test(right)) return context.reply('Type "@script/rollback <object>/<event>=<version>".');
         const old = await game.scripts.get(target.id, event, Number(right));
         if (old.deleted) return context.reply(`Version ${old.version} is a deletion; pick another.`);
-        const saved = await game.scripts.save(target.id, event, old.source, context.actor.id);
+        const saved = await game.saveScript(target.id, event, old.source, context.actor.id);
         return context.reply(`Rolled ${event} of ${ref(target)} back to version ${old.version}, saved as version ${saved.version}.`);
       }
+      case 'test': {
+        if (!game.scripting?.handlers.get(target.id, event)) return context.reply(`${ref(target)} has no ${event} to test.`);
+        game.scripting.fire(event, target, { actor: context.actor, item: target, text: right ?? '' });
+        return context.reply(`Running ${event} of ${ref(target)}; what it does follows.`);
+      }
       case 'delete': {
-        const saved = await game.scripts.save(target.id, event, '', context.actor.id, true);
+        const saved = await game.saveScript(target.id, event, '', context.actor.id, true);
         return context.reply(`Deleted ${event} of ${ref(target)} (version ${saved.version}; roll back to bring it back).`);
       }
       default:

@@ -1,0 +1,119 @@
+// Applying what a script asked for, with its owner's rights: what the owner could not do, the script cannot.
+import { escapeMarkup } from '../markup.ts';
+import type { Game } from '../game.ts';
+import type { WorldObj } from '../model.ts';
+import { place } from '../movement.ts';
+import { canLinkTo, canModify } from '../permissions.ts';
+import type { ScriptEffect, ScriptJob } from '@loom/world';
+import type { Scripting } from './scripting.ts';
+
+const maxTextLength = 2000;
+const attributeName = /^[a-z_][a-z0-9_]{0,39}$/i;
+const reserved = new Set(['userid', 'channels', 'colour', 'role', 'script_errors', 'lock']);
+
+class Refused extends Error {}
+
+function text(value: unknown): string {
+  if (typeof value !== 'string') throw new Refused('expected text');
+  return escapeMarkup(value.slice(0, maxTextLength));
+}
+
+interface Scope {
+  game: Game;
+  job: ScriptJob;
+  self: WorldObj;
+  owner: WorldObj | undefined;
+  ownerRole: string;
+  /** Things spawned in this run, by the reference spawn() returned. */
+  spawned: Map<string, WorldObj>;
+  scripting: Scripting;
+}
+
+function object(scope: Scope, ref: unknown): WorldObj {
+  const found = typeof ref === 'number' ? scope.game.world.get(ref) : typeof ref === 'string' ? scope.spawned.get(ref) : undefined;
+  if (!found || found.flags.has('destroyed')) throw new Refused(`no object ${JSON.stringify(ref)}`);
+  return found;
+}
+
+/** The actor of the event may be moved by the script of what it touched (a trap, a door); anything else must be the owner's. */
+function mayMove(scope: Scope, target: WorldObj): boolean {
+  if (target.id === scope.job.view.actor?.id) return true;
+  return scope.owner !== undefined && canModify(scope.ownerRole, scope.owner, target);
+}
+
+function roomOf(scope: Scope): WorldObj | undefined {
+  return scope.self.kind === 'room' ? scope.self : scope.game.world.get(scope.self.locationId);
+}
+
+const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
+  emit(scope, [message]) {
+    const actor = scope.job.view.actor;
+    if (actor) scope.game.tell(actor.id, text(message));
+  },
+  tell(scope, [target, message]) {
+    const to = object(scope, target);
+    const room = roomOf(scope);
+    if (to.id !== scope.job.view.actor?.id && to.locationId !== room?.id) throw new Refused(`${to.name} is not here to be told`);
+    scope.game.tell(to, text(message));
+  },
+  emitRoom(scope, [message]) {
+    const room = roomOf(scope);
+    if (room) scope.game.tellRoom(room.id, text(message));
+  },
+  teleport(scope, [target, roomId]) {
+    const who = object(scope, target);
+    const room = object(scope, roomId);
+    if (room.kind !== 'room') throw new Refused(`#${room.id} is not a room`);
+    if (!mayMove(scope, who)) throw new Refused(`the owner may not move ${who.name}`);
+    if (!scope.owner || !canLinkTo(scope.ownerRole, scope.owner, room)) throw new Refused(`the owner may not send anyone to ${room.name} (not theirs, not public)`);
+    const name = scope.game.nameOf(who);
+    if (who.kind === 'player') place(scope.game, who, room.id, `${name} appears.`, `${name} vanishes.`);
+    else scope.game.world.move(who, room.id);
+  },
+  move(scope, [thing, destination]) {
+    const what = object(scope, thing);
+    const to = object(scope, destination);
+    if (what.kind === 'room' || what.kind === 'player') throw new Refused('move() moves things; teleport() moves people');
+    if (!mayMove(scope, what)) throw new Refused(`the owner may not move ${what.name}`);
+    const allowed = to.id === scope.job.view.actor?.id || to.id === scope.self.id || (scope.owner !== undefined && canLinkTo(scope.ownerRole, scope.owner, to));
+    if (!allowed) throw new Refused(`the owner may not put things into ${to.name}`);
+    scope.game.world.move(what, to.id);
+  },
+  spawn(scope, [name, description, ref]) {
+    const room = roomOf(scope);
+    if (!room || !scope.owner) throw new Refused('nowhere to spawn into');
+    const thing = scope.game.world.create({ name: text(name).slice(0, 60), kind: 'thing', locationId: room.id, ownerId: scope.owner.id, description: typeof description === 'string' ? text(description) : '' });
+    if (typeof ref === 'string') scope.spawned.set(ref, thing);
+  },
+  setAttr(scope, [target, name, value]) {
+    const on = object(scope, target);
+    if (typeof name !== 'string' || !attributeName.test(name) || reserved.has(name.toLowerCase())) throw new Refused(`"${String(name)}" cannot be set by a script`);
+    if (on.id !== scope.self.id && !(scope.owner && canModify(scope.ownerRole, scope.owner, on))) throw new Refused(`the owner may not change ${on.name}`);
+    if (value === null || value === undefined) delete on.attributes[name];
+    else on.attributes[name] = structuredClone(value);
+    scope.game.world.touch(on);
+  },
+  schedule(scope, [seconds, data]) {
+    if (typeof seconds !== 'number' || !(seconds >= 0.05 && seconds <= 86400)) throw new Refused('schedule() takes 0.05 to 86400 seconds');
+    scope.scripting.schedule(scope.self.id, seconds, typeof data === 'string' ? data.slice(0, 200) : '');
+  },
+};
+
+/** Applies the effects in order; returns what was refused, for the owner. */
+export function applyEffects(game: Game, scripting: Scripting, job: ScriptJob, self: WorldObj, effects: ScriptEffect[]): string[] {
+  const ownerObject = game.world.get(job.ownerId);
+  const role = typeof ownerObject?.attributes.role === 'string' ? ownerObject.attributes.role : 'player';
+  const scope: Scope = { game, job, self, owner: ownerObject, ownerRole: role, spawned: new Map(), scripting };
+  const problems: string[] = [];
+  for (const effect of effects) {
+    const apply = appliers[effect.kind];
+    try {
+      if (!apply) throw new Refused(`unknown effect ${effect.kind}`);
+      apply(scope, Array.isArray(effect.args) ? effect.args : []);
+    } catch (error) {
+      if (!(error instanceof Refused)) throw error;
+      problems.push(`${effect.kind}: ${error.message}`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,40 @@
+// Copies of objects for scripts: JSON only, so nothing a script does reaches the world's own objects.
+import type { Game } from '../game.ts';
+import type { WorldObj } from '../model.ts';
+import type { ObjView, ScriptView } from '@loom/world';
+
+/** Attributes the world keeps for itself stay out of scripts' sight. */
+const hidden = new Set(['userId', 'channels', 'colour', 'role', 'script_errors']);
+
+export function objView(game: Game, object: WorldObj, withContents = false): ObjView {
+  const attributes: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(object.attributes)) if (!hidden.has(name)) attributes[name] = structuredClone(value);
+  const view: ObjView = { id: object.id, name: object.name, kind: object.kind, attributes };
+  if (withContents) view.contents = game.world.contentsOf(object.id).map((c) => ({ id: c.id, name: c.name, kind: c.kind }));
+  return view;
+}
+
+export interface EventContext {
+  actor?: WorldObj;
+  item?: WorldObj;
+  from?: WorldObj;
+  to?: WorldObj;
+  text?: string;
+  channel?: string;
+}
+
+export function scriptView(game: Game, self: WorldObj, context: EventContext): ScriptView {
+  const room = self.kind === 'room' ? self : game.world.get(self.locationId);
+  const view: ScriptView = { self: objView(game, self, true) };
+  if (room) {
+    view.room = objView(game, room, true);
+    view.players = game.playersIn(room.id).map((p) => objView(game, p, true));
+  }
+  if (context.actor) view.actor = objView(game, context.actor, true);
+  if (context.item) view.item = objView(game, context.item);
+  if (context.from) view.from = objView(game, context.from);
+  if (context.to) view.to = objView(game, context.to);
+  if (context.text !== undefined) view.text = context.text;
+  if (context.channel !== undefined) view.channel = context.channel;
+  return view;
+}
