@@ -9,6 +9,9 @@ import type { WorldObj } from '../src/core/model.ts';
 import { Sessions, type Session } from '../src/core/sessions.ts';
 import { buildStarterWorld } from '../src/core/starter-world.ts';
 import { World } from '../src/core/world.ts';
+import { HandlerIndex } from '../src/core/scripting/handlers.ts';
+import { Scripting } from '../src/core/scripting/scripting.ts';
+import type { ScriptEffect, ScriptJob, ScriptOutcome } from '@loom/world';
 
 export interface Player {
   object: WorldObj;
@@ -18,7 +21,15 @@ export interface Player {
   events: WorldEvent[];
 }
 
+/** Stands in for the sandbox: a script's source is JSON, the effects it "asks for". */
+export interface FakeSandbox {
+  jobs: ScriptJob[];
+  /** Lets the outcomes that came back take effect, as the tick would. */
+  tick(): void;
+}
+
 export interface TestWorld {
+  sandbox: FakeSandbox;
   game: Game;
   interpreter: Interpreter;
   posted: Array<{ channel: string; text: string }>;
@@ -73,6 +84,24 @@ export function createTestWorld(): TestWorld {
     requestShutdown: (reason) => (shutdown = reason),
   });
   const interpreter = new Interpreter();
+  const jobs: ScriptJob[] = [];
+  const scripting: Scripting = new Scripting(game, new HandlerIndex(), {
+    runner: {
+      async submit(job) {
+        jobs.push(job);
+        let outcome: ScriptOutcome;
+        try {
+          outcome = { runId: job.runId, effects: JSON.parse(job.source) as ScriptEffect[] };
+        } catch (error) {
+          outcome = { runId: job.runId, effects: [], error: (error as Error).message, errorKind: 'syntax', line: 1, column: 1 };
+        }
+        scripting.received(outcome);
+      },
+    },
+    runsPerOwnerPerSecond: 5,
+    onError: (error) => assert.fail(String(error)),
+  });
+  game.scripting = scripting;
 
   function connect(name: string, role = 'player'): Player {
     const start = [...game.world.all()].find((o) => o.flags.has('start'))!;
@@ -97,6 +126,7 @@ export function createTestWorld(): TestWorld {
   }
 
   return {
+    sandbox: { jobs, tick: () => scripting.tick() },
     game,
     interpreter,
     posted,

@@ -158,6 +158,16 @@ export class Game {
     return this.world.get(player.locationId);
   }
 
+  /** The room an object is in, however deep (a thing in a bag in a hand); a room is its own. */
+  roomAround(object: WorldObj): WorldObj | undefined {
+    let at: WorldObj | undefined = object;
+    for (let depth = 0; at && depth < 32; depth++) {
+      if (at.kind === 'room') return at;
+      at = this.world.get(at.locationId);
+    }
+    return undefined;
+  }
+
   exitsOf(roomId: number): WorldObj[] {
     return this.world.contentsOf(roomId).filter((o) => o.kind === 'exit');
   }

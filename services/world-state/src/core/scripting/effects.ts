@@ -42,7 +42,7 @@ function mayMove(scope: Scope, target: WorldObj): boolean {
 }
 
 function roomOf(scope: Scope): WorldObj | undefined {
-  return scope.self.kind === 'room' ? scope.self : scope.game.world.get(scope.self.locationId);
+  return scope.game.roomAround(scope.self);
 }
 
 const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
@@ -53,7 +53,7 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
   tell(scope, [target, message]) {
     const to = object(scope, target);
     const room = roomOf(scope);
-    if (to.id !== scope.job.view.actor?.id && to.locationId !== room?.id) throw new Refused(`${to.name} is not here to be told`);
+    if (to.id !== scope.job.view.actor?.id && scope.game.roomAround(to)?.id !== room?.id) throw new Refused(`${to.name} is not here to be told`);
     scope.game.tell(to, text(message));
   },
   emitRoom(scope, [message]) {

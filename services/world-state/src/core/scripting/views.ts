@@ -24,7 +24,7 @@ export interface EventContext {
 }
 
 export function scriptView(game: Game, self: WorldObj, context: EventContext): ScriptView {
-  const room = self.kind === 'room' ? self : game.world.get(self.locationId);
+  const room = game.roomAround(self);
   const view: ScriptView = { self: objView(game, self, true) };
   if (room) {
     view.room = objView(game, room, true);

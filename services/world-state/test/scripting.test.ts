@@ -1,0 +1,105 @@
+// Scripts in the world: events start runs, effects come back on a later tick, with the owner's rights.
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import { createTestWorld, type Player, type TestWorld } from './world-fixture.ts';
+
+const script = (...effects: Array<[string, ...unknown[]]>) => JSON.stringify(effects.map(([kind, ...args]) => ({ kind, args })));
+
+describe('scripts in the world', () => {
+  let world: TestWorld;
+  let bea: Player;
+  let pip: Player;
+  const run = (player: Player, line: string) => world.run(player, line);
+  const settle = async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    world.sandbox.tick();
+  };
+
+  beforeEach(() => {
+    world = createTestWorld();
+    bea = world.connect('Bea', 'builder');
+    bea.object.attributes.role = 'builder';
+    pip = world.connect('Pip');
+  });
+
+  it('a parrot repeats what it hears, on the next tick, to the whole room', async () => {
+    await run(bea, '@create parrot');
+    await run(bea, 'drop parrot');
+    await run(bea, `@script parrot/on_say=${script(['emitRoom', 'The parrot squawks: hello!'])}`);
+    bea.read();
+    await run(pip, 'say hello');
+    const job = world.sandbox.jobs.at(-1)!;
+    assert.equal(job.event, 'on_say');
+    assert.equal(job.view.text, 'hello');
+    assert.equal(job.view.actor?.name, 'Pip');
+    assert.doesNotMatch(pip.read(), /squawks/, 'nothing happens before the tick');
+    await settle();
+    assert.match(pip.read(), /The parrot squawks: hello!/);
+    assert.match(bea.read(), /The parrot squawks: hello!/);
+  });
+
+  it('a door used by a player sends them on, to a room its owner owns', async () => {
+    await run(bea, '@dig Hall');
+    const hall = Number(/Dug Hall \(#(\d+)\)/.exec(bea.read())![1]);
+    await run(bea, '@create door');
+    await run(bea, 'drop door');
+    bea.read();
+    await run(bea, `@script door/on_use=${script(['emit', 'The door swings open.'], ['teleport', pip.object.id, hall])}`);
+    await run(pip, 'use door');
+    await settle();
+    const seen = pip.read();
+    assert.match(seen, /The door swings open\./);
+    assert.match(seen, /Hall/);
+    assert.equal(pip.object.locationId, hall);
+  });
+
+  it("refuses what the owner could not do, tells only the owner, and keeps the error on the object", async () => {
+    await run(bea, '@create imp');
+    await run(bea, 'drop imp');
+    const fountain = [...world.game.world.all()].find((o) => o.name === 'stone fountain')!;
+    await run(bea, `@script imp/on_say=${script(['setAttr', fountain.id, 'owner', 'imp'], ['emitRoom', 'Hee hee.'])}`);
+    bea.read();
+    await run(pip, 'say hi');
+    await settle();
+    assert.match(bea.read(), /Script error in on_say of imp \(#\d+\), version 1: setAttr: the owner may not change stone fountain/);
+    assert.doesNotMatch(pip.read(), /Script error/);
+    assert.equal(fountain.attributes.owner, undefined);
+    await run(bea, '@script/errors imp');
+    assert.match(bea.read(), /on_say v1\s+setAttr: the owner may not change/);
+  });
+
+  it('reports a script that does not parse, with line and column, to its owner only', async () => {
+    await run(bea, '@create bell');
+    await run(bea, 'drop bell');
+    await run(bea, '@script bell/on_use=emit(');
+    bea.read();
+    await run(pip, 'use bell');
+    await settle();
+    assert.match(bea.read(), /Script error in on_use of bell .*\(line 1, column 1\)/);
+    assert.doesNotMatch(pip.read(), /Script error/);
+  });
+
+  it('schedules a timer that fires on_timer later', async () => {
+    await run(bea, '@create clock');
+    await run(bea, `@script clock/on_use=${script(['schedule', 0.05, 'chime'])}`);
+    await run(bea, `@script clock/on_timer=${script(['emitRoom', 'Bong!'])}`);
+    bea.read();
+    await run(bea, 'use clock');
+    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    world.sandbox.tick();
+    assert.equal(world.sandbox.jobs.at(-1)!.event, 'on_timer');
+    assert.equal(world.sandbox.jobs.at(-1)!.view.text, 'chime');
+    await settle();
+    assert.match(bea.read(), /Bong!/);
+  });
+
+  it("stops an owner's runaway chain of runs at the per-second budget", async () => {
+    await run(bea, '@create drum');
+    await run(bea, `@script drum/on_use=${script(['emit', 'boom'])}`);
+    bea.read();
+    for (let i = 0; i < 8; i++) await run(bea, 'use drum');
+    assert.equal(world.sandbox.jobs.filter((j) => j.event === 'on_use').length, 5);
+    assert.match(bea.read(), /started more than 5 runs this second/);
+  });
+});
