@@ -81,7 +81,7 @@ describe('scripts in the world', () => {
 
   it('schedules a timer that fires on_timer later', async () => {
     await run(bea, '@create clock');
-    await run(bea, `@script clock/on_use=${script(['schedule', 0.05, 'chime'])}`);
+    await run(bea, `@script clock/on_use=${script(['schedule', 0.05])}`);
     await run(bea, `@script clock/on_timer=${script(['emitRoom', 'Bong!'])}`);
     bea.read();
     await run(bea, 'use clock');
@@ -89,7 +89,6 @@ describe('scripts in the world', () => {
     await new Promise((resolve) => setTimeout(resolve, 80));
     world.sandbox.tick();
     assert.equal(world.sandbox.jobs.at(-1)!.event, 'on_timer');
-    assert.equal(world.sandbox.jobs.at(-1)!.view.text, 'chime');
     await settle();
     assert.match(bea.read(), /Bong!/);
   });

@@ -1,14 +1,14 @@
 // Applying what a script asked for, with its owner's rights: what the owner could not do, the script cannot.
+import { scriptEvents, type ScriptEffect, type ScriptJob } from '@loom/world';
 import { escapeMarkup } from '../markup.ts';
 import type { Game } from '../game.ts';
 import type { WorldObj } from '../model.ts';
 import { place } from '../movement.ts';
 import { canLinkTo, canModify } from '../permissions.ts';
-import type { ScriptEffect, ScriptJob } from '@loom/world';
 import type { Scripting } from './scripting.ts';
 
 const maxTextLength = 2000;
-const attributeName = /^[a-z_][a-z0-9_]{0,39}$/i;
+const attributeName = /^[A-Za-z0-9_.-]{1,64}$/;
 const reserved = new Set(['userid', 'channels', 'colour', 'role', 'script_errors', 'lock']);
 
 class Refused extends Error {}
@@ -79,11 +79,14 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
     if (!allowed) throw new Refused(`the owner may not put things into ${to.name}`);
     scope.game.world.move(what, to.id);
   },
-  spawn(scope, [name, description, ref]) {
+  spawn(scope, [ref, name, description]) {
     const room = roomOf(scope);
     if (!room || !scope.owner) throw new Refused('nowhere to spawn into');
     const thing = scope.game.world.create({ name: text(name).slice(0, 60), kind: 'thing', locationId: room.id, ownerId: scope.owner.id, description: typeof description === 'string' ? text(description) : '' });
     if (typeof ref === 'string') scope.spawned.set(ref, thing);
+  },
+  log(scope, [message]) {
+    scope.game.tell(scope.job.ownerId, `{w}[log ${scope.self.name} #${scope.self.id}]{x} ${text(message)}`);
   },
   setAttr(scope, [target, name, value]) {
     const on = object(scope, target);
@@ -93,9 +96,11 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
     else on.attributes[name] = structuredClone(value);
     scope.game.world.touch(on);
   },
-  schedule(scope, [seconds, data]) {
-    if (typeof seconds !== 'number' || !(seconds >= 0.05 && seconds <= 86400)) throw new Refused('schedule() takes 0.05 to 86400 seconds');
-    scope.scripting.schedule(scope.self.id, seconds, typeof data === 'string' ? data.slice(0, 200) : '');
+  schedule(scope, [seconds, event]) {
+    if (typeof seconds !== 'number' || !(seconds >= 0 && seconds <= 86400)) throw new Refused('schedule() takes 0 to 86400 seconds');
+    const name = event === undefined ? 'on_timer' : event;
+    if (typeof name !== 'string' || !(scriptEvents as readonly string[]).includes(name)) throw new Refused(`"${String(name)}" is not an event`);
+    scope.scripting.schedule(scope.self.id, seconds, name);
   },
 };
 

@@ -17,7 +17,7 @@ export interface ScriptingOptions {
 interface Timer {
   dueMs: number;
   objectId: number;
-  data: string;
+  event: string;
 }
 
 const maxKeptErrors = 10;
@@ -68,8 +68,9 @@ export class Scripting {
     if (this.pending.has(outcome.runId)) this.outcomes.push(outcome);
   }
 
-  schedule(objectId: number, seconds: number, data: string): void {
-    this.timers.push({ dueMs: this.game.now() + seconds * 1000, objectId, data });
+  /** Fires `event` (on_timer unless the script named another) on the object after a delay. */
+  schedule(objectId: number, seconds: number, event: string): void {
+    this.timers.push({ dueMs: this.game.now() + seconds * 1000, objectId, event });
   }
 
   /** Called every tick: applies what came back, fires timers that are due. */
@@ -85,7 +86,7 @@ export class Scripting {
     this.timers = this.timers.filter((t) => t.dueMs > now);
     for (const timer of due) {
       const self = this.game.world.get(timer.objectId);
-      if (self) this.fire('on_timer', self, { text: timer.data });
+      if (self) this.fire(timer.event, self);
     }
   }
 
