@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkMetrics, promtoolSkip } from '@loom/runtime/testing/promtool.ts';
 import { boundPorts, runLoom, type LoomProcess } from './processes.ts';
+import { buildingStory } from './building-story.ts';
 import { textWorldStory } from './text-story.ts';
 
 const promtool = promtoolSkip();
@@ -94,6 +95,10 @@ describe('loom start (all-in-one, embedded)', () => {
 
   it('lets two telnet players meet, talk, move, page and share a channel', async () => {
     await textWorldStory({ alicePort: ports.telnet, bobPort: ports.telnet }, '');
+  });
+
+  it('lets a builder make a locked door with a script and a parrot that a player gets past and hears', async () => {
+    await buildingStory(ports.telnet, { name: 'Ada', password: 'correct horse battery' }, { name: 'Bob', password: 'bob-password-1' });
   });
 
   it('has telnet and UDP bound', async () => {

@@ -12,6 +12,7 @@ import { checkMetrics, promtoolSkip } from '@loom/runtime/testing/promtool.ts';
 import { stockHealthCheck } from '../../../libs/runtime/test/stock-grpc.ts';
 import { portPlan } from '../src/commands/up.ts';
 import { runLoom, type LoomProcess } from './processes.ts';
+import { buildingStory } from './building-story.ts';
 import { textWorldStory } from './text-story.ts';
 
 const servers = await Promise.all([needServer('postgres'), needServer('redis'), needServer('rabbitmq')]);
@@ -120,6 +121,10 @@ describe('loom up (distributed wiring)', { skip }, () => {
     } finally {
       assert.equal(await second.stop('SIGTERM'), 0);
     }
+  });
+
+  it('lets a builder make a locked door with a script and a parrot, run by script-executor through RabbitMQ', async () => {
+    await buildingStory(ports.telnet, { name: 'Grace', password: 'a long enough secret' }, { name: 'Bob', password: 'bob-password-1' });
   });
 
   it('stops every process on Ctrl-C', async () => {

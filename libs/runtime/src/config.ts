@@ -94,6 +94,7 @@ export const settings = {
   chatFloodWindowS: setting('LOOM_CHAT_FLOOD_WINDOW', '10', 'Seconds of the chat flood window.', integer(1, 3600)),
   chatWordFilter: setting('LOOM_CHAT_WORD_FILTER', '', 'Comma-separated words replaced by asterisks in chat (whole words, any case).', text),
   scriptRunsPerOwner: setting('LOOM_SCRIPT_RUNS_PER_OWNER', '20', 'Script runs one owner\'s objects may start per second; more are skipped and the owner told.', integer(1, 10000)),
+  textFloodLines: setting('LOOM_TEXT_FLOOD_LINES', '60', 'Lines a text connection may send in 2 seconds (a pasted script counts); more are dropped with a warning.', integer(5, 100000)),
   idleTimeoutS: setting('LOOM_IDLE_TIMEOUT', '3600', 'Seconds a text connection may stay silent before it is closed.', integer(10, 604800)),
   rpcTimeoutMs: setting('LOOM_RPC_TIMEOUT_MS', '5000', 'Deadline of a call between services.', integer(10, 600000)),
   shutdownTimeoutMs: setting('LOOM_SHUTDOWN_TIMEOUT_MS', '10000', 'How long a graceful shutdown may drain before the process exits anyway.', integer(100, 600000)),

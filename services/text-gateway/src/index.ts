@@ -21,7 +21,7 @@ export const service = defineService({
     statusTimer.unref();
     void refreshStatus();
     const newSession = (connection: TextConnection) =>
-      new TextSession(connection, { auth, world, logger, worldName: config.worldName, idleTimeoutMs: config.idleTimeoutS * 1000 });
+      new TextSession(connection, { auth, world, logger, worldName: config.worldName, idleTimeoutMs: config.idleTimeoutS * 1000, floodLines: config.textFloodLines });
     let boundPort = () => config.telnetPort;
     const telnet = await listenTelnet({
       host: config.host,
