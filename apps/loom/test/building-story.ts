@@ -60,7 +60,7 @@ export async function buildingStory(port: number, builder: { name: string; passw
     await bea.waitFor(/The parrot squawks: pretty bird!/);
   } catch (error) {
     // The builder's side of the story says what went wrong on the way.
-    throw new Error(`${(error as Error).message}\n--- the builder saw:\n${bea.text.slice(-3000)}`);
+    throw new Error(`${(error as Error).message}\n--- the builder saw:\n${bea.text.slice(-3000)}`, { cause: error });
   } finally {
     bea.close();
     pip.close();

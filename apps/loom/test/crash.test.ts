@@ -1,5 +1,4 @@
 // A `kill -9` of the world and a restart: what docs/operations.md promises survives.
-import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
