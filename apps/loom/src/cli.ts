@@ -53,6 +53,14 @@ program
   });
 
 program
+  .command('scripting-api')
+  .description("print the scripting API reference of docs/scripting.md")
+  .action(async () => {
+    const { scriptingApiMarkdown } = await import('@loom/script-executor');
+    process.stdout.write(`${scriptingApiMarkdown()}\n`);
+  });
+
+program
   .command('config')
   .description('list every environment variable Loom reads')
   .option('--markdown', 'as a Markdown table')

@@ -40,3 +40,4 @@ export const service = defineService({
     };
   },
 });
+export { scriptingApiMarkdown } from './api-docs.ts';
