@@ -3,7 +3,8 @@
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
 
 /** `builder` must be an account with the builder (or admin) role; `player` any other account. */
-export async function buildingStory(port: number, builder: { name: string; password: string }, player: { name: string; password: string }): Promise<void> {
+/** Returns the ids of what the builder made. */
+export async function buildingStory(port: number, builder: { name: string; password: string }, player: { name: string; password: string }): Promise<{ door: number; parrot: number }> {
   const bea = await PlayerClient.connect(port);
   const pip = await PlayerClient.connect(port);
   const id = async (client: PlayerClient, pattern: RegExp) => Number((await client.waitFor(pattern))[1]);
@@ -38,7 +39,7 @@ export async function buildingStory(port: number, builder: { name: string; passw
 
     bea.send(`@teleport #${aviary}`);
     bea.send('@create parrot');
-    await bea.waitFor(/Created parrot/);
+    const parrot = await id(bea, /Created parrot \(#(\d+)\)/);
     bea.send('drop parrot');
     await bea.waitFor(/You drop parrot/);
     bea.send('@script parrot/on_say=emitRoom(`The parrot squawks: ${event.text}!`);');
@@ -58,6 +59,7 @@ export async function buildingStory(port: number, builder: { name: string; passw
     pip.send('say pretty bird');
     await pip.waitFor(/The parrot squawks: pretty bird!/);
     await bea.waitFor(/The parrot squawks: pretty bird!/);
+    return { door, parrot };
   } catch (error) {
     // The builder's side of the story says what went wrong on the way.
     throw new Error(`${(error as Error).message}\n--- the builder saw:\n${bea.text.slice(-3000)}`, { cause: error });

@@ -97,8 +97,39 @@ describe('loom start (all-in-one, embedded)', () => {
     await textWorldStory({ alicePort: ports.telnet, bobPort: ports.telnet }, '');
   });
 
+  let made: { door: number; parrot: number };
   it('lets a builder make a locked door with a script and a parrot that a player gets past and hears', async () => {
-    await buildingStory(ports.telnet, { name: 'Ada', password: 'correct horse battery' }, { name: 'Bob', password: 'bob-password-1' });
+    made = await buildingStory(ports.telnet, { name: 'Ada', password: 'correct horse battery' }, { name: 'Bob', password: 'bob-password-1' });
+  });
+
+  it("edits the parrot's script through REST: versions, rollback, deletion, and no entry for players", async () => {
+    const login = async (username: string, password: string) => {
+      const response = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      return ((await response.json()) as { accessToken: string }).accessToken;
+    };
+    const ada = await login('Ada', 'correct horse battery');
+    const url = `${base}/api/v1/objects/${made.parrot}/scripts/on_say`;
+    const call = async (method: string, path: string, token: string, body?: unknown) => {
+      const response = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const current = await call('GET', '', ada);
+    assert.equal(current.status, 200, JSON.stringify(current.body));
+    assert.match(String(current.body.source), /squawks/);
+    const saved = await call('PUT', '', ada, { source: "emitRoom('Polly wants a cracker.');" });
+    assert.equal(saved.body.version, 2);
+    assert.equal(((await call('GET', '/versions', ada)).body.versions as unknown[]).length, 2);
+    const rolled = await call('POST', '/rollback', ada, { version: 1 });
+    assert.equal(rolled.body.version, 3);
+    assert.match(String(rolled.body.source), /squawks/);
+    assert.equal((await call('DELETE', '', ada)).body.deleted, true);
+    assert.equal((await call('GET', '', ada)).status, 404);
+    assert.equal((await call('GET', '?version=2', ada)).body.source, "emitRoom('Polly wants a cracker.');");
+    const bob = await login('Bob', 'bob-password-1');
+    const refused = await call('PUT', '', bob, { source: "emitRoom('mine now');" });
+    assert.equal(refused.status, 403);
+    assert.equal((refused.body.error as { code: string }).code, 'PERMISSION_DENIED');
+    assert.equal((await call('GET', '', 'not-a-token')).status, 401);
   });
 
   it('has telnet and UDP bound', async () => {

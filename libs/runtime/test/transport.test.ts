@@ -53,6 +53,11 @@ const world: WorldStateServiceImplementation = {
   async status() {
     return { worldName: 'test' };
   },
+  // Not exercised by these tests: the transport treats every unary method alike.
+  getObjectScript: async () => ({}),
+  listObjectScriptVersions: async () => ({}),
+  saveObjectScript: async () => ({}),
+  deleteObjectScript: async () => ({}),
 };
 
 type Bindings = { assets: LoomClient<typeof AssetServiceDefinition>; world: LoomClient<typeof WorldStateServiceDefinition> };

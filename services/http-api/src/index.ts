@@ -3,6 +3,7 @@ import { adminRoutes } from './api/admin-routes.ts';
 import { authRoutes } from './api/auth-routes.ts';
 import { installDocs } from './api/docs.ts';
 import { installErrorHandler } from './api/errors.ts';
+import { scriptRoutes } from './api/script-routes.ts';
 
 export const service = defineService({
   name: 'http-api',
@@ -13,6 +14,7 @@ export const service = defineService({
     const auth = directory.connect('auth-service');
     authRoutes(http, auth);
     adminRoutes(http, auth);
+    scriptRoutes(http, directory.connect('world-state'));
     return { stop: async () => {} };
   },
 });

@@ -1,6 +1,7 @@
 // world-state's contract: sessions in, events out, commands applied in arrival order, changes written behind.
 import type {
-  CloseSessionRequest, CloseSessionResponse, Intent, IntentAck, LookRequest, LookResult, OpenSessionRequest, StatusRequest,
+  CloseSessionRequest, CloseSessionResponse, Intent, IntentAck, LookRequest, LookResult, ObjectScriptRequest, OpenSessionRequest,
+  SaveObjectScriptRequest, Script, ScriptVersions, StatusRequest,
   WorldEvent, WorldStateServiceImplementation, WorldStatus,
 } from '@loom/proto';
 import { untilAvailable, type Logger, type ServiceClient } from '@loom/runtime';
@@ -11,6 +12,7 @@ import { describeRoom } from './describe.ts';
 import { EventQueue } from './event-queue.ts';
 import { Game, isDeliveredDirectly, type AccountPort, type ChatPort, type ScriptsPort } from './game.ts';
 import { IdPool } from './id-pool.ts';
+import { ObjectScripts } from './object-scripts.ts';
 import type { ScriptOutcome, ScriptRunner } from '@loom/world';
 import { HandlerIndex } from './scripting/handlers.ts';
 import { Scripting } from './scripting/scripting.ts';
@@ -45,6 +47,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
   private readonly ids: IdPool;
   private readonly playerOfUser = new Map<number, number>();
   private tick = 0;
+  private readonly objectScripts: ObjectScripts;
   private timers: NodeJS.Timeout[] = [];
   private saving: Promise<void> = Promise.resolve();
 
@@ -52,6 +55,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
     this.ids = new IdPool((count) => options.persistence.allocateObjectIds({ count }).then((r) => r.ids));
     this.world = new World(() => this.ids.next());
     this.game = new Game(this.world, this.sessions, { worldName: options.worldName, chat: options.chat, scripts: options.scripts, account: options.account, requestShutdown: options.requestShutdown });
+    this.objectScripts = new ObjectScripts(this.game, options.auth, (userId) => this.world.get(this.playerOfUser.get(userId) ?? 0));
   }
 
   /** Loads every stored object (or builds the starter world), then starts the tick and the write-behind. */
@@ -197,6 +201,22 @@ export class WorldEngine implements WorldStateServiceImplementation {
       exits: this.game.exitsOf(room.id).map(toRecord),
       text: describeRoom(this.game, player, room),
     };
+  }
+
+  getObjectScript(request: ObjectScriptRequest): Promise<Script> {
+    return this.objectScripts.get(request);
+  }
+
+  listObjectScriptVersions(request: ObjectScriptRequest): Promise<ScriptVersions> {
+    return this.objectScripts.versions(request);
+  }
+
+  saveObjectScript(request: SaveObjectScriptRequest): Promise<Script> {
+    return this.objectScripts.save(request);
+  }
+
+  deleteObjectScript(request: ObjectScriptRequest): Promise<Script> {
+    return this.objectScripts.delete(request);
   }
 
   async status(_request: StatusRequest): Promise<WorldStatus> {

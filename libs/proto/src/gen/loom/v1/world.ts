@@ -9,7 +9,7 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { CallContext, CallOptions } from "nice-grpc-common";
 import { Struct } from "../../google/protobuf/struct.js";
-import { Vec3, WorldObject } from "./common.js";
+import { Script, Vec3, WorldObject } from "./common.js";
 
 export interface Intent {
   sessionId: string;
@@ -101,6 +101,28 @@ export interface LookResult {
   exits: WorldObject[];
   /** The description as a text player reads it. */
   text: string;
+}
+
+export interface ObjectScriptRequest {
+  accessToken: string;
+  objectId: number;
+  /** on_say, on_use ... */
+  event: string;
+  /** GetObjectScript: 0 = the current version. */
+  version: number;
+}
+
+export interface SaveObjectScriptRequest {
+  accessToken: string;
+  objectId: number;
+  event: string;
+  source: string;
+  /** When set, saves this old version's source again instead of `source`. */
+  rollbackToVersion: number;
+}
+
+export interface ScriptVersions {
+  versions: Script[];
 }
 
 function createBaseIntent(): Intent {
@@ -1012,6 +1034,255 @@ export const LookResult: MessageFns<LookResult> = {
   },
 };
 
+function createBaseObjectScriptRequest(): ObjectScriptRequest {
+  return { accessToken: "", objectId: 0, event: "", version: 0 };
+}
+
+export const ObjectScriptRequest: MessageFns<ObjectScriptRequest> = {
+  encode(message: ObjectScriptRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accessToken !== "") {
+      writer.uint32(10).string(message.accessToken);
+    }
+    if (message.objectId !== 0) {
+      writer.uint32(16).int64(message.objectId);
+    }
+    if (message.event !== "") {
+      writer.uint32(26).string(message.event);
+    }
+    if (message.version !== 0) {
+      writer.uint32(32).int32(message.version);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ObjectScriptRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseObjectScriptRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accessToken = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.objectId = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.event = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ObjectScriptRequest>): ObjectScriptRequest {
+    return ObjectScriptRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ObjectScriptRequest>): ObjectScriptRequest {
+    const message = createBaseObjectScriptRequest();
+    message.accessToken = object.accessToken ?? "";
+    message.objectId = object.objectId ?? 0;
+    message.event = object.event ?? "";
+    message.version = object.version ?? 0;
+    return message;
+  },
+};
+
+function createBaseSaveObjectScriptRequest(): SaveObjectScriptRequest {
+  return { accessToken: "", objectId: 0, event: "", source: "", rollbackToVersion: 0 };
+}
+
+export const SaveObjectScriptRequest: MessageFns<SaveObjectScriptRequest> = {
+  encode(message: SaveObjectScriptRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accessToken !== "") {
+      writer.uint32(10).string(message.accessToken);
+    }
+    if (message.objectId !== 0) {
+      writer.uint32(16).int64(message.objectId);
+    }
+    if (message.event !== "") {
+      writer.uint32(26).string(message.event);
+    }
+    if (message.source !== "") {
+      writer.uint32(34).string(message.source);
+    }
+    if (message.rollbackToVersion !== 0) {
+      writer.uint32(40).int32(message.rollbackToVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SaveObjectScriptRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSaveObjectScriptRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accessToken = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.objectId = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.event = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.rollbackToVersion = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<SaveObjectScriptRequest>): SaveObjectScriptRequest {
+    return SaveObjectScriptRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SaveObjectScriptRequest>): SaveObjectScriptRequest {
+    const message = createBaseSaveObjectScriptRequest();
+    message.accessToken = object.accessToken ?? "";
+    message.objectId = object.objectId ?? 0;
+    message.event = object.event ?? "";
+    message.source = object.source ?? "";
+    message.rollbackToVersion = object.rollbackToVersion ?? 0;
+    return message;
+  },
+};
+
+function createBaseScriptVersions(): ScriptVersions {
+  return { versions: [] };
+}
+
+export const ScriptVersions: MessageFns<ScriptVersions> = {
+  encode(message: ScriptVersions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.versions) {
+      Script.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScriptVersions {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScriptVersions();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.versions.push(Script.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ScriptVersions>): ScriptVersions {
+    return ScriptVersions.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ScriptVersions>): ScriptVersions {
+    const message = createBaseScriptVersions();
+    message.versions = object.versions?.map((e) => Script.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 export type WorldStateServiceDefinition = typeof WorldStateServiceDefinition;
 export const WorldStateServiceDefinition = {
   name: "WorldStateService",
@@ -1059,6 +1330,41 @@ export const WorldStateServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /** Scripts of an object for tools (the REST API), checked against the caller's rights as @script is. */
+    getObjectScript: {
+      name: "GetObjectScript",
+      requestType: ObjectScriptRequest as typeof ObjectScriptRequest,
+      requestStream: false,
+      responseType: Script as typeof Script,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    listObjectScriptVersions: {
+      name: "ListObjectScriptVersions",
+      requestType: ObjectScriptRequest as typeof ObjectScriptRequest,
+      requestStream: false,
+      responseType: ScriptVersions as typeof ScriptVersions,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /** A new version (source), or an old version saved again (rollback_to_version). */
+    saveObjectScript: {
+      name: "SaveObjectScript",
+      requestType: SaveObjectScriptRequest as typeof SaveObjectScriptRequest,
+      requestStream: false,
+      responseType: Script as typeof Script,
+      responseStream: false,
+      options: {},
+    },
+    /** Saves a deletion as the next version. */
+    deleteObjectScript: {
+      name: "DeleteObjectScript",
+      requestType: ObjectScriptRequest as typeof ObjectScriptRequest,
+      requestStream: false,
+      responseType: Script as typeof Script,
+      responseStream: false,
+      options: {},
+    },
     /** What MSSP and status pages show. */
     status: {
       name: "Status",
@@ -1092,6 +1398,19 @@ export interface WorldStateServiceImplementation<CallContextExt = {}> {
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<CloseSessionResponse>>;
   look(request: LookRequest, context: CallContext & CallContextExt): Promise<DeepPartial<LookResult>>;
+  /** Scripts of an object for tools (the REST API), checked against the caller's rights as @script is. */
+  getObjectScript(request: ObjectScriptRequest, context: CallContext & CallContextExt): Promise<DeepPartial<Script>>;
+  listObjectScriptVersions(
+    request: ObjectScriptRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ScriptVersions>>;
+  /** A new version (source), or an old version saved again (rollback_to_version). */
+  saveObjectScript(
+    request: SaveObjectScriptRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<Script>>;
+  /** Saves a deletion as the next version. */
+  deleteObjectScript(request: ObjectScriptRequest, context: CallContext & CallContextExt): Promise<DeepPartial<Script>>;
   /** What MSSP and status pages show. */
   status(request: StatusRequest, context: CallContext & CallContextExt): Promise<DeepPartial<WorldStatus>>;
 }
@@ -1117,6 +1436,22 @@ export interface WorldStateServiceClient<CallOptionsExt = {}> {
     options?: CallOptions & CallOptionsExt,
   ): Promise<CloseSessionResponse>;
   look(request: DeepPartial<LookRequest>, options?: CallOptions & CallOptionsExt): Promise<LookResult>;
+  /** Scripts of an object for tools (the REST API), checked against the caller's rights as @script is. */
+  getObjectScript(request: DeepPartial<ObjectScriptRequest>, options?: CallOptions & CallOptionsExt): Promise<Script>;
+  listObjectScriptVersions(
+    request: DeepPartial<ObjectScriptRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ScriptVersions>;
+  /** A new version (source), or an old version saved again (rollback_to_version). */
+  saveObjectScript(
+    request: DeepPartial<SaveObjectScriptRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<Script>;
+  /** Saves a deletion as the next version. */
+  deleteObjectScript(
+    request: DeepPartial<ObjectScriptRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<Script>;
   /** What MSSP and status pages show. */
   status(request: DeepPartial<StatusRequest>, options?: CallOptions & CallOptionsExt): Promise<WorldStatus>;
 }
