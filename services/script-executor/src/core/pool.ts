@@ -1,0 +1,178 @@
+// A pool of worker threads, each running a Sandbox. The sandbox enforces the CPU deadline itself;
+// the pool is the backstop for what it can't catch: a worker that crashes, or one stuck past a
+// hard wall-clock cap (a long native call that never reaches the interrupt handler). Such a worker
+// is terminated and replaced; the run it was executing is answered with an error and the other
+// runs of its batch are queued again. Runs queue while all workers are busy.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { SandboxOptions } from './sandbox.ts';
+import { resolveLimits, type SandboxInput, type SandboxResult } from './view.ts';
+
+export interface PoolOptions extends SandboxOptions {
+  /** Worker threads (default: os.availableParallelism()). */
+  size?: number;
+  /** A run is killed after hardCapFactor x its CPU limit of wall-clock time (default 10)... */
+  hardCapFactor?: number;
+  /** ...but never sooner than this, so a busy machine isn't mistaken for a runaway (default 250 ms). */
+  minHardCapMs?: number;
+  /** Most runs sent to a worker in one message (default 32); batches form only when runs queue. */
+  maxBatch?: number;
+}
+
+interface Job {
+  id: number;
+  input: SandboxInput;
+  resolve: (r: SandboxResult) => void;
+  queuedAt: number;
+  /** Times its worker died under it while it waited in a batch. */
+  requeued: number;
+}
+
+interface Slot {
+  /** Undefined while a replacement waits out its back-off delay. */
+  worker?: Worker;
+  ready: boolean;
+  batch: Job[];
+  /** Shared with the worker: [Int32 id of the run in progress (0: none), pad, Float64 its start time]. */
+  progress: SharedArrayBuffer;
+  /** Consecutive workers that died before becoming ready. */
+  failures: number;
+}
+
+const WORKER_URL = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const WATCHDOG_MS = 10;
+const now = (): number => performance.timeOrigin + performance.now();
+
+function startWorker(workerData: SandboxOptions & { progress: SharedArrayBuffer }): Worker {
+  // Workers get a big native stack: wasm frames live on it, and QuickJS's stack check (on its own,
+  // smaller stack) must trip first even in recursive native paths (see sandbox.ts).
+  const resourceLimits = { stackSizeMb: 64, maxOldGenerationSizeMb: 256 };
+  if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL, { resourceLimits, workerData });
+  // `execArgv: ['--import', 'tsx']` does not reach worker threads on Node 20 (the .ts entry fails
+  // with "Unknown file extension"); registering tsx through its API from a tiny entry does.
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const code = `import(${tsx}).then((t) => { t.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
+  return new Worker(code, { eval: true, resourceLimits, workerData });
+}
+
+export class SandboxPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private readonly options: Required<Pick<PoolOptions, 'hardCapFactor' | 'minHardCapMs' | 'maxBatch'>>;
+  private readonly sandboxOptions: SandboxOptions;
+  private readonly watchdog: NodeJS.Timeout;
+  private nextId = 1;
+  private closed = false;
+  /** Workers terminated or crashed and replaced, for tests and metrics. */
+  restarts = 0;
+
+  constructor(options: PoolOptions = {}) {
+    this.options = { hardCapFactor: options.hardCapFactor ?? 10, minHardCapMs: options.minHardCapMs ?? 250, maxBatch: options.maxBatch ?? 32 };
+    this.sandboxOptions = { memoryBytes: options.memoryBytes };
+    for (let i = 0; i < Math.max(1, options.size ?? availableParallelism()); i++) {
+      const slot: Slot = { ready: false, batch: [], progress: new SharedArrayBuffer(16), failures: 0 };
+      this.slots.push(slot);
+      this.start(slot);
+    }
+    this.watchdog = setInterval(() => this.watch(), WATCHDOG_MS).unref();
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Resolves when every worker has loaded its sandbox (runs queue until then anyway). */
+  async ready(): Promise<void> {
+    while (!this.closed && this.slots.some((s) => !s.ready)) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  run(input: SandboxInput): Promise<SandboxResult> {
+    if (this.closed) return Promise.resolve(failure('internal', 'the script pool is closed', 0));
+    return new Promise((resolve) => {
+      this.queue.push({ id: this.nextId++, input, resolve, queuedAt: performance.now(), requeued: 0 });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.watchdog);
+    const pending = [...this.queue.splice(0), ...this.slots.flatMap((s) => s.batch.splice(0))];
+    for (const job of pending) job.resolve(failure('internal', 'the script pool is closed', 0));
+    await Promise.all(this.slots.map((s) => s.worker?.terminate()));
+  }
+
+  private dispatch(): void {
+    const idle = this.slots.filter((s) => s.worker && s.ready && s.batch.length === 0);
+    for (const [i, slot] of idle.entries()) {
+      if (this.queue.length === 0) return;
+      // Share what is queued among the idle workers rather than handing it all to the first.
+      const n = Math.min(this.options.maxBatch, Math.ceil(this.queue.length / (idle.length - i)));
+      slot.batch = this.queue.splice(0, n);
+      slot.worker!.postMessage({ batch: slot.batch.map((j) => ({ id: j.id, input: j.input })) });
+    }
+  }
+
+  /** Finds a worker stuck on one run past that run's hard cap. */
+  private watch(): void {
+    const t = now();
+    for (const slot of this.slots) {
+      if (slot.batch.length === 0) continue;
+      const job = this.running(slot);
+      if (!job) continue;
+      const started = new Float64Array(slot.progress, 8, 1)[0]!;
+      const cap = Math.max(this.options.minHardCapMs, resolveLimits(job.input.limits).cpuMs * this.options.hardCapFactor);
+      if (this.running(slot) === job && t - started > cap) this.replace(slot, 'timeout', `the script was stopped after ${cap} ms`);
+    }
+  }
+
+  /** The run a worker is executing right now, read from shared memory. */
+  private running(slot: Slot): Job | undefined {
+    const id = Atomics.load(new Int32Array(slot.progress, 0, 1), 0);
+    return id === 0 ? undefined : slot.batch.find((j) => j.id === id);
+  }
+
+  private start(slot: Slot): void {
+    Atomics.store(new Int32Array(slot.progress, 0, 1), 0, 0);
+    const worker = startWorker({ ...this.sandboxOptions, progress: slot.progress });
+    Object.assign(slot, { worker, ready: false });
+    // Events of a worker that was already replaced are ignored.
+    worker.on('message', (msg: { ready?: true; results?: Array<{ id: number; result: SandboxResult }> }) => {
+      if (slot.worker !== worker) return;
+      if (msg.ready) Object.assign(slot, { ready: true, failures: 0 });
+      for (const { id, result } of msg.results ?? []) slot.batch.find((j) => j.id === id)?.resolve(result);
+      if (msg.results) slot.batch = [];
+      this.dispatch();
+    });
+    // 'error' (an uncaught exception in the worker) is always followed by 'exit'.
+    worker.on('error', () => {});
+    worker.on('exit', () => {
+      if (slot.worker === worker) this.replace(slot, 'internal', 'the sandbox worker crashed');
+    });
+  }
+
+  /** Terminates a slot's worker, answers the run it was executing, requeues the rest of its batch
+   * (their results died with the worker; effects are only recorded, so running them again is safe),
+   * and starts a new worker in its place. */
+  private replace(slot: Slot, kind: 'timeout' | 'internal', message: string): void {
+    const culprit = this.running(slot);
+    void slot.worker?.terminate();
+    for (const job of slot.batch) {
+      // A run whose workers keep dying outside any run's watch is given up on, not retried forever.
+      if (job === culprit || ++job.requeued > 2) job.resolve(failure(kind, message, performance.now() - job.queuedAt));
+    }
+    this.queue.unshift(...slot.batch.filter((j) => j !== culprit && j.requeued <= 2));
+    if (!slot.ready) slot.failures++;
+    Object.assign(slot, { worker: undefined, ready: false, batch: [] });
+    if (this.closed) return;
+    this.restarts++;
+    // A worker that dies before it is even ready is retried with a growing delay, not in a hot loop.
+    if (slot.failures === 0) this.start(slot);
+    else setTimeout(() => this.closed || this.start(slot), Math.min(5000, 100 * 2 ** slot.failures)).unref();
+    this.dispatch();
+  }
+}
+
+function failure(kind: 'timeout' | 'internal', message: string, cpuMs: number): SandboxResult {
+  return { effects: [], error: message, errorKind: kind, cpuMs };
+}

@@ -1,0 +1,261 @@
+// Runs one builder script (a handler body) in QuickJS compiled to WebAssembly, with hard limits.
+//
+// Why it is shaped like this (measured here, see bench/script-sandbox.bench.ts):
+// - A fresh runtime+context costs ~0.3 ms and a fresh context ~0.1 ms: at most ~9k runs/s.
+//   quickjs-emscripten exposes no bytecode export/import (compileOnly exists, but nothing can run
+//   its result), so "compile once" means: keep ONE long-lived context, compile each source once
+//   into a function kept in it (cache keyed by source text) and call that function per run
+//   (~70k runs/s). The prelude freezes the realm, so runs can't leave state for each other.
+// - Each source is compiled as an ES MODULE whose default export wraps the body. A body that
+//   closes the wrapper early (`}); ...; (function(){`) only reaches module scope, private to that
+//   source, never the shared global scope (QuickJS's own Function() is escapable that way).
+// - The API runs inside the VM: a run is ONE host->VM call, one JSON string in and one out.
+// - The runtime is rebuilt (~5 ms, deferred to maintain() or the next run) after limits that may
+//   leave a dirty heap or job queue, after MAX_COMPILED sources (modules are never freed) and
+//   every RECYCLE_RUNS runs to bound slow leaks.
+// - Deep recursion in native QuickJS code (parser, join, JSON) can exhaust the HOST's native stack
+//   before QuickJS's own check trips (wasm frames live on V8's stack). The pool's workers get a
+//   64 MiB stack so that doesn't happen; if it does anyway (e.g. on a 1 MiB main thread), the
+//   WebAssembly instance is abandoned and a spare one, loaded in advance, takes over.
+// - Memory: QuickJS's own limit is NOT a byte limit under Emscripten (its malloc_usable_size is
+//   0 there, so the running total never grows: quickjs-emscripten issues #255/#271); a runtime
+//   grew to 2 GiB under a 16 MiB limit here. So each instance gets a fixed-size WebAssembly
+//   memory: malloc fails, and QuickJS throws 'out of memory', once the heap reaches the ceiling.
+//   QuickJS's limit stays on too: it still refuses any single allocation above it.
+import type { QuickJSHandle, QuickJSWASMModule } from 'quickjs-emscripten';
+import { classify, describeError, locate, needsRecycle, SCRIPT_FILE, WRAP_HEAD, WRAP_TAIL, type VmError } from './errors.ts';
+import { bootVm, callForString, disposeVm, loadWasm, payload, type RawResult, type SandboxOptions, type Vm } from './vm.ts';
+import { DEFAULT_LIMITS, resolveLimits, type ErrorKind, type SandboxEffect, type SandboxInput, type SandboxLimits, type SandboxResult } from './view.ts';
+
+export type { SandboxOptions };
+
+const MAX_COMPILED = 300;
+const RECYCLE_RUNS = 50_000;
+const MAX_SOURCE_CHARS = 64 * 1024;
+const NO_ERROR: VmError = { name: 'Error', message: '', stack: '' };
+
+class Failure {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly vmError: VmError,
+    readonly effects: SandboxEffect[] = [],
+    /** False only when no script code ran (a plain syntax error): the runtime is still clean. */
+    readonly dirty = true,
+    /** Replaces the generic sentence for the kind. */
+    readonly message?: string,
+  ) {}
+}
+
+export class Sandbox {
+  /** Loads two private WebAssembly instances (current + spare): a trap in one can't touch another. */
+  static async create(options: SandboxOptions = {}): Promise<Sandbox> {
+    const memoryBytes = resolveLimits({ memoryBytes: options.memoryBytes ?? DEFAULT_LIMITS.memoryBytes }).memoryBytes;
+    const [current, spare] = await Promise.all([loadWasm(memoryBytes), loadWasm(memoryBytes)]);
+    return new Sandbox(current, spare, memoryBytes);
+  }
+
+  private vm: Vm | undefined;
+  private refill: Promise<void> | undefined;
+  private deadline = Infinity;
+  /** Set after a run that dirtied the runtime; the rebuild waits for maintain() or the next run. */
+  private stale = false;
+  private closed = false;
+  private readonly interrupt = (): boolean => performance.now() > this.deadline;
+
+  private constructor(
+    private wasm: QuickJSWASMModule,
+    private spare: QuickJSWASMModule | undefined,
+    private readonly memoryBytes: number,
+  ) {
+    this.vm = this.boot();
+  }
+
+  /** True while no WebAssembly instance is usable (a spare is being loaded; see ready()). */
+  get isBroken(): boolean {
+    return this.vm === undefined;
+  }
+
+  /** Resolves once the replacement of an abandoned WebAssembly instance has finished loading. */
+  async ready(): Promise<void> {
+    while (this.refill) await this.refill;
+  }
+
+  run(input: SandboxInput): SandboxResult {
+    const started = performance.now();
+    const limits = resolveLimits(input.limits);
+    if (limits.memoryBytes > this.memoryBytes) limits.memoryBytes = this.memoryBytes;
+    if (!this.vm) return internal('the sandbox is restarting', started);
+    try {
+      return this.runIn(this.vm, input, limits, started);
+    } catch (err) {
+      return this.crashed(err, limits, started);
+    } finally {
+      this.deadline = Infinity;
+    }
+  }
+
+  /** Rebuilds a runtime left dirty by the last run. Call when idle so the next run doesn't pay for it. */
+  maintain(): void {
+    if (!this.stale || !this.vm) return;
+    try {
+      this.recycle();
+    } catch (err) {
+      this.crashed(err, resolveLimits(undefined), performance.now());
+    }
+  }
+
+  dispose(): void {
+    this.closed = true;
+    if (this.vm) disposeVm(this.vm);
+    this.vm = this.spare = undefined;
+  }
+
+  private runIn(vm: Vm, input: SandboxInput, limits: SandboxLimits, started: number): SandboxResult {
+    if (this.stale || vm.runs >= RECYCLE_RUNS || (vm.compiled.size >= MAX_COMPILED && !vm.compiled.has(input.source))) {
+      vm = this.recycle();
+    }
+    vm.runs++;
+    if (vm.memoryBytes !== limits.memoryBytes) vm.rt.setMemoryLimit((vm.memoryBytes = limits.memoryBytes));
+    if (vm.stackBytes !== limits.stackBytes) vm.rt.setMaxStackSize((vm.stackBytes = limits.stackBytes));
+    // Compiling counts against the first run's budget; a rebuild above does not.
+    this.deadline = performance.now() + limits.cpuMs;
+
+    let fn = vm.compiled.get(input.source);
+    if (fn === undefined) {
+      const compiled = this.compile(vm, input.source);
+      if (compiled instanceof Failure) return this.failed(compiled, input.source, limits, started);
+      vm.compiled.set(input.source, (fn = compiled));
+    }
+    const arg = vm.ctx.newString(payload(input, limits));
+    const res = vm.ctx.callFunction(vm.run, vm.ctx.undefined, fn, arg);
+    arg.dispose();
+    if (res.error) return this.failed(this.escaped(vm, res.error, 'run'), input.source, limits, started);
+    let text = vm.ctx.getString(res.value);
+    res.value.dispose();
+
+    // Promise jobs the script queued run now, under the same deadline, and only so many of them.
+    if (vm.rt.hasPendingJob()) {
+      const jobs = vm.rt.executePendingJobs(limits.maxJobs);
+      if (jobs.error) return this.failed(this.escaped(vm, jobs.error, 'run'), input.source, limits, started);
+      const flood = vm.rt.hasPendingJob();
+      text = callForString(vm, vm.finish);
+      if (flood) {
+        const message = `too many promise jobs (limit ${limits.maxJobs} per run)`;
+        const f = new Failure('timeout', NO_ERROR, (JSON.parse(text) as RawResult).effects, true, message);
+        return this.failed(f, input.source, limits, started);
+      }
+    }
+    const raw = JSON.parse(text) as RawResult;
+    const result: SandboxResult = { effects: raw.effects, cpuMs: performance.now() - started };
+    if (raw.limit) {
+      Object.assign(result, { error: raw.limit.message, errorKind: raw.limit.kind }, locate(raw.limit.stack, input.source));
+    } else if (raw.error) {
+      const kind = classify(raw.error, 'run');
+      Object.assign(result, { error: describeError(kind, raw.error, limits), errorKind: kind }, locate(raw.error.stack, input.source));
+      if (needsRecycle(kind)) this.stale = true;
+    }
+    return result;
+  }
+
+  private compile(vm: Vm, source: string): QuickJSHandle | Failure {
+    if (source.length > MAX_SOURCE_CHARS) {
+      return new Failure('syntax', NO_ERROR, [], false, `script too long (max ${MAX_SOURCE_CHARS} characters)`);
+    }
+    const r = vm.ctx.evalCode(WRAP_HEAD + source + WRAP_TAIL, SCRIPT_FILE, { type: 'module' });
+    if (r.error) return this.escaped(vm, r.error, 'compile');
+    const fn = vm.ctx.getProp(r.value, 'default');
+    r.value.dispose();
+    if (vm.ctx.typeof(fn) !== 'function') {
+      fn.dispose(); // only a body that broke out of the wrapper gets here; its module code already ran
+      return new Failure('syntax', NO_ERROR, [], true, 'SyntaxError: a script must be a handler body');
+    }
+    return fn;
+  }
+
+  /** An exception that escaped the VM's try/catch: an uncatchable interrupt, an OOM/overflow in our own code. */
+  private escaped(vm: Vm, handle: QuickJSHandle, phase: 'compile' | 'run'): Failure {
+    // Describing it and collecting partial effects run VM code (a thrown object may have getters):
+    // give that a short fresh deadline and no memory limit; this runtime is rebuilt after anyway.
+    let e: VmError = { name: 'Error', message: 'uncaught exception', stack: '' };
+    let effects: SandboxEffect[] = [];
+    try {
+      this.deadline = performance.now() + 20;
+      vm.rt.setMemoryLimit((vm.memoryBytes = -1));
+      e = JSON.parse(callForString(vm, vm.describe, handle)) as VmError;
+      if (phase === 'run') effects = (JSON.parse(callForString(vm, vm.finish)) as RawResult).effects;
+    } catch {
+      // a VM that can't even describe its error still gets a result; it is rebuilt below
+    } finally {
+      handle.dispose();
+    }
+    const kind = classify(e, phase);
+    return new Failure(kind, e, effects, kind !== 'syntax');
+  }
+
+  private failed(f: Failure, source: string, limits: SandboxLimits, started: number): SandboxResult {
+    if (f.dirty) this.stale = true;
+    return {
+      effects: f.effects,
+      error: f.message ?? describeError(f.kind, f.vmError, limits),
+      errorKind: f.kind,
+      ...locate(f.vmError.stack, source),
+      cpuMs: performance.now() - started,
+    };
+  }
+
+  /** A trap or a host stack overflow unwound through WebAssembly: abandon that instance (its memory
+   * is in an unknown state, so not even dispose it) and switch to the spare. */
+  private crashed(err: unknown, limits: SandboxLimits, started: number): SandboxResult {
+    this.vm = undefined;
+    this.stale = false;
+    this.swap();
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      return { effects: [], error: describeError('stack', NO_ERROR, limits), errorKind: 'stack', cpuMs: performance.now() - started };
+    }
+    return internal(`sandbox failure: ${err instanceof Error ? err.message : String(err)}`, started);
+  }
+
+  private swap(): void {
+    if (this.closed) return;
+    if (this.spare && !this.vm) {
+      this.wasm = this.spare;
+      this.spare = undefined;
+      try {
+        this.vm = this.boot();
+      } catch {
+        return; // a fresh instance that can't boot: stay broken rather than loop
+      }
+    }
+    this.refill ??= loadWasm(this.memoryBytes).then(
+      (m) => {
+        this.refill = undefined;
+        this.spare = m;
+        if (!this.vm) this.swap();
+      },
+      () => {
+        this.refill = undefined;
+      },
+    );
+  }
+
+  private boot(): Vm {
+    // The prelude is trusted and must not be cut short by the deadline of the run that caused a rebuild.
+    const deadline = this.deadline;
+    this.deadline = Infinity;
+    try {
+      return bootVm(this.wasm, this.interrupt);
+    } finally {
+      this.deadline = deadline;
+    }
+  }
+
+  private recycle(): Vm {
+    if (this.vm) disposeVm(this.vm);
+    this.stale = false;
+    return (this.vm = this.boot());
+  }
+}
+
+function internal(message: string, started: number): SandboxResult {
+  return { effects: [], error: message, errorKind: 'internal', cpuMs: performance.now() - started };
+}

@@ -1,0 +1,108 @@
+// The VM boundary: WebAssembly instances with a memory ceiling, one QuickJS runtime + context with
+// the prelude loaded (the unit the sandbox reuses and rebuilds), and the text formats of a run.
+import { newQuickJSWASMModule, newVariant, RELEASE_SYNC } from 'quickjs-emscripten';
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
+import type { VmError } from './errors.ts';
+import { PRELUDE_SOURCE } from './prelude.ts';
+import type { ErrorKind, SandboxEffect, SandboxInput, SandboxLimits } from './view.ts';
+
+const PAGE = 64 * 1024;
+/** The module declares 16 MiB as its minimum memory. */
+const MIN_PAGES = 256;
+/** Static data and the 5 MiB C stack of this build, plus the runtime, the prelude, the compiled-script
+ * cache and room for the host's calls after an out-of-memory: memory a script can't use. */
+const FIXED_BYTES = 10 * 1024 * 1024;
+
+export interface SandboxOptions {
+  /** The heap a script may fill, enforced by the size of the WebAssembly memory (default 16 MiB).
+   * A run's limits.memoryBytes can lower QuickJS's own limit, not raise this ceiling. */
+  memoryBytes?: number;
+}
+
+/** A private WebAssembly instance whose memory can't grow past the ceiling. */
+export function loadWasm(memoryBytes: number): Promise<QuickJSWASMModule> {
+  const maximum = Math.max(MIN_PAGES, Math.ceil((FIXED_BYTES + memoryBytes) / PAGE));
+  const wasmMemory = new WebAssembly.Memory({ initial: MIN_PAGES, maximum });
+  return newQuickJSWASMModule(newVariant(RELEASE_SYNC, { wasmMemory }));
+}
+
+/** What the VM's run()/finish() return. */
+export interface RawResult {
+  effects: SandboxEffect[];
+  limit: { kind: ErrorKind; message: string; stack: string } | null;
+  error: VmError | null;
+}
+
+export interface Vm {
+  rt: QuickJSRuntime;
+  ctx: QuickJSContext;
+  /** The prelude's run(fn, inputJson) -> resultJson. */
+  run: QuickJSHandle;
+  /** The prelude's finish() -> resultJson, for after promise jobs ran. */
+  finish: QuickJSHandle;
+  /** The prelude's describe(error) -> {name,message,stack} JSON. */
+  describe: QuickJSHandle;
+  /** Compiled handlers by source text. */
+  compiled: Map<string, QuickJSHandle>;
+  runs: number;
+  /** Limits currently set on the runtime (-1: none), so a run only pays for a change. */
+  memoryBytes: number;
+  stackBytes: number;
+}
+
+/** Builds a runtime whose interrupt handler asks `interrupt` (a deadline check) and loads the prelude. */
+export function bootVm(wasm: QuickJSWASMModule, interrupt: () => boolean): Vm {
+  const rt = wasm.newRuntime();
+  rt.setInterruptHandler(interrupt);
+  const ctx = rt.newContext();
+  const api = ctx.unwrapResult(ctx.evalCode(PRELUDE_SOURCE, 'prelude', { type: 'global' }));
+  const vm: Vm = {
+    rt,
+    ctx,
+    run: ctx.getProp(api, 'run'),
+    finish: ctx.getProp(api, 'finish'),
+    describe: ctx.getProp(api, 'describe'),
+    compiled: new Map(),
+    runs: 0,
+    memoryBytes: -1,
+    stackBytes: -1,
+  };
+  api.dispose();
+  return vm;
+}
+
+export function disposeVm(vm: Vm): void {
+  for (const h of vm.compiled.values()) h.dispose();
+  vm.run.dispose();
+  vm.finish.dispose();
+  vm.describe.dispose();
+  vm.ctx.dispose();
+  vm.rt.dispose();
+}
+
+/** Calls a VM function that returns a string; throws (host-side) if it threw. */
+export function callForString(vm: Vm, fn: QuickJSHandle, ...args: QuickJSHandle[]): string {
+  const r = vm.ctx.callFunction(fn, vm.ctx.undefined, ...args);
+  if (r.error) {
+    r.error.dispose();
+    throw new Error('VM call failed');
+  }
+  const s = vm.ctx.getString(r.value);
+  r.value.dispose();
+  return s;
+}
+
+/** The VM's input: a JSON header line, then each view object's JSON back to back, so the VM can
+ * parse only the ones the script touches (see the prelude's part()). */
+export function payload(input: SandboxInput, limits: SandboxLimits): string {
+  const v = input.view;
+  const seed = input.seed ?? (Math.random() * 0x100000000) | 0;
+  const header: unknown[] = [input.eventName, v.text ?? null, seed, input.now ?? Date.now(), limits.maxEffects, limits.maxOutputBytes, 0];
+  let body = '';
+  for (const o of [v.self, v.actor, v.room, v.item, v.from, v.to, v.players]) {
+    const json = o === undefined ? '' : JSON.stringify(o);
+    header.push(json.length);
+    body += json;
+  }
+  return JSON.stringify(header) + '\n' + body;
+}

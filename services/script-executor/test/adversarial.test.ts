@@ -1,0 +1,180 @@
+// Hostile scripts: none may escape, hang or kill the host, each gets a clear error kind, and the
+// NEXT run on the same sandbox works and sees nothing the hostile one left behind.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Sandbox } from '../src/core/sandbox.ts';
+import type { ErrorKind, SandboxInput } from '../src/core/view.ts';
+import { input } from './fixtures.ts';
+
+let sb: Sandbox;
+before(async () => {
+  sb = await Sandbox.create();
+});
+after(() => sb.dispose());
+
+/** Runs a hostile script, checks its error kind, then checks that a normal run still works. */
+async function hostile(source: string, kind: ErrorKind | ErrorKind[], extra: Partial<SandboxInput> = {}) {
+  const r = sb.run(input(source, extra));
+  const kinds: Array<ErrorKind | undefined> = Array.isArray(kind) ? kind : [kind];
+  assert.ok(kinds.includes(r.errorKind), `${source}\n-> ${r.errorKind}: ${r.error}`);
+  await sb.ready(); // only matters after a host-stack overflow, which swaps in a spare instance
+  const next = sb.run(input('emitRoom(self.name + " is fine")'));
+  assert.deepEqual(next.effects, [{ kind: 'emitRoom', args: ['Polly is fine'] }], `after: ${source}`);
+  assert.equal(next.error, undefined);
+  return r;
+}
+
+describe('CPU', () => {
+  test('an infinite loop times out close to the deadline', async () => {
+    const r = await hostile('while (true) {}', 'timeout', { limits: { cpuMs: 30 } });
+    assert.ok(r.cpuMs >= 30 && r.cpuMs < 300, `took ${r.cpuMs} ms`);
+    assert.match(r.error ?? '', /30 ms/);
+    await hostile('for (;;) { try { while (true) {} } catch (e) {} }', 'timeout', { limits: { cpuMs: 20 } });
+    await hostile('/(a+)+$/.test("a".repeat(40) + "b")', 'timeout', { limits: { cpuMs: 20 } });
+  });
+
+  test('native loops that never poll the interrupt handler are refused before they start', async () => {
+    // Unguarded, each of these pins the thread for minutes to hours past any CPU deadline.
+    for (const source of [
+      'const a = []; a.length = 2 ** 32 - 1; a.indexOf(1);',
+      'Array.prototype.forEach.call({ length: 2 ** 53 - 1 }, () => {});',
+      'const h = "a".repeat(1e6); h.indexOf("a".repeat(5e5) + "b");',
+    ]) {
+      const r = await hostile(source, 'runtime');
+      assert.match(r.error ?? '', /^RangeError: .*(sandbox limit|too long for the sandbox)/);
+      assert.ok(r.cpuMs < 100, `${source} took ${r.cpuMs} ms`);
+    }
+    const ok = sb.run(input('emit([3, 1, 2].sort().map((x) => x * 2).join() + "a-b".replace("-", "+"))'));
+    assert.deepEqual(ok.effects, [{ kind: 'emit', args: ['2,4,6a+b'] }]);
+  });
+});
+
+describe('memory', () => {
+  for (const source of [
+    'const a = []; for (let i = 0; ; i++) a.push(i * 1.5);',
+    'const a = []; for (;;) a.push(new Float64Array(10000));',
+    'let s = "xy"; for (;;) s += s;',
+    'new ArrayBuffer(1e9);',
+    'const o = []; for (let i = 0; ; i++) o.push({ i, s: "k" + i });',
+    'const m = new Map(); for (let i = 0; ; i++) m.set(i, [i]);',
+    // Many allocations each under the limit: QuickJS alone wouldn't count these (see sandbox.ts).
+    'const d = []; for (let i = 0; ; i++) d.push("x".repeat(80000) + i);',
+    'const k = []; for (;;) k.push(new Uint8Array(1 << 20));',
+  ]) {
+    test(source, async () => {
+      const r = await hostile(source, 'memory', { limits: { cpuMs: 10_000 } });
+      assert.ok(r.cpuMs < 2000, `took ${r.cpuMs} ms`); // stopped by the ceiling, not by the clock
+    });
+  }
+});
+
+describe('stack', () => {
+  test('unbounded recursion', async () => {
+    await hostile('(function f() { f(); })();', 'stack');
+    await hostile('const o = { get x() { return this.x; } }; o.x;', 'stack');
+  });
+  test('recursion in native code (join, JSON, the parser) never takes the host down', async () => {
+    // On the 1 MiB main-thread stack these can overflow V8's stack before QuickJS notices: the
+    // sandbox then reports 'stack' and swaps in its spare WebAssembly instance.
+    for (const source of [
+      'let a = []; for (let i = 0; i < 100000; i++) a = [a]; String(a);',
+      'let o = {}; for (let i = 0; i < 100000; i++) o = { o }; setAttr(self, "deep", o);',
+      'eval("(".repeat(100000) + "1" + ")".repeat(100000));',
+      'JSON.parse("[".repeat(100000) + "]".repeat(100000));',
+    ]) {
+      await hostile(source, 'stack', { limits: { cpuMs: 2000 } });
+    }
+  });
+});
+
+describe('effects and output', () => {
+  test('an effect flood stops at the limit, even if the script catches the error', async () => {
+    const r = await hostile('for (;;) emit("spam");', 'effects');
+    assert.equal(r.effects.length, 50);
+    const caught = await hostile('for (let i = 0; i < 100; i++) { try { emit("x"); } catch {} }', 'effects');
+    assert.equal(caught.effects.length, 50);
+  });
+  test('huge output stops at the byte limit (UTF-8)', async () => {
+    const r = await hostile('emit("ok"); emit("x".repeat(100000));', 'output');
+    assert.deepEqual(r.effects, [{ kind: 'emit', args: ['ok'] }]);
+    await hostile('for (let i = 0; i < 3; i++) emit("é".repeat(1500));', 'output');
+    await hostile('setAttr(self, "blob", "z".repeat(9000));', 'output');
+  });
+});
+
+describe('promise jobs', () => {
+  test('a recursive then-chain is cut off and leaves nothing behind', async () => {
+    const r = await hostile('function f() { emit("tick"); Promise.resolve().then(f); } f();', 'effects');
+    assert.equal(r.effects.length, 50);
+    const chain = await hostile('function f() { Promise.resolve().then(f); } f();', 'timeout');
+    assert.match(chain.error ?? '', /promise jobs/);
+  });
+  test('a synchronous flood of jobs', async () => {
+    await hostile('for (;;) Promise.resolve().then(() => 1);', 'timeout', { limits: { cpuMs: 30 } });
+    // Which comes first depends on where an allocation fails: QuickJS turns some failures inside
+    // the promise machinery into rejections, and the loop then spins until the deadline.
+    await hostile('for (;;) Promise.resolve().then(() => 1);', ['memory', 'timeout'], { limits: { cpuMs: 1000 } });
+  });
+});
+
+describe('no way out to the host', () => {
+  test('no require, process, import, timers or GC callbacks', async () => {
+    const r = sb.run(input(`emit([typeof require, typeof process, typeof module, typeof setTimeout, typeof WeakRef,
+      typeof FinalizationRegistry, typeof fetch, typeof Function('return this')().process,
+      typeof globalThis.constructor.constructor('return typeof process')].join())`));
+    assert.deepEqual(r.effects[0]?.args, ['undefined,undefined,undefined,undefined,undefined,undefined,undefined,undefined,function']);
+    assert.equal(sb.run(input('Function("return process")()')).errorKind, 'runtime');
+    await hostile('import fs from "fs";', 'syntax');
+    const dyn = sb.run(input('return import("fs").then(() => emit("loaded"))'));
+    assert.match(dyn.error ?? '', /could not load module/);
+    assert.deepEqual(dyn.effects, []);
+    assert.equal(sb.run(input('emit(eval("1 + 1"))')).effects[0]?.args[0], '2');
+  });
+
+  test('prototype pollution stays inside (and is refused there too)', async () => {
+    await hostile('Object.prototype.polluted = 1;', 'runtime');
+    await hostile('Array.prototype.push = () => 0;', 'runtime');
+    await hostile('Object.defineProperty(Object.prototype, "x", { get() { return 1; } });', 'runtime');
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    const r = sb.run(input(`
+      setAttr(self, 'a', JSON.parse('{"__proto__": {"polluted": 1}, "ok": 1}'));
+      setAttr(self, 'b', { __proto__: { polluted: 1 }, ok: 2 });
+      setAttr(self, 'c', [{ ['__proto__']: 5 }]);`));
+    assert.equal(r.error, undefined);
+    const values = r.effects.map((e) => e.args[2] as object);
+    assert.deepEqual(JSON.parse(JSON.stringify(values)), [{ ok: 1 }, { ok: 2 }, [{}]]);
+    for (const v of values) assert.ok(!Object.hasOwn(Array.isArray(v) ? v[0] : v, '__proto__'));
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.equal(Object.getPrototypeOf(values[0]), Object.prototype);
+  });
+
+  test('Date and Math tampering affects neither the host nor later runs', async () => {
+    await hostile('Date.now = () => 0;', 'runtime');
+    await hostile('Math.random = () => 0.5;', 'runtime');
+    await hostile('Math.floor = (x) => 7;', 'runtime');
+    await hostile('globalThis.Date = function () {};', 'runtime');
+    assert.ok(Date.now() > 1_600_000_000_000);
+    assert.equal(Math.floor(1.5), 1);
+    const r = sb.run(input('emit(Date.now()); emit(Math.floor(2.5)); emit(typeof Math.random())', { now: 123 }));
+    assert.deepEqual(r.effects.map((e) => e.args[0]), ['123', '2', 'number']);
+  });
+
+  test('nothing a run leaves behind reaches the next one', async () => {
+    await hostile('globalThis.leak = 1;', 'runtime');
+    await hostile('leak2 = 1;', 'runtime');
+    await hostile('String.prototype.toUpperCase = () => "pwned";', 'runtime');
+    // A body that closes the wrapper early only reaches its own module scope.
+    assert.equal(sb.run(input('emit("a") }\nexport let shared = 1;\nfunction tail() {')).error, undefined);
+    const r = sb.run(input('emit([typeof leak, typeof leak2, "x".toUpperCase(), typeof shared].join())'));
+    assert.deepEqual(r.effects[0]?.args, ['undefined,undefined,X,undefined']);
+    // Jobs left by a timed-out run must not fire in the next run.
+    sb.run(input('Promise.resolve().then(() => emit("ghost")); while (true) {}', { limits: { cpuMs: 10 } }));
+    assert.deepEqual(sb.run(input('emit("clean")')).effects, [{ kind: 'emit', args: ['clean'] }]);
+  });
+
+  test('ordinary objects can still override toString and name errors', () => {
+    const r = sb.run(input('const o = {}; o.toString = () => "custom"; emit(String(o)); const e = new Error("m"); e.name = "Mine"; throw e;'));
+    assert.deepEqual(r.effects[0]?.args, ['custom']);
+    assert.equal(r.error, 'Mine: m');
+  });
+});

@@ -1,0 +1,120 @@
+// The worker pool: runs in worker threads, isolates runaways, replaces dead workers; and RunBudget.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { RunBudget } from '../src/core/budget.ts';
+import { SandboxPool } from '../src/core/pool.ts';
+import { input } from './fixtures.ts';
+
+describe('SandboxPool', () => {
+  let pool: SandboxPool;
+  before(async () => {
+    pool = new SandboxPool({ size: 2 });
+    await pool.ready();
+  });
+  after(() => pool.close());
+
+  test('runs scripts in workers (tsx-loaded TypeScript) and returns their effects', async () => {
+    const r = await pool.run(input('emitRoom(`${self.name} squawks: ${event.text}!`);'));
+    assert.deepEqual(r.effects, [{ kind: 'emitRoom', args: ['Polly squawks: hello!'] }]);
+    const many = await Promise.all(Array.from({ length: 50 }, (_, i) => pool.run(input(`emit(${i})`))));
+    assert.deepEqual(many.map((m) => m.effects[0]?.args[0]), Array.from({ length: 50 }, (_, i) => String(i)));
+  });
+
+  test('a runaway ties up one worker; other runs complete promptly meanwhile', async () => {
+    const t0 = performance.now();
+    const runaway = pool.run(input('while (true) {}', { limits: { cpuMs: 1500 } }));
+    await new Promise((r) => setTimeout(r, 20)); // let it start
+    const quick = await Promise.all(Array.from({ length: 20 }, (_, i) => pool.run(input(`emit(${i})`))));
+    const quickMs = performance.now() - t0;
+    assert.ok(quick.every((q) => q.error === undefined));
+    assert.ok(quickMs < 1000, `quick runs took ${quickMs} ms behind a runaway`);
+    const r = await runaway;
+    assert.equal(r.errorKind, 'timeout');
+    assert.equal(pool.restarts, 0, 'the sandbox stopped it; no worker had to die');
+  });
+
+  test('deep native recursion is a stack error in a worker (its big native stack lets QuickJS catch it)', async () => {
+    const r = await pool.run(input('let a = []; for (let i = 0; i < 100000; i++) a = [a]; String(a);', { limits: { cpuMs: 2000 } }));
+    assert.equal(r.errorKind, 'stack');
+    assert.equal(r.line, 1);
+  });
+});
+
+describe('SandboxPool hard cap and crashes', () => {
+  test('a worker stuck past the wall-clock cap is killed and replaced; its batch-mates still run', async () => {
+    // A cap below the CPU limit stands in for a native call that never reaches the interrupt handler.
+    const pool = new SandboxPool({ size: 1, hardCapFactor: 0.5, minHardCapMs: 0 });
+    try {
+      await pool.ready();
+      const slow = { limits: { cpuMs: 4000 } }; // generous caps for the innocent runs on a cold worker
+      const first = pool.run(input('emit("first")', slow));
+      // These three queue behind `first` and go to the worker as one batch.
+      const before = pool.run(input('emit("before")', slow));
+      const stuck = pool.run(input('while (true) {}', { limits: { cpuMs: 400 } }));
+      const afterIt = pool.run(input('emit("after")', slow));
+      assert.deepEqual((await first).effects, [{ kind: 'emit', args: ['first'] }]);
+      const r = await stuck;
+      assert.equal(r.errorKind, 'timeout');
+      assert.match(r.error ?? '', /stopped after 200 ms/);
+      assert.deepEqual((await before).effects, [{ kind: 'emit', args: ['before'] }]);
+      assert.deepEqual((await afterIt).effects, [{ kind: 'emit', args: ['after'] }]);
+      assert.equal(pool.restarts, 1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('a crashed worker answers its run with an error and is replaced', async () => {
+    const pool = new SandboxPool({ size: 1 });
+    try {
+      await pool.ready();
+      const inFlight = pool.run(input('while (true) {}', { limits: { cpuMs: 5000 } }));
+      const slot = (pool as unknown as { slots: Array<{ progress: SharedArrayBuffer; worker?: { terminate(): Promise<number> } }> }).slots[0]!;
+      // Wait until the worker has started the run (it publishes the run's id in shared memory)...
+      while (Atomics.load(new Int32Array(slot.progress, 0, 1), 0) === 0) await new Promise((r) => setTimeout(r, 5));
+      // ...then, standing in for a crash, kill the thread under the pool's feet.
+      await slot.worker?.terminate();
+      const r = await inFlight;
+      assert.equal(r.errorKind, 'internal');
+      assert.match(r.error ?? '', /crashed/);
+      assert.deepEqual((await pool.run(input('emit("back")'))).effects, [{ kind: 'emit', args: ['back'] }]);
+      assert.equal(pool.restarts, 1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('close() answers queued runs and refuses new ones', async () => {
+    const pool = new SandboxPool({ size: 1 });
+    const queued = pool.run(input('emit(1)'));
+    await pool.close();
+    assert.equal((await queued).errorKind, 'internal');
+    assert.match((await pool.run(input('emit(2)'))).error ?? '', /closed/);
+  });
+});
+
+describe('RunBudget', () => {
+  test('allows perSecond runs per owner, refills over time, owners independent', () => {
+    let now = 0;
+    const budget = new RunBudget({ perSecond: 20, now: () => now });
+    for (let i = 0; i < 20; i++) assert.ok(budget.tryTake(1), `run ${i}`);
+    assert.equal(budget.tryTake(1), false);
+    assert.ok(budget.tryTake(2), 'another owner has its own budget');
+    now += 100; // 0.1 s -> 2 runs
+    assert.equal(budget.remaining(1), 2);
+    assert.ok(budget.tryTake(1) && budget.tryTake(1));
+    assert.equal(budget.tryTake(1), false);
+    now += 60_000;
+    assert.equal(budget.remaining(1), 20, 'never more than the burst');
+  });
+
+  test('forgets idle owners when it tracks too many', () => {
+    let now = 0;
+    const budget = new RunBudget({ perSecond: 1, maxOwners: 3, now: () => now });
+    for (const o of [1, 2, 3]) budget.tryTake(o);
+    now += 5000;
+    budget.tryTake(4);
+    const size = (budget as unknown as { buckets: Map<number, unknown> }).buckets.size;
+    assert.equal(size, 1);
+  });
+});
