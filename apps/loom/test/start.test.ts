@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkMetrics, promtoolSkip } from '@loom/runtime/testing/promtool.ts';
+import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
 import { boundPorts, runLoom, type LoomProcess } from './processes.ts';
 import { buildingStory } from './building-story.ts';
 import { textWorldStory } from './text-story.ts';
@@ -19,7 +20,7 @@ describe('loom start (all-in-one, embedded)', () => {
   let ports: ReturnType<typeof boundPorts>;
 
   before(async () => {
-    loom = runLoom(['start'], { LOOM_DATA_DIR: dataDir, LOOM_HOST: '127.0.0.1', LOOM_HTTP_PORT: '0', LOOM_TELNET_PORT: '0', LOOM_UDP_PORT: '0', REDIS_URL: '', DATABASE_URL: '', AMQP_URL: '', LOG_LEVEL: 'trace' });
+    loom = runLoom(['start'], { LOOM_DATA_DIR: dataDir, LOOM_HOST: '127.0.0.1', LOOM_HTTP_PORT: '0', LOOM_TELNET_PORT: '0', LOOM_UDP_PORT: '0', REDIS_URL: '', DATABASE_URL: '', AMQP_URL: '', LOG_LEVEL: 'trace', LOOM_CHAT_FLOOD_LINES: '100' });
     ports = boundPorts(await loom.waitFor(/"msg":"loom ready in/, 90000));
     base = `http://127.0.0.1:${ports.http}`;
   });
@@ -130,6 +131,44 @@ describe('loom start (all-in-one, embedded)', () => {
     assert.equal(refused.status, 403);
     assert.equal((refused.body.error as { code: string }).code, 'PERMISSION_DENIED');
     assert.equal((await call('GET', '', 'not-a-token')).status, 401);
+  });
+
+  it("keeps a third player's say fast while scripts run away, and tells only the owner", async () => {
+    const ada = await PlayerClient.connect(ports.telnet);
+    const cy = await PlayerClient.connect(ports.telnet);
+    try {
+      ada.send('connect Ada correct horse battery');
+      await ada.waitFor(/Welcome to \w+, Ada!/);
+      cy.send('create Cyd cyd-password-1');
+      await cy.waitFor(/Welcome to \w+, Cyd!/);
+      ada.send('@teleport Cyd=#1');
+      ada.send('@teleport #1');
+      await cy.waitFor(/Ada appears/).catch(() => undefined);
+      const roundTrips = async (label: string) => {
+        const times: number[] = [];
+        for (let i = 0; i < 9; i++) {
+          const started = performance.now();
+          cy.send(`say ${label} ${i}`);
+          await cy.waitFor(new RegExp(`You say, "${label} ${i}"`));
+          times.push(performance.now() - started);
+        }
+        return times.sort((a, b) => a - b)[4]!;
+      };
+      const normal = await roundTrips('calm');
+      ada.send('@create bomb');
+      await ada.waitFor(/Created bomb/);
+      ada.send('drop bomb');
+      ada.send('@script bomb/on_say=while (true) {}');
+      await ada.waitFor(/Saved on_say of bomb/);
+      const during = await roundTrips('storm');
+      // Scripts run on worker threads: the world answers as it did, within one tick (50 ms) of normal.
+      assert.ok(during <= normal + 50, `say took ${during.toFixed(1)} ms during runaways against ${normal.toFixed(1)} ms normally`);
+      await ada.waitFor(/Script error in on_say of bomb \(#\d+\), version 1: the script ran longer than its 50 ms limit/);
+      assert.doesNotMatch(cy.text, /Script error/);
+    } finally {
+      ada.close();
+      cy.close();
+    }
   });
 
   it('has telnet and UDP bound', async () => {
