@@ -176,7 +176,9 @@ export class Sandbox {
   private escaped(vm: Vm, handle: QuickJSHandle, phase: 'compile' | 'run'): Failure {
     // Describing it and collecting partial effects run VM code (a thrown object may have getters):
     // give that a short fresh deadline and no memory limit; this runtime is rebuilt after anyway.
-    let e: VmError = { name: 'Error', message: 'uncaught exception', stack: '' };
+    // If the VM cannot even describe what escaped, it ran out of time or (far more often) memory.
+    const pastDeadline = performance.now() >= this.deadline;
+    let e: VmError = { name: 'InternalError', message: pastDeadline ? 'interrupted' : 'out of memory', stack: '' };
     let effects: SandboxEffect[] = [];
     try {
       this.deadline = performance.now() + 20;
