@@ -165,6 +165,8 @@ describe('loom start (all-in-one, embedded)', () => {
       assert.ok(during <= normal + 50, `say took ${during.toFixed(1)} ms during runaways against ${normal.toFixed(1)} ms normally`);
       await ada.waitFor(/Script error in on_say of bomb \(#\d+\), version 1: the script ran longer than its 50 ms limit/);
       assert.doesNotMatch(cy.text, /Script error/);
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      assert.match(metrics, /loom_script_runs_total\{[^}]*outcome="timeout"[^}]*\} [1-9]/);
     } finally {
       ada.close();
       cy.close();

@@ -1,7 +1,7 @@
 // script-executor: runs builders' scripts in a pool of QuickJS sandboxes. World-state's runs arrive as
 // jobs (in-process queue, or RabbitMQ in the distributed wiring); outcomes go back on the bus. Run, the
 // gRPC method, answers one run directly (tools, tests).
-import { defineService } from '@loom/runtime';
+import { Counter, defineService } from '@loom/runtime';
 import { scriptJobQueue, scriptOutcomeTopic, type ScriptJob, type ScriptOutcome } from '@loom/world';
 import { SandboxPool } from './core/pool.ts';
 import { fromRunRequest, toRunResult } from './core/proto.ts';
@@ -10,15 +10,27 @@ import type { EventView } from './core/view.ts';
 export const service = defineService({
   name: 'script-executor',
   dependsOn: [],
-  async start({ queue, bus, logger }) {
-    const pool = new SandboxPool();
+  async start({ queue, bus, logger, config, metrics }) {
+    const pool = new SandboxPool({ memoryBytes: config.scriptMemoryMb * 1024 * 1024 });
     await pool.ready();
+    const limits = { cpuMs: config.scriptCpuMs, maxEffects: config.scriptMaxEffects, maxOutputBytes: config.scriptMaxOutput };
+    const runs = new Counter({
+      registers: [metrics.registry],
+      name: 'loom_script_runs_total',
+      help: 'Script runs, by outcome: ok, or the error kind (timeout, memory, stack, effects, output, syntax, runtime, internal).',
+      labelNames: ['outcome'],
+    });
     const consumer = await queue.consume(
       scriptJobQueue,
       async (job) => {
         const run = job.payload as ScriptJob;
-        const result = await pool.run({ source: run.source, eventName: run.event, view: run.view as EventView });
-        if (result.errorKind === 'internal') logger.error({ objectId: run.objectId, event: run.event, error: result.error }, 'the sandbox failed a run');
+        const result = await pool.run({ source: run.source, eventName: run.event, view: run.view as EventView, limits });
+        runs.inc({ outcome: result.errorKind ?? 'ok' });
+        if (result.errorKind) {
+          const fields = { objectId: run.objectId, ownerId: run.ownerId, event: run.event, version: run.version, kind: result.errorKind, error: result.error };
+          if (result.errorKind === 'internal') logger.error(fields, 'the sandbox failed a run');
+          else logger.info(fields, 'a script failed');
+        }
         const outcome: ScriptOutcome = { runId: run.runId, effects: result.effects, error: result.error, errorKind: result.errorKind, line: result.line, column: result.column };
         await bus.publish(scriptOutcomeTopic, outcome);
       },
@@ -29,7 +41,12 @@ export const service = defineService({
     return {
       implementation: {
         async run(request) {
-          return toRunResult(await pool.run(fromRunRequest(request)));
+          const input = fromRunRequest(request);
+          // A limit the request leaves at 0 (unset in proto3) keeps the configured one.
+          const asked = Object.fromEntries(Object.entries(input.limits ?? {}).filter(([, value]) => Boolean(value)));
+          const result = await pool.run({ ...input, limits: { ...limits, ...asked } });
+          runs.inc({ outcome: result.errorKind ?? 'ok' });
+          return toRunResult(result);
         },
       },
       listening: [`script sandbox: ${pool.size} worker threads`],
