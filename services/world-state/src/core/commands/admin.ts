@@ -43,14 +43,14 @@ const teleport: Command = {
   aliases: ['@tel', '@tp'],
   group: 'admin',
   role: 'admin',
-  syntax: ['@teleport <room>', '@teleport <object>=<room>'],
-  help: 'Moves you, or an object or person, to a room given by #id or by name.',
+  syntax: ['@teleport <room>', '@teleport <object>=<room>', '@teleport <person>=here'],
+  help: 'Moves you, or an object or person, to a room given by #id or by name ("here" is where you are).',
   run(context) {
     const { game, actor } = context;
     const [what, where] = splitAssignment(context.args) ?? ['me', context.args];
     if (!where) return context.reply('Teleport where? "@teleport #12" or "@teleport Bob=#12".');
     const rooms = [...game.world.all()].filter((o) => o.kind === 'room' && !o.flags.has('destroyed'));
-    const room = findOne(context, where, rooms, `There is no room "${where}".`);
+    const room = where.toLowerCase() === 'here' ? game.room(actor) : findOne(context, where, rooms, `There is no room "${where}".`);
     if (!room) return;
     const online = game.sessions.all().map((s) => game.world.get(s.playerId)!);
     const subject = what.toLowerCase() === 'me' ? actor : findOne(context, what, [...online, ...nearby(context)], `You don't see "${what}" here or online.`);
