@@ -101,4 +101,46 @@ describe('scripts in the world', () => {
     assert.equal(world.sandbox.jobs.filter((j) => j.event === 'on_use').length, 5);
     assert.match(bea.read(), /started more than 5 runs this second/);
   });
+
+  it('fires on_examine, and on_leave with who and where', async () => {
+    await run(bea, '@create statue');
+    await run(bea, 'drop statue');
+    await run(bea, `@script statue/on_examine=${script(['emit', 'The statue winks.'])}`);
+    await run(bea, `@script statue/on_leave=${script(['emitRoom', 'Someone left.'])}`);
+    await run(pip, 'look statue');
+    await settle();
+    assert.match(pip.read(), /The statue winks\./);
+    await run(pip, 'north');
+    const leave = world.sandbox.jobs.find((j) => j.event === 'on_leave')!;
+    assert.equal(leave.view.actor?.name, 'Pip');
+    assert.equal(leave.view.to?.name, "Weavers' Lane");
+    assert.equal(leave.view.from?.name, 'The Loom Square');
+  });
+
+  it('fires on_chat on objects listening to the channel', async () => {
+    await run(bea, '@create radio');
+    const radio = [...world.game.world.all()].find((o) => o.name === 'radio')!;
+    await run(bea, `@set radio/channels=["ooc"]`);
+    await run(bea, `@script radio/on_chat=${script(['emitRoom', 'The radio crackles.'])}`);
+    // A line on the channel, as the bus brings it from chat-service to world-state.
+    world.game.scripting!.chatHeard('public', 'not for the radio', pip.object);
+    assert.equal(world.sandbox.jobs.filter((j) => j.event === 'on_chat').length, 0);
+    world.game.scripting!.chatHeard('ooc', 'hi', pip.object);
+    const job = world.sandbox.jobs.at(-1)!;
+    assert.equal(job.objectId, radio.id);
+    assert.equal(job.view.text, 'hi');
+    assert.equal(job.view.channel, 'ooc');
+  });
+
+  it('keeps timers as a component saved with the object, so they fire after a restart', async () => {
+    await run(bea, '@create alarm');
+    await run(bea, `@script alarm/on_use=${script(['schedule', 60])}`);
+    await run(bea, 'use alarm');
+    await settle();
+    const saved = world.game.world.takeChanges().objects.find((o) => o.name === 'alarm')!;
+    const timers = (saved.components as { timers: Array<{ dueMs: number; event: string }> }).timers;
+    assert.equal(timers.length, 1);
+    assert.equal(timers[0]!.event, 'on_timer');
+    assert.ok(timers[0]!.dueMs > Date.now() + 50_000);
+  });
 });

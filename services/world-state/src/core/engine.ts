@@ -296,12 +296,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
   /** Delivers a channel line to every connected member (the bus brings lines from any chat-service). */
   deliverChat(line: { channel: string; senderId: number; senderName: string; text: string }): void {
     if (isDeliveredDirectly(line.channel)) return;
-    const sender = this.world.get(line.senderId);
-    for (const id of this.game.scripting?.handlers.withEvent('on_chat') ?? []) {
-      const listener = this.world.get(id);
-      const channels = listener?.attributes.channels;
-      if (listener && Array.isArray(channels) && channels.includes(line.channel)) this.game.scripting!.fire('on_chat', listener, { actor: sender, text: line.text, channel: line.channel });
-    }
+    this.game.scripting?.chatHeard(line.channel, line.text, this.world.get(line.senderId));
     for (const session of this.sessions.all()) {
       const player = this.world.get(session.playerId);
       const channels = player?.attributes.channels;

@@ -100,7 +100,11 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
     if (typeof seconds !== 'number' || !(seconds >= 0 && seconds <= 86400)) throw new Refused('schedule() takes 0 to 86400 seconds');
     const name = event === undefined ? 'on_timer' : event;
     if (typeof name !== 'string' || !(scriptEvents as readonly string[]).includes(name)) throw new Refused(`"${String(name)}" is not an event`);
-    scope.scripting.schedule(scope.self.id, seconds, name);
+    try {
+      scope.scripting.schedule(scope.self, seconds, name);
+    } catch (error) {
+      throw new Refused((error as Error).message);
+    }
   },
 };
 

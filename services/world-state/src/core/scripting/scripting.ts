@@ -1,5 +1,6 @@
 // Events become script runs (off the tick's thread); their effects come back and are applied on a later tick.
 import { randomUUID } from 'node:crypto';
+import { Components } from '../ecs.ts';
 import type { Game } from '../game.ts';
 import type { WorldObj } from '../model.ts';
 import type { ScriptJob, ScriptOutcome, ScriptRunner } from '@loom/world';
@@ -14,26 +15,24 @@ export interface ScriptingOptions {
   onError: (error: unknown) => void;
 }
 
-interface Timer {
-  dueMs: number;
-  objectId: number;
-  event: string;
-}
-
 const maxKeptErrors = 10;
+const maxTimersPerObject = 20;
 
 export class Scripting {
   private readonly pending = new Map<string, ScriptJob>();
   private readonly outcomes: ScriptOutcome[] = [];
-  private timers: Timer[] = [];
   private budgetSecond = 0;
   private readonly spent = new Map<number, number>();
+
+  private readonly components: Components;
 
   constructor(
     private readonly game: Game,
     readonly handlers: HandlerIndex,
     private readonly options: ScriptingOptions,
-  ) {}
+  ) {
+    this.components = new Components(game.world);
+  }
 
   /** Runs the object's handler for the event, if it has one. */
   fire(event: string, self: WorldObj, context: EventContext = {}): void {
@@ -63,14 +62,25 @@ export class Scripting {
     }
   }
 
+  /** A channel line: objects whose attribute `channels` lists the channel hear it (on_chat). */
+  chatHeard(channel: string, text: string, sender: WorldObj | undefined): void {
+    for (const id of this.handlers.withEvent('on_chat')) {
+      const listener = this.game.world.get(id);
+      const channels = listener?.attributes.channels;
+      if (listener && Array.isArray(channels) && channels.includes(channel)) this.fire('on_chat', listener, { actor: sender, text, channel });
+    }
+  }
+
   /** An outcome from the sandbox, applied on the next tick. */
   received(outcome: ScriptOutcome): void {
     if (this.pending.has(outcome.runId)) this.outcomes.push(outcome);
   }
 
-  /** Fires `event` (on_timer unless the script named another) on the object after a delay. */
-  schedule(objectId: number, seconds: number, event: string): void {
-    this.timers.push({ dueMs: this.game.now() + seconds * 1000, objectId, event });
+  /** Fires `event` (on_timer unless the script named another) on the object after a delay; saved with it. */
+  schedule(object: WorldObj, seconds: number, event: string): void {
+    const timers = this.components.get(object, 'timers') ?? [];
+    if (timers.length >= maxTimersPerObject) throw new Error(`an object may have at most ${maxTimersPerObject} timers waiting`);
+    this.components.set(object, 'timers', [...timers, { dueMs: this.game.now() + seconds * 1000, event }]);
   }
 
   /** Called every tick: applies what came back, fires timers that are due. */
@@ -80,13 +90,19 @@ export class Scripting {
       this.pending.delete(outcome.runId);
       if (job) this.apply(job, outcome);
     }
+    this.runTimers();
+  }
+
+  /** The timer system: fires what is due, keeps the rest. */
+  private runTimers(): void {
     const now = this.game.now();
-    const due = this.timers.filter((t) => t.dueMs <= now);
-    if (due.length === 0) return;
-    this.timers = this.timers.filter((t) => t.dueMs > now);
-    for (const timer of due) {
-      const self = this.game.world.get(timer.objectId);
-      if (self) this.fire(timer.event, self);
+    for (const object of this.components.with('timers')) {
+      const timers = this.components.get(object, 'timers') ?? [];
+      if (!timers.some((t) => t.dueMs <= now)) continue;
+      const waiting = timers.filter((t) => t.dueMs > now);
+      if (waiting.length) this.components.set(object, 'timers', waiting);
+      else this.components.remove(object, 'timers');
+      for (const timer of timers) if (timer.dueMs <= now) this.fire(timer.event, object);
     }
   }
 
