@@ -11,7 +11,7 @@ const flagName = /^[a-z_][a-z0-9_]{0,19}$/;
 /** Flags the world itself keeps: set only by admins, or by commands. */
 const systemFlags = new Set(['start', 'destroyed']);
 /** Attributes the world reads for its own purposes, set through their own commands. */
-const reservedAttributes = new Set(['userid', 'channels', 'colour']);
+const reservedAttributes = new Set(['userid', 'colour', 'role', 'script_errors']);
 const maxAttributeBytes = 16 * 1024;
 
 /** A value typed after `=`: JSON when it parses (numbers, true, [1,2], {"a":1}), text otherwise. */
@@ -41,7 +41,10 @@ const set: Command = {
     if (slash >= 0) {
       const name = left.slice(slash + 1).trim();
       if (!attributeName.test(name)) return context.reply('An attribute name has up to 40 letters, digits or _, not starting with a digit.');
-      if (reservedAttributes.has(name.toLowerCase())) return context.reply(`${name} is kept by the world itself.`);
+      // A character's channels are its memberships (@channel); a thing's are what its on_chat hears.
+      if (reservedAttributes.has(name.toLowerCase()) || (name.toLowerCase() === 'channels' && target.kind === 'player')) {
+        return context.reply(`${name} is kept by the world itself.`);
+      }
       if (Buffer.byteLength(value) > maxAttributeBytes) return context.reply(`A value has at most ${maxAttributeBytes} bytes.`);
       if (value === '') delete target.attributes[name];
       else target.attributes[name] = parseValue(value);

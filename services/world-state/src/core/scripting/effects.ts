@@ -9,7 +9,7 @@ import type { Scripting } from './scripting.ts';
 
 const maxTextLength = 2000;
 const attributeName = /^[A-Za-z0-9_.-]{1,64}$/;
-const reserved = new Set(['userid', 'channels', 'colour', 'role', 'script_errors', 'lock']);
+const reserved = new Set(['userid', 'colour', 'role', 'script_errors', 'lock']);
 
 class Refused extends Error {}
 
@@ -90,7 +90,8 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
   },
   setAttr(scope, [target, name, value]) {
     const on = object(scope, target);
-    if (typeof name !== 'string' || !attributeName.test(name) || reserved.has(name.toLowerCase())) throw new Refused(`"${String(name)}" cannot be set by a script`);
+    const kept = typeof name === 'string' && (reserved.has(name.toLowerCase()) || (name.toLowerCase() === 'channels' && on.kind === 'player'));
+    if (typeof name !== 'string' || !attributeName.test(name) || kept) throw new Refused(`"${String(name)}" cannot be set by a script`);
     if (on.id !== scope.self.id && !(scope.owner && canModify(scope.ownerRole, scope.owner, on))) throw new Refused(`the owner may not change ${on.name}`);
     if (value === null || value === undefined) delete on.attributes[name];
     else on.attributes[name] = structuredClone(value);
