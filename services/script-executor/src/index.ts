@@ -5,7 +5,6 @@ import { Counter, defineService } from '@loom/runtime';
 import { scriptJobQueue, scriptOutcomeTopic, type ScriptJob, type ScriptOutcome } from '@loom/world';
 import { SandboxPool } from './core/pool.ts';
 import { fromRunRequest, toRunResult } from './core/proto.ts';
-import type { EventView } from './core/view.ts';
 
 export const service = defineService({
   name: 'script-executor',
@@ -24,7 +23,7 @@ export const service = defineService({
       scriptJobQueue,
       async (job) => {
         const run = job.payload as ScriptJob;
-        const result = await pool.run({ source: run.source, eventName: run.event, view: run.view as EventView, limits });
+        const result = await pool.run({ source: run.source, eventName: run.event, view: run.view, limits });
         runs.inc({ outcome: result.errorKind ?? 'ok' });
         if (result.errorKind) {
           const fields = { objectId: run.objectId, ownerId: run.ownerId, event: run.event, version: run.version, kind: result.errorKind, error: result.error };

@@ -3,21 +3,12 @@ import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, it } from 'node:test';
 import { Cmd, Opt } from '../src/telnet/codes.ts';
-import { telnetPair, type TelnetPair } from '../src/telnet/testing.ts';
+import { pairPerTest } from '../src/telnet/testing.ts';
 
 const { IAC, WILL, WONT, DO, DONT, SB, SE } = Cmd;
 const text = (value: string) => [...Buffer.from(value, 'latin1')];
 
-let pair: TelnetPair | undefined;
-afterEach(async () => {
-  await pair?.close();
-  pair = undefined;
-});
-
-async function connect(options?: Parameters<typeof telnetPair>[0]): Promise<TelnetPair> {
-  pair = await telnetPair(options);
-  return pair;
-}
+const connect = pairPerTest(afterEach);
 
 describe('telnet negotiation', { timeout: 10_000 }, () => {
   it('a client connecting is offered SGA, EOR, CHARSET, GMCP, MSSP and MCCP2, and asked for NAWS and TTYPE', async () => {

@@ -2,18 +2,9 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, describe, it } from 'node:test';
-import { telnetPair, type TelnetPair } from '../src/telnet/testing.ts';
+import { pairPerTest } from '../src/telnet/testing.ts';
 
-let pair: TelnetPair | undefined;
-afterEach(async () => {
-  await pair?.close();
-  pair = undefined;
-});
-
-async function connect(options?: Parameters<typeof telnetPair>[0]): Promise<TelnetPair> {
-  pair = await telnetPair(options);
-  return pair;
-}
+const connect = pairPerTest(afterEach);
 
 describe('telnet output', { timeout: 20_000 }, () => {
   it('newlines go out as CR LF, text as UTF-8', async () => {

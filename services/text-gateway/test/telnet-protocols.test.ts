@@ -3,22 +3,13 @@ import { once } from 'node:events';
 import { afterEach, describe, it } from 'node:test';
 import { Cmd, Opt } from '../src/telnet/codes.ts';
 import type { GmcpMessage } from '../src/telnet/connection.ts';
-import { telnetPair, type TelnetPair } from '../src/telnet/testing.ts';
+import { pairPerTest } from '../src/telnet/testing.ts';
 
 const { IAC, WILL, DO, DONT, SB, SE } = Cmd;
 const text = (value: string) => [...Buffer.from(value, 'utf8')];
 const gmcp = (payload: string) => [IAC, SB, Opt.GMCP, ...text(payload), IAC, SE];
 
-let pair: TelnetPair | undefined;
-afterEach(async () => {
-  await pair?.close();
-  pair = undefined;
-});
-
-async function connect(options?: Parameters<typeof telnetPair>[0]): Promise<TelnetPair> {
-  pair = await telnetPair(options);
-  return pair;
-}
+const connect = pairPerTest(afterEach);
 
 describe('GMCP', { timeout: 10_000 }, () => {
   it('is only sent once the client agreed to it', async () => {

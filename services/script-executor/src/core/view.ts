@@ -3,32 +3,11 @@
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+// The view's shape is the job's (libs/world): one definition for the world that builds it and the sandbox that reads it.
+export type { ObjView, ScriptView as EventView } from '@loom/world';
+import type { ObjView, ScriptView as EventView } from '@loom/world';
 /** An object as listed in another object's contents. */
-export interface ObjSummary {
-  id: number;
-  name: string;
-  kind: string;
-}
-
-/** A read-only snapshot of one world object, as a script sees it. */
-export interface ObjView extends ObjSummary {
-  attributes: Record<string, Json>;
-  contents?: ObjSummary[];
-}
-
-/** What the world hands the sandbox for one event (DESIGN.md §6). */
-export interface EventView {
-  self: ObjView;
-  actor?: ObjView;
-  room?: ObjView;
-  item?: ObjView;
-  from?: ObjView;
-  to?: ObjView;
-  /** What was said, for on_say / on_chat. */
-  text?: string;
-  /** Connected players in the room. */
-  players?: ObjView[];
-}
+export type ObjSummary = NonNullable<ObjView['contents']>[number];
 
 export interface SandboxLimits {
   /** CPU deadline for compile + run + promise jobs, enforced by QuickJS's interrupt handler. */

@@ -189,3 +189,13 @@ export async function telnetPair(options?: TelnetOptions): Promise<TelnetPair> {
     },
   };
 }
+
+/** One pair per test, closed after it: `const connect = pairPerTest(afterEach)`. */
+export function pairPerTest(afterEach: (fn: () => Promise<void>) => void): (options?: Parameters<typeof telnetPair>[0]) => Promise<TelnetPair> {
+  let pair: TelnetPair | undefined;
+  afterEach(async () => {
+    await pair?.close();
+    pair = undefined;
+  });
+  return async (options) => (pair = await telnetPair(options));
+}

@@ -89,3 +89,10 @@ export function unlocked(object: WorldObj, subject: LockSubject): boolean {
     return false;
   }
 }
+
+/** Why the subject may not pass or use the object (its lock_fail text, or `fallback`); undefined when it may. */
+export function lockRefusal(object: WorldObj, subject: LockSubject, fallback: string): string | undefined {
+  if (unlocked(object, subject)) return undefined;
+  const refusal = object.attributes.lock_fail;
+  return typeof refusal === 'string' && refusal ? refusal : fallback;
+}

@@ -1,7 +1,7 @@
 // Moving characters between rooms, with what the rooms on both sides are told.
 import { describeRoom, roomInfo } from './describe.ts';
 import type { Game } from './game.ts';
-import { unlocked } from './locks.ts';
+import { lockRefusal } from './locks.ts';
 import type { WorldObj } from './model.ts';
 
 /** Shows the room to the player: its text, and Room.Info for clients that map. */
@@ -21,10 +21,8 @@ export function walk(game: Game, player: WorldObj, exit: WorldObj): void {
   const destination = game.world.get(exit.destinationId);
   if (!destination || destination.kind !== 'room') return game.tell(player, `The way ${exit.name} leads nowhere.`);
   if (destination.flags.has('destroyed')) return game.tell(player, `The way ${exit.name} leads nowhere.`);
-  if (!unlocked(exit, { player, role: game.roleOf(player), carried: game.world.contentsOf(player.id) })) {
-    const refusal = exit.attributes.lock_fail;
-    return game.tell(player, typeof refusal === 'string' && refusal ? refusal : `The way ${exit.name} is locked.`);
-  }
+  const refusal = lockRefusal(exit, { player, role: game.roleOf(player), carried: game.world.contentsOf(player.id) }, `The way ${exit.name} is locked.`);
+  if (refusal) return game.tell(player, refusal);
   const from = player.locationId;
   const origin = game.world.get(from);
   const name = game.nameOf(player);

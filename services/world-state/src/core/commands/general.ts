@@ -1,6 +1,6 @@
 // Looking, moving and handling things.
 import { describeObject } from '../describe.ts';
-import { unlocked } from '../locks.ts';
+import { lockRefusal } from '../locks.ts';
 import { showRoom, walk } from '../movement.ts';
 import type { Command } from './command.ts';
 import { findNearby, findOne } from './resolve.ts';
@@ -35,10 +35,8 @@ const use: Command = {
     const target = findNearby(context, args);
     if (!target) return;
     if (!game.scripting?.handlers.get(target.id, 'on_use')) return context.reply(`You can't think of a way to use ${game.nameOf(target)}.`);
-    if (!unlocked(target, { player: actor, role: context.session.role, carried: game.world.contentsOf(actor.id) })) {
-      const refusal = target.attributes.lock_fail;
-      return context.reply(typeof refusal === 'string' && refusal ? refusal : `${game.nameOf(target)} does not respond to you.`);
-    }
+    const refusal = lockRefusal(target, { player: actor, role: context.session.role, carried: game.world.contentsOf(actor.id) }, `${game.nameOf(target)} does not respond to you.`);
+    if (refusal) return context.reply(refusal);
     game.scripting.fire('on_use', target, { actor, item: target });
   },
 };
@@ -107,10 +105,8 @@ const get: Command = {
     const thing = findOne(context, what, here, "You don't see that here.");
     if (!thing) return;
     if (thing.kind !== 'thing' || thing.flags.has('fixed')) return context.reply(`You can't take ${game.nameOf(thing)}.`);
-    if (!unlocked(thing, { player: actor, role: context.session.role, carried: game.world.contentsOf(actor.id) })) {
-      const refusal = thing.attributes.lock_fail;
-      return context.reply(typeof refusal === 'string' && refusal ? refusal : `You can't take ${game.nameOf(thing)}: it is locked.`);
-    }
+    const refusal = lockRefusal(thing, { player: actor, role: context.session.role, carried: game.world.contentsOf(actor.id) }, `You can't take ${game.nameOf(thing)}: it is locked.`);
+    if (refusal) return context.reply(refusal);
     game.world.move(thing, actor.id);
     context.reply(`You pick up ${game.nameOf(thing)}.`);
     game.tellRoom(actor.locationId, `${game.nameOf(actor)} picks up ${game.nameOf(thing)}.`, [actor.id]);
