@@ -1,7 +1,8 @@
-// Components: the per-tick data of objects (timers now; transforms and bodies with the 3D world), kept in
+// Components: the per-tick data of objects (timers, transforms; bodies with the 3D world), kept in
 // each object's `components` (so they are saved with it) and indexed by kind, so that a system visits
 // only the objects that have its component, not the whole world, every tick.
 import type { WorldObj } from './model.ts';
+import type { Transform } from './space.ts';
 import type { World } from './world.ts';
 
 export interface TimerEntry {
@@ -12,10 +13,12 @@ export interface TimerEntry {
 
 export interface ComponentTypes {
   timers: TimerEntry[];
+  /** Where an object stands in its room (m, radians); see space.ts. */
+  transform: Transform;
 }
 
 export type ComponentKind = keyof ComponentTypes;
-const kinds: ComponentKind[] = ['timers'];
+const kinds: ComponentKind[] = ['timers', 'transform'];
 
 export class Components {
   private readonly index = new Map<ComponentKind, Set<number>>(kinds.map((k) => [k, new Set()]));

@@ -3,6 +3,7 @@ import type { WorldEvent } from '@loom/proto';
 import { roleAtLeast } from '@loom/world';
 import { escapeMarkup } from './markup.ts';
 import type { Scripting } from './scripting/scripting.ts';
+import { Components } from './ecs.ts';
 import type { WorldObj } from './model.ts';
 import type { Session, Sessions } from './sessions.ts';
 import type { World } from './world.ts';
@@ -71,6 +72,8 @@ export class Game {
   readonly startedAtMs: number;
   /** Set once scripts can run (the engine wires the sandbox); events are quiet without it. */
   scripting: Scripting | undefined;
+  /** Per-tick data of objects (timers, transforms), indexed by kind. */
+  readonly components: Components;
 
   constructor(
     readonly world: World,
@@ -79,6 +82,7 @@ export class Game {
   ) {
     this.now = options.now ?? Date.now;
     this.startedAtMs = this.now();
+    this.components = new Components(world);
   }
 
   get chat(): ChatPort {

@@ -2,6 +2,7 @@
 import { describeRoom, roomInfo } from './describe.ts';
 import type { Game } from './game.ts';
 import { lockRefusal } from './locks.ts';
+import { standIn } from './space.ts';
 import type { WorldObj } from './model.ts';
 
 /** Shows the room to the player: its text, and Room.Info for clients that map. */
@@ -29,6 +30,7 @@ export function walk(game: Game, player: WorldObj, exit: WorldObj): void {
   game.tellRoom(from, `${name} leaves ${exit.name}.`, [player.id]);
   game.world.move(player, destination.id);
   const back = wayBack(game, destination, from);
+  standIn(game.components, player, destination, game.exitsOf(destination.id), back);
   game.tellRoom(destination.id, back ? `${name} arrives from the ${back.name}.` : `${name} arrives.`, [player.id]);
   showRoom(game, player);
   if (origin) game.scripting?.fireAround('on_leave', origin, { actor: player, from: origin, to: destination });
@@ -40,8 +42,9 @@ export function place(game: Game, player: WorldObj, roomId: number, arrival: str
   const from = player.locationId;
   if (departure && from !== roomId) game.tellRoom(from, departure, [player.id]);
   if (from !== roomId) game.world.move(player, roomId);
+  const target = game.world.get(roomId);
+  if (target && (from !== roomId || !game.components.get(player, 'transform'))) standIn(game.components, player, target, game.exitsOf(roomId));
   game.tellRoom(roomId, arrival, [player.id]);
   showRoom(game, player);
-  const room = game.world.get(roomId);
-  if (room && from !== roomId) game.scripting?.fireAround('on_enter', room, { actor: player, from: game.world.get(from), to: room });
+  if (target && from !== roomId) game.scripting?.fireAround('on_enter', target, { actor: player, from: game.world.get(from), to: target });
 }

@@ -1,6 +1,6 @@
 // Events become script runs (off the tick's thread); their effects come back and are applied on a later tick.
 import { randomUUID } from 'node:crypto';
-import { Components } from '../ecs.ts';
+import type { Components } from '../ecs.ts';
 import type { Game } from '../game.ts';
 import type { WorldObj } from '../model.ts';
 import type { ScriptJob, ScriptOutcome, ScriptRunner } from '@loom/world';
@@ -24,14 +24,14 @@ export class Scripting {
   private budgetSecond = 0;
   private readonly spent = new Map<number, number>();
 
-  private readonly components: Components;
-
   constructor(
     private readonly game: Game,
     readonly handlers: HandlerIndex,
     private readonly options: ScriptingOptions,
-  ) {
-    this.components = new Components(game.world);
+  ) {}
+
+  private get components(): Components {
+    return this.game.components;
   }
 
   /** Runs the object's handler for the event, if it has one. */
