@@ -110,6 +110,10 @@ export const settings = {
   loginLockoutS: setting('LOOM_LOGIN_LOCKOUT', '900', 'Seconds over which failed logins count; a lockout ends when its window does.', integer(1, 86400)),
   logLevel: setting('LOG_LEVEL', 'info', 'trace, debug, info, warn, error or fatal.', oneOf('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent')),
   otlpEndpoint: setting('OTEL_EXPORTER_OTLP_ENDPOINT', undefined, 'OTLP/HTTP collector for traces; unset = tracing off.', url('http:', 'https:')),
+  assetMaxBytes: setting('LOOM_ASSET_MAX_BYTES', '16777216', 'Largest asset an upload may send, in bytes.', integer(1, 4294967296)),
+  assetS3Bucket: setting('LOOM_ASSET_S3_BUCKET', undefined, 'S3 bucket for asset bytes (credentials from the standard AWS_* variables); unset = files under LOOM_DATA_DIR/assets.', text),
+  assetS3Endpoint: setting('LOOM_ASSET_S3_ENDPOINT', undefined, 'Endpoint of an S3-compatible server (MinIO, R2...); unset = AWS S3.', url('http:', 'https:')),
+  assetS3Region: setting('LOOM_ASSET_S3_REGION', undefined, 'Region of the asset bucket; unset = AWS_REGION, else us-east-1.', text),
 };
 
 type Settings = typeof settings;
