@@ -12,8 +12,11 @@ import { Quat, Vec3 } from "./common.js";
 
 export interface StepRequest {
   tick: number;
+  /** Seconds; 0 = 1/20. A step covers at most 0.1 s (slower motion rather than a spiral of late steps). */
   dt: number;
   regions: RegionStep[];
+  /** Answer with this tick's own result, waiting for it (tools, tests); a tick loop leaves it unset. */
+  wait: boolean;
 }
 
 export interface RegionStep {
@@ -21,23 +24,47 @@ export interface RegionStep {
   inputs: CharacterInput[];
 }
 
+/** A character's input holds until the next one (keys held down); a jump is used once. */
 export interface CharacterInput {
   entityId: number;
-  desiredVelocity: Vec3 | undefined;
+  /**
+   * Walking velocity in m/s; y is ignored (gravity and jumps move it vertically), the horizontal speed
+   * is clamped to 6 m/s, and an input with a NaN or infinite component is ignored.
+   */
+  desiredVelocity:
+    | Vec3
+    | undefined;
+  /** Jumps when the character stands on something. */
   jump: boolean;
 }
 
 export interface StepResult {
+  /**
+   * The newest tick whose step finished and is included here. Below the request's tick - 1 when
+   * physics is behind: ticks that arrived while a step ran were merged into one (newest input wins).
+   * 0 = no step has finished yet. Events of every step finished since the last answer are included;
+   * bodies carry their newest state.
+   */
   tick: number;
+  /** Characters of the stepped regions, and the dynamic bodies that moved. */
   bodies: BodyState[];
   triggers: TriggerEvent[];
+  /** Physics-thread milliseconds for that step, all regions. */
   stepMs: number;
+  doorways: DoorwayEvent[];
+  regions: RegionTiming[];
+  /** Listed regions this service does not hold (never set, removed, or lost in a restart). */
+  missingRegions: number[];
 }
 
 export interface BodyState {
   entityId: number;
   regionId: number;
-  position: Vec3 | undefined;
+  /** Characters: the feet (bottom of the capsule). Bodies: the centre of mass. */
+  position:
+    | Vec3
+    | undefined;
+  /** Unset for characters (they do not turn in physics). */
   rotation: Quat | undefined;
   velocity: Vec3 | undefined;
   grounded: boolean;
@@ -50,8 +77,93 @@ export interface TriggerEvent {
   phase: string;
 }
 
+/**
+ * A character went out through a doorway gap (past the wall's outer face): world-state moves it along
+ * the exit of that doorway, exactly like a text `go`. Reported once per crossing.
+ */
+export interface DoorwayEvent {
+  entityId: number;
+  regionId: number;
+  /** Index into the region's RegionSpec.doorways. */
+  doorwayIndex: number;
+}
+
+/** Where a region's share of step_ms went. */
+export interface RegionTiming {
+  regionId: number;
+  /** Rapier's world step: broad and narrow phase, solver, sensor events. */
+  stepMs: number;
+  /** The character controller's moves (shape casts against the region's colliders). */
+  moveMs: number;
+  characters: number;
+}
+
+export interface RegionSpec {
+  regionId: number;
+  /** Interior size in metres: x width, y wall height, z depth; unset or 0 components = 20 x 4 x 20. */
+  size: Vec3 | undefined;
+  doorways: Doorway[];
+  boxes: StaticBox[];
+  triggers: TriggerVolume[];
+}
+
+/** A gap in one of the four walls. */
+export interface Doorway {
+  /** north | south | east | west */
+  wall: string;
+  /** Metres from the middle of the wall to the middle of the gap, towards +x (north, south) or +z (east, west). */
+  offset: number;
+  /** 0 = 2 m wide, 3 m high. */
+  width: number;
+  height: number;
+}
+
+/** An axis-aligned solid box (furniture, steps, platforms). */
+export interface StaticBox {
+  position: Vec3 | undefined;
+  halfExtents: Vec3 | undefined;
+}
+
+/** A sensor volume: entering and leaving it is reported as TriggerEvent (scripts' on_step). */
+export interface TriggerVolume {
+  triggerId: number;
+  position: Vec3 | undefined;
+  halfExtents: Vec3 | undefined;
+}
+
+export interface RegionRef {
+  regionId: number;
+}
+
+export interface EntityRef {
+  regionId: number;
+  entityId: number;
+}
+
+export interface AddCharacterRequest {
+  regionId: number;
+  entityId: number;
+  /** Where its feet are; unset = the middle of the floor. */
+  position: Vec3 | undefined;
+}
+
+export interface AddBodyRequest {
+  regionId: number;
+  entityId: number;
+  position: Vec3 | undefined;
+  boxHalfExtents?: Vec3 | undefined;
+  sphereRadius?:
+    | number
+    | undefined;
+  /** Kilograms; 0 = 1 kg. */
+  mass: number;
+}
+
+export interface PhysicsAck {
+}
+
 function createBaseStepRequest(): StepRequest {
-  return { tick: 0, dt: 0, regions: [] };
+  return { tick: 0, dt: 0, regions: [], wait: false };
 }
 
 export const StepRequest: MessageFns<StepRequest> = {
@@ -64,6 +176,9 @@ export const StepRequest: MessageFns<StepRequest> = {
     }
     for (const v of message.regions) {
       RegionStep.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.wait !== false) {
+      writer.uint32(32).bool(message.wait);
     }
     return writer;
   },
@@ -105,6 +220,14 @@ export const StepRequest: MessageFns<StepRequest> = {
             message.regions.push(RegionStep.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.wait = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -125,6 +248,7 @@ export const StepRequest: MessageFns<StepRequest> = {
     message.tick = object.tick ?? 0;
     message.dt = object.dt ?? 0;
     message.regions = object.regions?.map((e) => RegionStep.fromPartial(e)) || [];
+    message.wait = object.wait ?? false;
     return message;
   },
 };
@@ -278,7 +402,7 @@ export const CharacterInput: MessageFns<CharacterInput> = {
 };
 
 function createBaseStepResult(): StepResult {
-  return { tick: 0, bodies: [], triggers: [], stepMs: 0 };
+  return { tick: 0, bodies: [], triggers: [], stepMs: 0, doorways: [], regions: [], missingRegions: [] };
 }
 
 export const StepResult: MessageFns<StepResult> = {
@@ -294,6 +418,19 @@ export const StepResult: MessageFns<StepResult> = {
     }
     if (message.stepMs !== 0) {
       writer.uint32(33).double(message.stepMs);
+    }
+    for (const v of message.doorways) {
+      DoorwayEvent.encode(v!, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.regions) {
+      RegionTiming.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.missingRegions.length !== 0) {
+      writer.uint32(58).fork();
+      for (const v of message.missingRegions) {
+        writer.int64(v);
+      }
+      writer.join();
     }
     return writer;
   },
@@ -343,6 +480,40 @@ export const StepResult: MessageFns<StepResult> = {
             message.stepMs = reader.double();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.doorways.push(DoorwayEvent.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.regions.push(RegionTiming.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag === 56) {
+              message.missingRegions.push(longToNumber(reader.int64()));
+
+              continue;
+            }
+
+            if (tag === 58) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.missingRegions.push(longToNumber(reader.int64()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -364,6 +535,9 @@ export const StepResult: MessageFns<StepResult> = {
     message.bodies = object.bodies?.map((e) => BodyState.fromPartial(e)) || [];
     message.triggers = object.triggers?.map((e) => TriggerEvent.fromPartial(e)) || [];
     message.stepMs = object.stepMs ?? 0;
+    message.doorways = object.doorways?.map((e) => DoorwayEvent.fromPartial(e)) || [];
+    message.regions = object.regions?.map((e) => RegionTiming.fromPartial(e)) || [];
+    message.missingRegions = object.missingRegions?.map((e) => e) || [];
     return message;
   },
 };
@@ -568,12 +742,900 @@ export const TriggerEvent: MessageFns<TriggerEvent> = {
   },
 };
 
+function createBaseDoorwayEvent(): DoorwayEvent {
+  return { entityId: 0, regionId: 0, doorwayIndex: 0 };
+}
+
+export const DoorwayEvent: MessageFns<DoorwayEvent> = {
+  encode(message: DoorwayEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.entityId !== 0) {
+      writer.uint32(8).int64(message.entityId);
+    }
+    if (message.regionId !== 0) {
+      writer.uint32(16).int64(message.regionId);
+    }
+    if (message.doorwayIndex !== 0) {
+      writer.uint32(24).uint32(message.doorwayIndex);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DoorwayEvent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDoorwayEvent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.entityId = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.regionId = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.doorwayIndex = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<DoorwayEvent>): DoorwayEvent {
+    return DoorwayEvent.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DoorwayEvent>): DoorwayEvent {
+    const message = createBaseDoorwayEvent();
+    message.entityId = object.entityId ?? 0;
+    message.regionId = object.regionId ?? 0;
+    message.doorwayIndex = object.doorwayIndex ?? 0;
+    return message;
+  },
+};
+
+function createBaseRegionTiming(): RegionTiming {
+  return { regionId: 0, stepMs: 0, moveMs: 0, characters: 0 };
+}
+
+export const RegionTiming: MessageFns<RegionTiming> = {
+  encode(message: RegionTiming, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.regionId !== 0) {
+      writer.uint32(8).int64(message.regionId);
+    }
+    if (message.stepMs !== 0) {
+      writer.uint32(17).double(message.stepMs);
+    }
+    if (message.moveMs !== 0) {
+      writer.uint32(25).double(message.moveMs);
+    }
+    if (message.characters !== 0) {
+      writer.uint32(32).uint32(message.characters);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegionTiming {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegionTiming();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.regionId = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.stepMs = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.moveMs = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.characters = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RegionTiming>): RegionTiming {
+    return RegionTiming.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RegionTiming>): RegionTiming {
+    const message = createBaseRegionTiming();
+    message.regionId = object.regionId ?? 0;
+    message.stepMs = object.stepMs ?? 0;
+    message.moveMs = object.moveMs ?? 0;
+    message.characters = object.characters ?? 0;
+    return message;
+  },
+};
+
+function createBaseRegionSpec(): RegionSpec {
+  return { regionId: 0, size: undefined, doorways: [], boxes: [], triggers: [] };
+}
+
+export const RegionSpec: MessageFns<RegionSpec> = {
+  encode(message: RegionSpec, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.regionId !== 0) {
+      writer.uint32(8).int64(message.regionId);
+    }
+    if (message.size !== undefined) {
+      Vec3.encode(message.size, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.doorways) {
+      Doorway.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.boxes) {
+      StaticBox.encode(v!, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.triggers) {
+      TriggerVolume.encode(v!, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegionSpec {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegionSpec();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.regionId = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.size = Vec3.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.doorways.push(Doorway.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.boxes.push(StaticBox.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.triggers.push(TriggerVolume.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RegionSpec>): RegionSpec {
+    return RegionSpec.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RegionSpec>): RegionSpec {
+    const message = createBaseRegionSpec();
+    message.regionId = object.regionId ?? 0;
+    message.size = (object.size !== undefined && object.size !== null) ? Vec3.fromPartial(object.size) : undefined;
+    message.doorways = object.doorways?.map((e) => Doorway.fromPartial(e)) || [];
+    message.boxes = object.boxes?.map((e) => StaticBox.fromPartial(e)) || [];
+    message.triggers = object.triggers?.map((e) => TriggerVolume.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseDoorway(): Doorway {
+  return { wall: "", offset: 0, width: 0, height: 0 };
+}
+
+export const Doorway: MessageFns<Doorway> = {
+  encode(message: Doorway, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.wall !== "") {
+      writer.uint32(10).string(message.wall);
+    }
+    if (message.offset !== 0) {
+      writer.uint32(21).float(message.offset);
+    }
+    if (message.width !== 0) {
+      writer.uint32(29).float(message.width);
+    }
+    if (message.height !== 0) {
+      writer.uint32(37).float(message.height);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Doorway {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDoorway();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.wall = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 21) {
+              break;
+            }
+
+            message.offset = reader.float();
+            continue;
+          }
+          case 3: {
+            if (tag !== 29) {
+              break;
+            }
+
+            message.width = reader.float();
+            continue;
+          }
+          case 4: {
+            if (tag !== 37) {
+              break;
+            }
+
+            message.height = reader.float();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Doorway>): Doorway {
+    return Doorway.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Doorway>): Doorway {
+    const message = createBaseDoorway();
+    message.wall = object.wall ?? "";
+    message.offset = object.offset ?? 0;
+    message.width = object.width ?? 0;
+    message.height = object.height ?? 0;
+    return message;
+  },
+};
+
+function createBaseStaticBox(): StaticBox {
+  return { position: undefined, halfExtents: undefined };
+}
+
+export const StaticBox: MessageFns<StaticBox> = {
+  encode(message: StaticBox, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.position !== undefined) {
+      Vec3.encode(message.position, writer.uint32(10).fork()).join();
+    }
+    if (message.halfExtents !== undefined) {
+      Vec3.encode(message.halfExtents, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StaticBox {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStaticBox();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.position = Vec3.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.halfExtents = Vec3.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<StaticBox>): StaticBox {
+    return StaticBox.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StaticBox>): StaticBox {
+    const message = createBaseStaticBox();
+    message.position = (object.position !== undefined && object.position !== null)
+      ? Vec3.fromPartial(object.position)
+      : undefined;
+    message.halfExtents = (object.halfExtents !== undefined && object.halfExtents !== null)
+      ? Vec3.fromPartial(object.halfExtents)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseTriggerVolume(): TriggerVolume {
+  return { triggerId: 0, position: undefined, halfExtents: undefined };
+}
+
+export const TriggerVolume: MessageFns<TriggerVolume> = {
+  encode(message: TriggerVolume, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.triggerId !== 0) {
+      writer.uint32(8).int64(message.triggerId);
+    }
+    if (message.position !== undefined) {
+      Vec3.encode(message.position, writer.uint32(18).fork()).join();
+    }
+    if (message.halfExtents !== undefined) {
+      Vec3.encode(message.halfExtents, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TriggerVolume {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTriggerVolume();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.triggerId = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.position = Vec3.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.halfExtents = Vec3.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<TriggerVolume>): TriggerVolume {
+    return TriggerVolume.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TriggerVolume>): TriggerVolume {
+    const message = createBaseTriggerVolume();
+    message.triggerId = object.triggerId ?? 0;
+    message.position = (object.position !== undefined && object.position !== null)
+      ? Vec3.fromPartial(object.position)
+      : undefined;
+    message.halfExtents = (object.halfExtents !== undefined && object.halfExtents !== null)
+      ? Vec3.fromPartial(object.halfExtents)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRegionRef(): RegionRef {
+  return { regionId: 0 };
+}
+
+export const RegionRef: MessageFns<RegionRef> = {
+  encode(message: RegionRef, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.regionId !== 0) {
+      writer.uint32(8).int64(message.regionId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegionRef {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegionRef();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.regionId = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RegionRef>): RegionRef {
+    return RegionRef.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RegionRef>): RegionRef {
+    const message = createBaseRegionRef();
+    message.regionId = object.regionId ?? 0;
+    return message;
+  },
+};
+
+function createBaseEntityRef(): EntityRef {
+  return { regionId: 0, entityId: 0 };
+}
+
+export const EntityRef: MessageFns<EntityRef> = {
+  encode(message: EntityRef, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.regionId !== 0) {
+      writer.uint32(8).int64(message.regionId);
+    }
+    if (message.entityId !== 0) {
+      writer.uint32(16).int64(message.entityId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EntityRef {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEntityRef();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.regionId = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.entityId = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<EntityRef>): EntityRef {
+    return EntityRef.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EntityRef>): EntityRef {
+    const message = createBaseEntityRef();
+    message.regionId = object.regionId ?? 0;
+    message.entityId = object.entityId ?? 0;
+    return message;
+  },
+};
+
+function createBaseAddCharacterRequest(): AddCharacterRequest {
+  return { regionId: 0, entityId: 0, position: undefined };
+}
+
+export const AddCharacterRequest: MessageFns<AddCharacterRequest> = {
+  encode(message: AddCharacterRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.regionId !== 0) {
+      writer.uint32(8).int64(message.regionId);
+    }
+    if (message.entityId !== 0) {
+      writer.uint32(16).int64(message.entityId);
+    }
+    if (message.position !== undefined) {
+      Vec3.encode(message.position, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddCharacterRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddCharacterRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.regionId = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.entityId = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.position = Vec3.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<AddCharacterRequest>): AddCharacterRequest {
+    return AddCharacterRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AddCharacterRequest>): AddCharacterRequest {
+    const message = createBaseAddCharacterRequest();
+    message.regionId = object.regionId ?? 0;
+    message.entityId = object.entityId ?? 0;
+    message.position = (object.position !== undefined && object.position !== null)
+      ? Vec3.fromPartial(object.position)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseAddBodyRequest(): AddBodyRequest {
+  return { regionId: 0, entityId: 0, position: undefined, boxHalfExtents: undefined, sphereRadius: undefined, mass: 0 };
+}
+
+export const AddBodyRequest: MessageFns<AddBodyRequest> = {
+  encode(message: AddBodyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.regionId !== 0) {
+      writer.uint32(8).int64(message.regionId);
+    }
+    if (message.entityId !== 0) {
+      writer.uint32(16).int64(message.entityId);
+    }
+    if (message.position !== undefined) {
+      Vec3.encode(message.position, writer.uint32(26).fork()).join();
+    }
+    if (message.boxHalfExtents !== undefined) {
+      Vec3.encode(message.boxHalfExtents, writer.uint32(34).fork()).join();
+    }
+    if (message.sphereRadius !== undefined) {
+      writer.uint32(45).float(message.sphereRadius);
+    }
+    if (message.mass !== 0) {
+      writer.uint32(53).float(message.mass);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddBodyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddBodyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.regionId = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.entityId = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.position = Vec3.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.boxHalfExtents = Vec3.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 45) {
+              break;
+            }
+
+            message.sphereRadius = reader.float();
+            continue;
+          }
+          case 6: {
+            if (tag !== 53) {
+              break;
+            }
+
+            message.mass = reader.float();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<AddBodyRequest>): AddBodyRequest {
+    return AddBodyRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AddBodyRequest>): AddBodyRequest {
+    const message = createBaseAddBodyRequest();
+    message.regionId = object.regionId ?? 0;
+    message.entityId = object.entityId ?? 0;
+    message.position = (object.position !== undefined && object.position !== null)
+      ? Vec3.fromPartial(object.position)
+      : undefined;
+    message.boxHalfExtents = (object.boxHalfExtents !== undefined && object.boxHalfExtents !== null)
+      ? Vec3.fromPartial(object.boxHalfExtents)
+      : undefined;
+    message.sphereRadius = object.sphereRadius ?? undefined;
+    message.mass = object.mass ?? 0;
+    return message;
+  },
+};
+
+function createBasePhysicsAck(): PhysicsAck {
+  return {};
+}
+
+export const PhysicsAck: MessageFns<PhysicsAck> = {
+  encode(_: PhysicsAck, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PhysicsAck {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePhysicsAck();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<PhysicsAck>): PhysicsAck {
+    return PhysicsAck.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<PhysicsAck>): PhysicsAck {
+    const message = createBasePhysicsAck();
+    return message;
+  },
+};
+
 export type PhysicsServiceDefinition = typeof PhysicsServiceDefinition;
 export const PhysicsServiceDefinition = {
   name: "PhysicsService",
   fullName: "loom.v1.PhysicsService",
   methods: {
-    /** Advances every listed region by one tick with this tick's inputs. */
+    /**
+     * Advances every listed region by one tick with this tick's inputs (regions not listed still advance
+     * while a dynamic body in them moves). Pipelined: the step runs on the service's physics thread and the
+     * answer is what finished since the last call (normally the previous tick), never a wait for this one,
+     * unless `wait` is set. See StepResult.tick.
+     */
     step: {
       name: "Step",
       requestType: StepRequest as typeof StepRequest,
@@ -582,17 +1644,105 @@ export const PhysicsServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /** Creates a region or replaces its static geometry; characters and bodies already in it stay. */
+    setRegion: {
+      name: "SetRegion",
+      requestType: RegionSpec as typeof RegionSpec,
+      requestStream: false,
+      responseType: PhysicsAck as typeof PhysicsAck,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    removeRegion: {
+      name: "RemoveRegion",
+      requestType: RegionRef as typeof RegionRef,
+      requestStream: false,
+      responseType: PhysicsAck as typeof PhysicsAck,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    /**
+     * Puts a character (a player's capsule) in a region; an entity already there is moved to `position`.
+     * NOT_FOUND when the region is unknown.
+     */
+    addCharacter: {
+      name: "AddCharacter",
+      requestType: AddCharacterRequest as typeof AddCharacterRequest,
+      requestStream: false,
+      responseType: PhysicsAck as typeof PhysicsAck,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    removeCharacter: {
+      name: "RemoveCharacter",
+      requestType: EntityRef as typeof EntityRef,
+      requestStream: false,
+      responseType: PhysicsAck as typeof PhysicsAck,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    /** A dynamic body for an object flagged physical; replaces one with the same entity id in the region. */
+    addBody: {
+      name: "AddBody",
+      requestType: AddBodyRequest as typeof AddBodyRequest,
+      requestStream: false,
+      responseType: PhysicsAck as typeof PhysicsAck,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    removeBody: {
+      name: "RemoveBody",
+      requestType: EntityRef as typeof EntityRef,
+      requestStream: false,
+      responseType: PhysicsAck as typeof PhysicsAck,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
   },
 } as const;
 
 export interface PhysicsServiceImplementation<CallContextExt = {}> {
-  /** Advances every listed region by one tick with this tick's inputs. */
+  /**
+   * Advances every listed region by one tick with this tick's inputs (regions not listed still advance
+   * while a dynamic body in them moves). Pipelined: the step runs on the service's physics thread and the
+   * answer is what finished since the last call (normally the previous tick), never a wait for this one,
+   * unless `wait` is set. See StepResult.tick.
+   */
   step(request: StepRequest, context: CallContext & CallContextExt): Promise<DeepPartial<StepResult>>;
+  /** Creates a region or replaces its static geometry; characters and bodies already in it stay. */
+  setRegion(request: RegionSpec, context: CallContext & CallContextExt): Promise<DeepPartial<PhysicsAck>>;
+  removeRegion(request: RegionRef, context: CallContext & CallContextExt): Promise<DeepPartial<PhysicsAck>>;
+  /**
+   * Puts a character (a player's capsule) in a region; an entity already there is moved to `position`.
+   * NOT_FOUND when the region is unknown.
+   */
+  addCharacter(request: AddCharacterRequest, context: CallContext & CallContextExt): Promise<DeepPartial<PhysicsAck>>;
+  removeCharacter(request: EntityRef, context: CallContext & CallContextExt): Promise<DeepPartial<PhysicsAck>>;
+  /** A dynamic body for an object flagged physical; replaces one with the same entity id in the region. */
+  addBody(request: AddBodyRequest, context: CallContext & CallContextExt): Promise<DeepPartial<PhysicsAck>>;
+  removeBody(request: EntityRef, context: CallContext & CallContextExt): Promise<DeepPartial<PhysicsAck>>;
 }
 
 export interface PhysicsServiceClient<CallOptionsExt = {}> {
-  /** Advances every listed region by one tick with this tick's inputs. */
+  /**
+   * Advances every listed region by one tick with this tick's inputs (regions not listed still advance
+   * while a dynamic body in them moves). Pipelined: the step runs on the service's physics thread and the
+   * answer is what finished since the last call (normally the previous tick), never a wait for this one,
+   * unless `wait` is set. See StepResult.tick.
+   */
   step(request: DeepPartial<StepRequest>, options?: CallOptions & CallOptionsExt): Promise<StepResult>;
+  /** Creates a region or replaces its static geometry; characters and bodies already in it stay. */
+  setRegion(request: DeepPartial<RegionSpec>, options?: CallOptions & CallOptionsExt): Promise<PhysicsAck>;
+  removeRegion(request: DeepPartial<RegionRef>, options?: CallOptions & CallOptionsExt): Promise<PhysicsAck>;
+  /**
+   * Puts a character (a player's capsule) in a region; an entity already there is moved to `position`.
+   * NOT_FOUND when the region is unknown.
+   */
+  addCharacter(request: DeepPartial<AddCharacterRequest>, options?: CallOptions & CallOptionsExt): Promise<PhysicsAck>;
+  removeCharacter(request: DeepPartial<EntityRef>, options?: CallOptions & CallOptionsExt): Promise<PhysicsAck>;
+  /** A dynamic body for an object flagged physical; replaces one with the same entity id in the region. */
+  addBody(request: DeepPartial<AddBodyRequest>, options?: CallOptions & CallOptionsExt): Promise<PhysicsAck>;
+  removeBody(request: DeepPartial<EntityRef>, options?: CallOptions & CallOptionsExt): Promise<PhysicsAck>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
