@@ -2,6 +2,7 @@ import type { ChatLine } from '@loom/proto';
 import { defineService, type ServiceClient } from '@loom/runtime';
 import type { ChatPort } from './core/game.ts';
 import { WorldEngine } from './core/engine.ts';
+import { physicsPort } from './ports/physics.ts';
 import { scriptsPort } from './ports/scripts.ts';
 import { scriptJobQueue, scriptOutcomeTopic, type ScriptOutcome } from '@loom/world';
 
@@ -29,7 +30,7 @@ function chatPort(chat: ServiceClient<'chat-service'>): ChatPort {
 
 export const service = defineService({
   name: 'world-state',
-  dependsOn: ['persistence-service', 'auth-service', 'chat-service'],
+  dependsOn: ['persistence-service', 'auth-service', 'chat-service', 'physics-service'],
   async start({ config, directory, bus, queue, logger }) {
     const auth = directory.connect('auth-service');
     const persistence = directory.connect('persistence-service');
@@ -39,6 +40,7 @@ export const service = defineService({
       // Runs go through the job queue to script-executor (its worker pool): the tick never waits on a script.
       scriptRunner: { submit: async (job) => void (await queue.enqueue(scriptJobQueue, job)) },
       runsPerOwnerPerSecond: config.scriptRunsPerOwner,
+      physics: physicsPort(directory.connect('physics-service'), config.tickHz),
       auth,
       chat: chatPort(directory.connect('chat-service')),
       account: {

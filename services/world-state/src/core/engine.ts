@@ -11,6 +11,7 @@ import { defaultChannels } from './commands/channels.ts';
 import { describeRoom } from './describe.ts';
 import { EventQueue } from './event-queue.ts';
 import { Game, isDeliveredDirectly, type AccountPort, type ChatPort, type ScriptsPort } from './game.ts';
+import { Embodiment, type PhysicsPort } from './embodiment.ts';
 import { IdPool } from './id-pool.ts';
 import { ObjectScripts } from './object-scripts.ts';
 import type { ScriptOutcome, ScriptRunner } from '@loom/world';
@@ -31,6 +32,8 @@ export interface EngineOptions {
   /** Where script runs go (the sandbox, through the job queue); outcomes come back through scriptOutcome(). */
   scriptRunner: ScriptRunner;
   runsPerOwnerPerSecond: number;
+  /** Where 3D players' bodies move (physics-service). */
+  physics: PhysicsPort;
   account: AccountPort;
   logger: Logger;
   worldName: string;
@@ -38,6 +41,9 @@ export interface EngineOptions {
   saveIntervalMs: number;
   requestShutdown: (reason: string) => void;
 }
+
+/** Gateways whose players have bodies in 3D space. */
+const graphicGateways = new Set(['udp', 'ws-graphics']);
 
 export class WorldEngine implements WorldStateServiceImplementation {
   readonly world: World;
@@ -48,6 +54,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
   private readonly playerOfUser = new Map<number, number>();
   private tick = 0;
   private readonly objectScripts: ObjectScripts;
+  private readonly embodiment: Embodiment;
   private timers: NodeJS.Timeout[] = [];
   private saving: Promise<void> = Promise.resolve();
 
@@ -56,6 +63,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
     this.world = new World(() => this.ids.next());
     this.game = new Game(this.world, this.sessions, { worldName: options.worldName, chat: options.chat, scripts: options.scripts, account: options.account, requestShutdown: options.requestShutdown });
     this.objectScripts = new ObjectScripts(this.game, options.auth, (userId) => this.world.get(this.playerOfUser.get(userId) ?? 0));
+    this.embodiment = new Embodiment(this.game, options.physics, (error) => options.logger.error({ err: error }, 'physics failed'));
   }
 
   /** Loads every stored object (or builds the starter world), then starts the tick and the write-behind. */
@@ -101,6 +109,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
     this.tick++;
     try {
       this.game.scripting?.tick();
+      this.embodiment.tick(this.tick);
     } catch (error) {
       this.options.logger.error({ err: error }, 'tick failed');
     }
@@ -161,6 +170,8 @@ export class WorldEngine implements WorldStateServiceImplementation {
     this.sessions.add(session);
     previous?.events.end();
     this.enter(session, player, Boolean(previous));
+    if (graphicGateways.has(request.gateway)) await this.embodiment.join(player);
+    else if (previous) await this.embodiment.leave(player);
     // The gateway cancelled the stream (its player's connection dropped): the queue ends, `finally` runs.
     const onAbort = () => session.events.end();
     context.signal.addEventListener('abort', onAbort, { once: true });
@@ -179,6 +190,11 @@ export class WorldEngine implements WorldStateServiceImplementation {
     const player = this.world.get(session.playerId)!;
     session.lastCommandAtMs = Date.now();
     if (request.accessToken) session.accessToken = request.accessToken;
+    if (request.move) {
+      const { clientTick, direction, yaw, jump } = request.move;
+      this.embodiment.input(player, { clientTick, direction: direction ?? { x: 0, y: 0, z: 0 }, yaw, jump });
+      if (!request.command) return { serverTick: this.tick, accepted: true, message: '' };
+    }
     await this.interpreter.run(this.game, session, player, request.command, (error, verb) => this.options.logger.error({ err: error, verb }, 'command failed'));
     return { serverTick: this.tick, accepted: true, message: '' };
   }
@@ -289,6 +305,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
   private leave(session: Session, what: string): void {
     const player = this.world.get(session.playerId);
     this.sessions.remove(session);
+    if (player) void this.embodiment.leave(player);
     if (player) this.game.tellRoom(player.locationId, `${this.game.nameOf(player)} ${what}`);
     this.options.logger.info({ event: 'session_closed', userId: session.userId, sessionId: session.id }, 'player left');
   }

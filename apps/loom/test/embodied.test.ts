@@ -1,0 +1,110 @@
+// A 3D player and a telnet player share a room: the 3D player's inputs move its body through physics, both
+// see each other, and walking through the north doorway is the same room change as a text `go north`.
+// (The UDP gateway is not wired yet: this drives world-state's contract the way the gateway will.)
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { WorldEvent } from '@loom/proto';
+import { service as auth } from '@loom/auth-service';
+import { service as chat } from '@loom/chat-service';
+import { service as persistence } from '@loom/persistence-service';
+import { service as physics } from '@loom/physics-service';
+import { defineService, type ServiceClient } from '@loom/runtime';
+import { needServer } from '@loom/runtime/testing/servers.ts';
+import { startWiring, type Wiring, type WiringKind } from '@loom/runtime/testing/wiring.ts';
+import { service as scriptExecutor } from '@loom/script-executor';
+import { service as worldState } from '@loom/world-state';
+
+const servers = await Promise.all([needServer('postgres'), needServer('redis'), needServer('rabbitmq')]);
+const distributedSkip = servers.find((s) => s.skip)?.skip ?? false;
+
+interface Snapshot {
+  tick: number;
+  roomId: number;
+  entities: Array<{ id: number; name: string; kind: string; x: number; z: number; embodied: boolean }>;
+}
+
+function story(kind: WiringKind, skip: string | false) {
+  describe(`a 3D player beside a text player (${kind})`, { skip }, () => {
+    let wiring: Wiring;
+    let world: ServiceClient<'world-state'>;
+    let accounts: ServiceClient<'auth-service'>;
+    // Stands in for the graphics gateway: a caller that gets its clients from the directory.
+    const gateway = defineService({
+      name: 'graphics-gateway',
+      dependsOn: ['world-state', 'auth-service'],
+      async start({ directory }) {
+        world = directory.connect('world-state');
+        accounts = directory.connect('auth-service');
+        return { stop: async () => {} };
+      },
+    });
+
+    before(async () => {
+      wiring = await startWiring(kind, [persistence, auth, chat, scriptExecutor, physics, worldState, gateway], {});
+    });
+    after(() => wiring?.stop());
+
+    async function enter(name: string, gatewayName: string) {
+      const { accessToken } = await accounts.register({ username: name, password: `${name}-password`, email: '' });
+      const sessionId = randomUUID();
+      const events: WorldEvent[] = [];
+      const abort = new AbortController();
+      const stream = world.openSession({ sessionId, gateway: gatewayName, accessToken, clientAddress: '127.0.0.1' }, { signal: abort.signal });
+      void (async () => {
+        try {
+          for await (const event of stream) events.push(event);
+        } catch {
+          // the test ends the stream
+        }
+      })();
+      const until = async <T>(find: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> => {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const found = find();
+          if (found !== undefined) return found;
+          if (Date.now() > deadline) throw new Error(`${name}: no ${what} within ${timeoutMs} ms; last events: ${events.slice(-5).map((e) => `${e.kind}:${e.text.slice(0, 60)}`).join(' | ')}`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      };
+      const snapshot = () => events.filter((e) => e.kind === 'snapshot').at(-1)?.data as Snapshot | undefined;
+      const heard = (pattern: RegExp) => until(() => events.find((e) => pattern.test(e.text)), String(pattern));
+      return { sessionId, events, until, snapshot, heard, close: () => abort.abort() };
+    }
+
+    it('sees the text player, walks north through the doorway, and the text player sees it leave', async () => {
+      const text = await enter('Tess', 'telnet');
+      const bot = await enter('Botty', 'udp');
+      try {
+        const first = await bot.until(() => bot.snapshot(), 'snapshot');
+        assert.ok(first.entities.some((e) => e.name === 'Tess' && !e.embodied), JSON.stringify(first.entities));
+        await text.heard(/Botty has entered the world\./);
+        await world.submitIntent({ sessionId: text.sessionId, command: 'look', accessToken: '' });
+        await text.heard(/Botty( \(#\d+\))? is here/);
+        const start = first.entities.find((e) => e.name === 'Botty')!;
+        let clientTick = 0;
+        const walkNorth = setInterval(() => {
+          void world.submitIntent({ sessionId: bot.sessionId, command: '', accessToken: '', move: { clientTick: ++clientTick, direction: { x: 0, y: 0, z: -1 }, yaw: 0, jump: false } }).catch(() => undefined);
+        }, 50);
+        try {
+          await bot.until(() => {
+            const s = bot.snapshot();
+            const me = s?.entities.find((e) => e.name === 'Botty');
+            return me && me.z < start.z - 1 ? me : undefined;
+          }, 'movement north');
+          await text.heard(/Botty leaves north\./);
+          await bot.heard(/Weavers' Lane/);
+        } finally {
+          clearInterval(walkNorth);
+        }
+        await bot.until(() => (bot.snapshot()?.entities.some((e) => e.name === 'Botty') && bot.events.some((e) => e.kind === 'room' && (e.data as { name?: string })?.name === "Weavers' Lane") ? true : undefined), 'room change');
+      } finally {
+        text.close();
+        bot.close();
+      }
+    });
+  });
+}
+
+story('all-in-one', false);
+story('distributed', distributedSkip);

@@ -1,0 +1,176 @@
+// 3D players in the same world: their rooms become physics regions, their inputs go to physics each tick
+// (pipelined: this tick sends, a later tick applies), a doorway crossed is a `go`, and every tick they get a
+// snapshot of what they can see. Text players and things stand in the same space, so each side sees the other.
+import type { StepResult } from '@loom/proto';
+import type { Game } from './game.ts';
+import type { WorldObj } from './model.ts';
+import { walk } from './movement.ts';
+import { doorwayOf, roomGeometry, type Transform, type Vec3 } from './space.ts';
+
+/** What world-state asks of physics-service. */
+export interface PhysicsPort {
+  setRegion(room: WorldObj, exits: WorldObj[]): Promise<void>;
+  addCharacter(regionId: number, entityId: number, position: Vec3): Promise<void>;
+  removeCharacter(regionId: number, entityId: number): Promise<void>;
+  step(tick: number, inputs: Map<number, Array<{ entityId: number; velocity: Vec3; jump: boolean }>>): Promise<StepResult>;
+}
+
+export interface MoveInput {
+  clientTick: number;
+  direction: Vec3;
+  yaw: number;
+  jump: boolean;
+}
+
+/** Walking speed a full-stick input asks for (physics clamps anything faster). */
+const walkSpeed = 4;
+/** How far a 3D player sees: things farther away are not in its snapshots. */
+export const interestRadius = 40;
+
+interface Body {
+  regionId: number;
+  input: MoveInput | undefined;
+  /** The newest client tick applied, echoed in snapshots so the client can reconcile its prediction. */
+  ackedClientTick: number;
+}
+
+export class Embodiment {
+  private readonly bodies = new Map<number, Body>();
+  private readonly regions = new Set<number>();
+  private pending: Promise<StepResult> | undefined;
+  private finished: StepResult | undefined;
+
+  constructor(
+    private readonly game: Game,
+    private readonly physics: PhysicsPort,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** A 3D session's character gets a body in its room. */
+  async join(player: WorldObj): Promise<void> {
+    const room = this.game.room(player);
+    if (!room) return;
+    this.bodies.set(player.id, { regionId: 0, input: undefined, ackedClientTick: 0 });
+    await this.enterRegion(player, room);
+  }
+
+  async leave(player: WorldObj): Promise<void> {
+    const body = this.bodies.get(player.id);
+    if (!body) return;
+    this.bodies.delete(player.id);
+    await this.physics.removeCharacter(body.regionId, player.id).catch(this.onError);
+  }
+
+  isEmbodied(playerId: number): boolean {
+    return this.bodies.has(playerId);
+  }
+
+  input(player: WorldObj, move: MoveInput): void {
+    const body = this.bodies.get(player.id);
+    if (body && move.clientTick >= (body.input?.clientTick ?? 0)) body.input = move;
+  }
+
+  /** Once per world tick: apply the last finished step, start the next, send snapshots. */
+  tick(tick: number): void {
+    if (this.finished) this.apply(this.finished);
+    this.finished = undefined;
+    this.followRoomChanges();
+    if (!this.pending && this.bodies.size > 0) {
+      this.pending = this.physics.step(tick, this.inputs()).then(
+        (result) => void (this.finished = result),
+        (error: unknown) => this.onError(error),
+      ).finally(() => (this.pending = undefined)) as Promise<never>;
+    }
+    for (const [playerId, body] of this.bodies) this.game.send(playerId, { kind: 'snapshot', text: '', data: this.snapshot(playerId, body, tick) as never });
+  }
+
+  /** Everything the player can see from where it stands: same room, within the interest radius. */
+  snapshot(playerId: number, body: Body, tick: number): Record<string, unknown> {
+    const player = this.game.world.get(playerId)!;
+    const room = this.game.room(player);
+    const here = this.game.components.get(player, 'transform') ?? { x: 0, y: 0, z: 0, yaw: 0 };
+    const entities: Array<Record<string, unknown>> = [];
+    if (room) {
+      const things = this.game.visibleIn(room.id, player).concat(player);
+      things.forEach((object, index) => {
+        const at = this.positionOf(object, room, index);
+        if (Math.hypot(at.x - here.x, at.z - here.z) > interestRadius) return;
+        entities.push({ id: object.id, kind: object.kind, name: object.name, x: at.x, y: at.y, z: at.z, yaw: at.yaw, embodied: this.bodies.has(object.id) });
+      });
+    }
+    return { tick, roomId: room?.id ?? 0, ackedClientTick: body.ackedClientTick, entities };
+  }
+
+  /** Where an object stands: its transform, or for things nobody placed, a spot on a ring around the room's centre. */
+  private positionOf(object: WorldObj, room: WorldObj, index: number): Transform {
+    const placed = this.game.components.get(object, 'transform');
+    if (placed) return placed;
+    const { size } = roomGeometry(room);
+    const angle = (index * 2.39996) % (2 * Math.PI); // the golden angle: spots spread without lining up
+    const radius = Math.min(size.x, size.z) / 3;
+    return { x: Math.cos(angle) * radius, y: 0, z: Math.sin(angle) * radius, yaw: 0 };
+  }
+
+  private inputs(): Map<number, Array<{ entityId: number; velocity: Vec3; jump: boolean }>> {
+    const byRegion = new Map<number, Array<{ entityId: number; velocity: Vec3; jump: boolean }>>();
+    for (const [entityId, body] of this.bodies) {
+      const move = body.input;
+      if (!byRegion.has(body.regionId)) byRegion.set(body.regionId, []);
+      if (!move) continue;
+      const length = Math.hypot(move.direction.x, move.direction.z) || 1;
+      const scale = Math.min(1, length) / length;
+      const velocity = { x: move.direction.x * scale * walkSpeed, y: 0, z: move.direction.z * scale * walkSpeed };
+      byRegion.get(body.regionId)!.push({ entityId, velocity, jump: move.jump });
+      body.ackedClientTick = move.clientTick;
+      move.jump = false;
+    }
+    return byRegion;
+  }
+
+  private apply(result: StepResult): void {
+    for (const state of result.bodies) {
+      const player = this.game.world.get(state.entityId);
+      const body = this.bodies.get(state.entityId);
+      if (!player || !body || body.regionId !== state.regionId || !state.position) continue;
+      const yaw = body.input?.yaw ?? this.game.components.get(player, 'transform')?.yaw ?? 0;
+      this.game.components.set(player, 'transform', { x: state.position.x, y: state.position.y, z: state.position.z, yaw });
+    }
+    for (const crossed of result.doorways) {
+      const player = this.game.world.get(crossed.entityId);
+      const body = this.bodies.get(crossed.entityId);
+      if (!player || !body || player.locationId !== crossed.regionId) continue;
+      const exit = this.game.exitsOf(crossed.regionId)[crossed.doorwayIndex];
+      // The same exit a text player takes with `go`: messages, locks, on_leave/on_enter.
+      if (exit) walk(this.game, player, exit);
+    }
+    for (const regionId of result.missingRegions) this.regions.delete(regionId);
+  }
+
+  /** A 3D player moved by `go`, a teleport or a script gets its body into its new room. */
+  private followRoomChanges(): void {
+    for (const [playerId, body] of this.bodies) {
+      const player = this.game.world.get(playerId);
+      const room = player && this.game.room(player);
+      if (room && (body.regionId !== room.id || !this.regions.has(room.id))) void this.enterRegion(player, room).catch(this.onError);
+    }
+  }
+
+  private async enterRegion(player: WorldObj, room: WorldObj): Promise<void> {
+    const body = this.bodies.get(player.id);
+    if (!body) return;
+    const previous = body.regionId;
+    body.regionId = room.id;
+    if (previous && previous !== room.id) await this.physics.removeCharacter(previous, player.id);
+    if (!this.regions.has(room.id)) {
+      this.regions.add(room.id);
+      await this.physics.setRegion(room, this.game.exitsOf(room.id));
+    }
+    const at = this.game.components.get(player, 'transform') ?? { ...roomGeometry(room).spawn, yaw: 0 };
+    await this.physics.addCharacter(room.id, player.id, { x: at.x, y: at.y, z: at.z });
+  }
+}
+
+/** The region spec of a room: its size and one doorway per exit, in the order of the room's exits. */
+export function regionOf(room: WorldObj, exits: WorldObj[]): { size: Vec3; doorways: Array<{ wall: string; offset: number; width: number; height: number }> } {
+  return { size: roomGeometry(room).size, doorways: exits.map((exit) => doorwayOf(exit, room, exits)) };
+}

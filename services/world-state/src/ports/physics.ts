@@ -1,0 +1,25 @@
+// physics-service as world-state uses it: rooms as regions, 3D characters, one batched step per tick.
+import type { ServiceClient } from '@loom/runtime';
+import { regionOf, type PhysicsPort } from '../core/embodiment.ts';
+
+export function physicsPort(physics: ServiceClient<'physics-service'>, tickHz: number): PhysicsPort {
+  return {
+    async setRegion(room, exits) {
+      const { size, doorways } = regionOf(room, exits);
+      await physics.setRegion({ regionId: room.id, size, doorways, boxes: [], triggers: [] });
+    },
+    async addCharacter(regionId, entityId, position) {
+      await physics.addCharacter({ regionId, entityId, position });
+    },
+    async removeCharacter(regionId, entityId) {
+      await physics.removeCharacter({ regionId, entityId });
+    },
+    step(tick, inputs) {
+      const regions = [...inputs].map(([regionId, moves]) => ({
+        regionId,
+        inputs: moves.map((m) => ({ entityId: m.entityId, desiredVelocity: m.velocity, jump: m.jump })),
+      }));
+      return physics.step({ tick, dt: 1 / tickHz, regions, wait: false });
+    },
+  };
+}
