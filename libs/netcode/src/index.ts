@@ -8,3 +8,5 @@ export { MAX_RELIABLE_MESSAGE, SendWindowFullError } from './reliable-channel.ts
 export { INITIAL_RTO_MS, MAX_RTO_MS, MIN_RTO_MS } from './link-estimator.ts';
 export * from './quantize.ts';
 export * from './delta.ts';
+export * from './game.ts';
+export * from './client.ts';

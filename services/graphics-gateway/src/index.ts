@@ -1,22 +1,59 @@
-// PLACEHOLDER until the 3D issue: UDP is bound on its port; datagrams are counted and dropped.
-import { createSocket } from 'node:dgram';
+// graphics-gateway: 3D players over UDP (docs/protocol.md). Each accepted protocol session becomes a
+// world-state session; the access token from the handshake is checked by auth-service.
 import { Counter, defineService } from '@loom/runtime';
+import { GraphicsSession } from './core/graphics-session.ts';
+import { startUdpServer } from './protocol/udp-server.ts';
 
 export const service = defineService({
   name: 'graphics-gateway',
   dependsOn: ['auth-service', 'world-state'],
-  async start({ config, metrics }) {
-    const dropped = new Counter({ name: 'loom_udp_datagrams_dropped_total', help: 'UDP datagrams dropped: the graphics protocol is not served yet.', registers: [metrics.registry] });
-    const socket = createSocket('udp4');
-    socket.on('message', () => dropped.inc());
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(config.udpPort, config.host, resolve);
+  async start({ config, directory, logger, metrics }) {
+    const auth = directory.connect('auth-service');
+    const world = directory.connect('world-state');
+    const sessions = new Map<number, GraphicsSession>();
+    // The token verified at the handshake, until the session it opens takes it.
+    const tokens = new Map<number, string>();
+    const accepted = new Counter({ name: 'loom_udp_sessions_total', help: '3D sessions accepted over UDP.', registers: [metrics.registry] });
+    const server = await startUdpServer({
+      host: config.host,
+      port: config.udpPort,
+      tickRate: config.tickHz,
+      async verifyToken(token) {
+        try {
+          const principal = await auth.verify({ accessToken: token });
+          tokens.set(principal.userId, token);
+          return { userId: principal.userId, username: principal.username };
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      },
+      events: {
+        connected(session) {
+          accepted.inc();
+          const token = tokens.get(session.userId) ?? '';
+          tokens.delete(session.userId);
+          const graphics = new GraphicsSession(session, world, logger, () => {
+            if (sessions.get(session.id) === graphics) server.table.disconnect(session.id, 0);
+          });
+          sessions.set(session.id, graphics);
+          graphics.start(token, session.peer.address);
+        },
+        messages(session, messages) {
+          sessions.get(session.id)?.messages(messages);
+        },
+        disconnected(session) {
+          sessions.get(session.id)?.close();
+          sessions.delete(session.id);
+        },
+      },
     });
     return {
-      listening: [`UDP ${config.host}:${socket.address().port}`],
+      listening: [`UDP ${config.host}:${server.address.port} (3D players, docs/protocol.md)`],
+      async drain() {
+        for (const graphics of sessions.values()) graphics.close();
+      },
       async stop() {
-        await new Promise<void>((resolve) => socket.close(() => resolve()));
+        await server.close();
       },
     };
   },

@@ -2,6 +2,7 @@
 import type { Game } from './game.ts';
 import { escapeMarkup } from './markup.ts';
 import { label, type WorldObj } from './model.ts';
+import { doorwayOf, roomGeometry } from './space.ts';
 
 /** The first name of an exit is its direction word ("north" of "north;n"). */
 function exitWord(exit: WorldObj): string {
@@ -41,10 +42,15 @@ export function describeObject(game: Game, viewer: WorldObj, object: WorldObj): 
 /** GMCP Room.Info as Mudlet's mapper and TinTin++ read it: num, name, area, exits {dir: room number}. */
 export function roomInfo(game: Game, room: WorldObj): Record<string, unknown> {
   const exits: Record<string, number> = {};
-  for (const exit of game.exitsOf(room.id)) if (!exit.flags.has('dark')) exits[exitWord(exit)] = exit.destinationId;
+  const all = game.exitsOf(room.id);
+  for (const exit of all) if (!exit.flags.has('dark')) exits[exitWord(exit)] = exit.destinationId;
+  const { size } = roomGeometry(room);
   return {
     num: room.id,
     name: room.name,
+    // For 3D clients (MUD clients ignore what they do not know): the room's box and its doorways.
+    size: [size.x, size.y, size.z],
+    doorways: all.map((exit) => ({ ...doorwayOf(exit, room, all), exit: exit.name })),
     area: typeof room.attributes.area === 'string' ? room.attributes.area : game.options.worldName,
     environment: typeof room.attributes.environment === 'string' ? room.attributes.environment : 'indoors',
     exits,

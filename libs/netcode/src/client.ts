@@ -1,0 +1,142 @@
+// The client side of the protocol, for Node bots and the browser alike: the handshake, then inputs and
+// commands out, events and snapshots in. The transport (a UDP socket, or a WebSocket carrying the same
+// frames) is given by the caller.
+import { DecodeError } from './bytes.ts';
+import { decodeDelta, SnapshotHistory, type Snapshot } from './delta.ts';
+import { decodeEvent, decodeSnapshotMessage, encodeEvent, encodeInput, type InputMessage, type ServerEvent } from './game.ts';
+import { decodePacket, encodePacket } from './packet.ts';
+import { dequantizePosition, dequantizeYaw } from './quantize.ts';
+import { Endpoint } from './reliability.ts';
+
+export interface Transport {
+  send(bytes: Uint8Array): void;
+  onDatagram(handler: (bytes: Uint8Array) => void): void;
+  close(): void;
+}
+
+export interface SeenEntity {
+  id: number;
+  name: string;
+  kind: string;
+  x: number;
+  y: number;
+  z: number;
+  yaw: number;
+  flags: number;
+}
+
+function randomNonce(): bigint {
+  const bytes = new Uint8Array(8);
+  globalThis.crypto.getRandomValues(bytes);
+  return new DataView(bytes.buffer).getBigUint64(0, true);
+}
+
+export class GameClient {
+  private endpoint: Endpoint | undefined;
+  private readonly history = new SnapshotHistory();
+  private readonly names = new Map<number, { name: string; kind: string }>();
+  private readonly listeners = new Set<(event: ServerEvent) => void>();
+  private latest: { snapshot: Snapshot; roomId: number; ackedClientTick: number } | undefined;
+  private handshake: ((datagram: Uint8Array) => void) | undefined;
+  tickRate = 20;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly now: () => number = () => Date.now(),
+  ) {
+    transport.onDatagram((bytes) => (this.endpoint ? this.receive(bytes) : this.handshake?.(bytes)));
+  }
+
+  /** Connects with the account's access token; rejects with the server's reason or after the timeout. */
+  connect(accessToken: string, timeoutMs = 5000): Promise<void> {
+    const nonce = randomNonce();
+    let cookie: Uint8Array | undefined;
+    const attempt = () => this.transport.send(encodePacket(cookie ? { type: 'challenge_response', nonce, cookie, token: accessToken } : { type: 'connect_request', nonce }));
+    return new Promise<void>((resolve, reject) => {
+      // Datagrams get lost: the handshake repeats its step until the answer comes.
+      const retry = setInterval(attempt, 250);
+      const fail = setTimeout(() => finish(new Error(`no answer from the server within ${timeoutMs} ms`)), timeoutMs);
+      const finish = (error?: Error) => {
+        clearInterval(retry);
+        clearTimeout(fail);
+        this.handshake = undefined;
+        if (error) reject(error);
+        else resolve();
+      };
+      this.handshake = (bytes) => {
+        const packet = decodePacket(bytes);
+        if (packet instanceof DecodeError || !('type' in packet)) return;
+        if (packet.type === 'challenge' && packet.nonce === nonce) {
+          cookie = packet.cookie;
+          attempt();
+        } else if (packet.type === 'accept' && packet.nonce === nonce) {
+          this.endpoint = new Endpoint({ sessionId: packet.sessionId });
+          this.tickRate = packet.tickRate;
+          finish();
+        } else if (packet.type === 'reject') {
+          finish(new Error(`the server refused: ${packet.text || `reason ${packet.reason}`}`));
+        }
+      };
+      attempt();
+    });
+  }
+
+  onEvent(listener: (event: ServerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  sendInput(input: InputMessage): void {
+    this.endpoint?.send('unreliable', encodeInput(input));
+  }
+
+  command(line: string): void {
+    this.endpoint?.send('reliable', encodeEvent({ t: 'cmd', line }));
+  }
+
+  /** Call often (every frame, or 30-60 times a second): sends what is due, acks, resends. */
+  tick(): void {
+    if (!this.endpoint) return;
+    for (const datagram of this.endpoint.tick(this.now())) this.transport.send(datagram);
+  }
+
+  /** What the newest snapshot shows, in metres and radians, with names. */
+  get view(): { roomId: number; tick: number; ackedClientTick: number; entities: SeenEntity[] } | undefined {
+    if (!this.latest) return undefined;
+    const { snapshot, roomId, ackedClientTick } = this.latest;
+    const entities = snapshot.entities.map((e) => ({
+      id: e.id,
+      name: this.names.get(e.id)?.name ?? '',
+      kind: this.names.get(e.id)?.kind ?? '',
+      x: dequantizePosition(e.x),
+      y: dequantizePosition(e.y),
+      z: dequantizePosition(e.z),
+      yaw: dequantizeYaw(e.yaw),
+      flags: e.flags,
+    }));
+    return { roomId, tick: snapshot.tick, ackedClientTick, entities };
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+
+  private receive(bytes: Uint8Array): void {
+    for (const message of this.endpoint!.receive(bytes, this.now())) {
+      if (message.channel === 'reliable') {
+        const event = decodeEvent<ServerEvent>(message.payload);
+        if (!event) continue;
+        if (event.t === 'entity') this.names.set(event.id, { name: event.name, kind: event.kind });
+        for (const listener of this.listeners) listener(event);
+        continue;
+      }
+      const framed = decodeSnapshotMessage(message.payload);
+      if (framed instanceof DecodeError) continue;
+      const snapshot = decodeDelta(framed.delta, (tick) => this.history.get(tick));
+      if (snapshot instanceof DecodeError) continue;
+      if (this.latest && snapshot.tick <= this.latest.snapshot.tick) continue;
+      this.history.add(snapshot);
+      this.latest = { snapshot, roomId: framed.roomId, ackedClientTick: framed.ackedClientTick };
+    }
+  }
+}

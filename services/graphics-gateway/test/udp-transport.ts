@@ -1,0 +1,13 @@
+// Test support: the client library's transport over a real node:dgram socket, as a Node bot uses it.
+import { createSocket } from 'node:dgram';
+import type { Transport } from '@loom/netcode';
+
+export async function udpTransport(port: number, host = '127.0.0.1'): Promise<Transport> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return {
+    send: (bytes) => socket.send(bytes, port, host),
+    onDatagram: (handler) => socket.on('message', (message) => handler(new Uint8Array(message.buffer, message.byteOffset, message.byteLength))),
+    close: () => socket.close(),
+  };
+}
