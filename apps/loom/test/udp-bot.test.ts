@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GameClient, type ServerEvent } from '@loom/netcode';
-import { udpTransport } from '../../../services/graphics-gateway/test/udp-transport.ts';
+import { udpTransport, wsTransport } from '../../../services/graphics-gateway/test/udp-transport.ts';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
 import { boundPorts, runLoom, type LoomProcess } from './processes.ts';
 
@@ -74,6 +74,28 @@ describe('a UDP bot and a telnet player', () => {
       clearInterval(ticker);
       bot.close();
       telnet.close();
+    }
+  });
+
+  it('serves the same protocol over /ws/graphics to a browser-like client', async () => {
+    const registered = await fetch(`http://127.0.0.1:${ports.http}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'Webby', password: 'webby-password-1' }),
+    });
+    const { accessToken } = (await registered.json()) as { accessToken: string };
+    const client = new GameClient(await wsTransport(`ws://127.0.0.1:${ports.http}/ws/graphics`));
+    const ticker = setInterval(() => client.tick(), 20);
+    try {
+      await client.connect(accessToken);
+      const deadline = Date.now() + 10_000;
+      while (!client.view?.entities.some((e) => e.name === 'Webby') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const me = client.view?.entities.find((e) => e.name === 'Webby');
+      assert.ok(me, 'the WebSocket client sees itself in a snapshot');
+      assert.equal(me.kind, 'player');
+    } finally {
+      clearInterval(ticker);
+      client.close();
     }
   });
 });

@@ -2,19 +2,24 @@
 // world-state session; the access token from the handshake is checked by auth-service.
 import { Counter, defineService } from '@loom/runtime';
 import { GraphicsSession } from './core/graphics-session.ts';
+import { registerWsGraphics } from './api/ws-graphics-route.ts';
 import { startUdpServer } from './protocol/udp-server.ts';
 
 export const service = defineService({
   name: 'graphics-gateway',
   dependsOn: ['auth-service', 'world-state'],
-  async start({ config, directory, logger, metrics }) {
+  async start({ config, directory, logger, metrics, http }) {
     const auth = directory.connect('auth-service');
     const world = directory.connect('world-state');
     const sessions = new Map<number, GraphicsSession>();
     // The token verified at the handshake, until the session it opens takes it.
     const tokens = new Map<number, string>();
     const accepted = new Counter({ name: 'loom_udp_sessions_total', help: '3D sessions accepted over UDP.', registers: [metrics.registry] });
+    // The WebSocket route and the UDP server need each other: frames go to the table, its sends to the sockets.
+    let receiveWs: (bytes: Uint8Array, from: { address: string; port: number }) => void = () => undefined;
+    const ws = await registerWsGraphics(http, (bytes, from) => receiveWs(bytes, from));
     const server = await startUdpServer({
+      route: (to) => ws.route(to),
       host: config.host,
       port: config.udpPort,
       tickRate: config.tickHz,
@@ -47,10 +52,12 @@ export const service = defineService({
         },
       },
     });
+    receiveWs = (bytes, from) => void server.table.receive(bytes, from);
     return {
-      listening: [`UDP ${config.host}:${server.address.port} (3D players, docs/protocol.md)`],
+      listening: [`UDP ${config.host}:${server.address.port} (3D players, docs/protocol.md)`, 'WebSocket graphics /ws/graphics'],
       async drain() {
         for (const graphics of sessions.values()) graphics.close();
+        ws.closeAll();
       },
       async stop() {
         await server.close();

@@ -11,3 +11,19 @@ export async function udpTransport(port: number, host = '127.0.0.1'): Promise<Tr
     close: () => socket.close(),
   };
 }
+
+/** The same frames over /ws/graphics, as a browser sends them. */
+export async function wsTransport(url: string): Promise<Transport> {
+  const { default: WebSocket } = await import('ws');
+  const socket = new WebSocket(url);
+  socket.binaryType = 'nodebuffer';
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return {
+    send: (bytes) => socket.send(bytes),
+    onDatagram: (handler) => socket.on('message', (data: Buffer) => handler(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))),
+    close: () => socket.close(),
+  };
+}

@@ -7,6 +7,8 @@ import { ConnectionTable, type ConnectionTableOptions } from './connection-table
 import type { PeerAddress } from './session.ts';
 
 export interface UdpServerOptions extends Omit<ConnectionTableOptions, 'send'> {
+  /** Peers that are not UDP (WebSockets carrying the same frames): their sender, or undefined for UDP. */
+  route?: (to: PeerAddress) => ((bytes: Uint8Array) => void) | undefined;
   host: string;
   /** 0 picks a free port (tests); the bound one is in `address`. */
   port: number;
@@ -25,7 +27,11 @@ export async function startUdpServer(options: UdpServerOptions): Promise<UdpServ
   const socket = createSocket({ type: isIPv6(options.host) ? 'udp6' : 'udp4' });
   const table = new ConnectionTable({
     ...options,
-    send: (to, bytes) => socket.send(bytes, to.port, to.address),
+    send: (to, bytes) => {
+      const other = options.route?.(to);
+      if (other) other(bytes);
+      else socket.send(bytes, to.port, to.address);
+    },
   });
   socket.on('message', (message, rinfo) => {
     // The kernel truncates nothing for us to see, so check the size here as well as in decoding.
