@@ -14,6 +14,7 @@ import { portPlan } from '../src/commands/up.ts';
 import { runLoom, type LoomProcess } from './processes.ts';
 import { buildingStory } from './building-story.ts';
 import { textWorldStory } from './text-story.ts';
+import { udpBotStory } from './udp-story.ts';
 
 const servers = await Promise.all([needServer('postgres'), needServer('redis'), needServer('rabbitmq')]);
 const skip = servers.find((s) => s.skip)?.skip ?? false;
@@ -125,6 +126,10 @@ describe('loom up (distributed wiring)', { skip }, () => {
 
   it('lets a builder make a locked door with a script and a parrot, run by script-executor through RabbitMQ', async () => {
     await buildingStory(ports.telnet, { name: 'Grace', password: 'a long enough secret' }, { name: 'Bob', password: 'bob-password-1' });
+  });
+
+  it('lets a UDP bot and a telnet player see each other move and talk, across gateway, world and physics processes', async () => {
+    await udpBotStory({ telnet: ports.telnet, udp: ports.udp, http: ports.http }, 'D');
   });
 
   it('stops every process on Ctrl-C', async () => {
