@@ -1,6 +1,6 @@
 // A 3D player and a telnet player share a room: the 3D player's inputs move its body through physics, both
 // see each other, and walking through the north doorway is the same room change as a text `go north`.
-// (The UDP gateway is not wired yet: this drives world-state's contract the way the gateway will.)
+// This drives world-state's contract directly, the way graphics-gateway does; a plate with on_step fires as the body crosses it.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -81,6 +81,11 @@ function story(kind: WiringKind, skip: string | false) {
         await text.heard(/Botty has entered the world\./);
         await world.submitIntent({ sessionId: text.sessionId, command: 'look', accessToken: '' });
         await text.heard(/Botty( \(#\d+\))? is here/);
+        // Tess (the first account: an admin) lays a pressure plate on the bot's way north.
+        for (const command of ['@create pressure plate', 'drop pressure plate', '@set pressure plate/position=[0,0,-4]', "@script pressure plate/on_step=emitRoom('Click! The plate sinks under ' + event.actor.name + '.');"]) {
+          await world.submitIntent({ sessionId: text.sessionId, command, accessToken: '' });
+        }
+        await text.heard(/Saved on_step of pressure plate/);
         const start = first.entities.find((e) => e.name === 'Botty')!;
         let clientTick = 0;
         const walkNorth = setInterval(() => {
@@ -92,6 +97,7 @@ function story(kind: WiringKind, skip: string | false) {
             const me = s?.entities.find((e) => e.name === 'Botty');
             return me && me.z < start.z - 1 ? me : undefined;
           }, 'movement north');
+          await text.heard(/Click! The plate sinks under Botty\./);
           await text.heard(/Botty leaves north\./);
           await bot.heard(/Weavers' Lane/);
         } finally {

@@ -8,8 +8,14 @@ import { walk } from './movement.ts';
 import { doorwayOf, roomGeometry, type Transform, type Vec3 } from './space.ts';
 
 /** What world-state asks of physics-service. */
+export interface TriggerSpec {
+  id: number;
+  position: Vec3;
+  halfExtents: Vec3;
+}
+
 export interface PhysicsPort {
-  setRegion(room: WorldObj, exits: WorldObj[]): Promise<void>;
+  setRegion(room: WorldObj, exits: WorldObj[], triggers: TriggerSpec[]): Promise<void>;
   addCharacter(regionId: number, entityId: number, position: Vec3): Promise<void>;
   removeCharacter(regionId: number, entityId: number): Promise<void>;
   step(tick: number, inputs: Map<number, Array<{ entityId: number; velocity: Vec3; jump: boolean }>>): Promise<StepResult>;
@@ -92,8 +98,8 @@ export class Embodiment {
     const entities: Array<Record<string, unknown>> = [];
     if (room) {
       const things = this.game.visibleIn(room.id, player).concat(player);
-      things.forEach((object, index) => {
-        const at = this.positionOf(object, room, index);
+      things.forEach((object) => {
+        const at = this.positionOf(object, room);
         if (Math.hypot(at.x - here.x, at.z - here.z) > interestRadius) return;
         entities.push({ id: object.id, kind: object.kind, name: object.name, x: at.x, y: at.y, z: at.z, yaw: at.yaw, embodied: this.bodies.has(object.id) });
       });
@@ -101,10 +107,18 @@ export class Embodiment {
     return { tick, roomId: room?.id ?? 0, ackedClientTick: body.ackedClientTick, entities };
   }
 
-  /** Where an object stands: its transform, or for things nobody placed, a spot on a ring around the room's centre. */
-  private positionOf(object: WorldObj, room: WorldObj, index: number): Transform {
+  /**
+   * Where an object stands: its transform (characters), the attribute `position` [x, y, z] a builder set,
+   * or for things nobody placed, a spot on a ring around the room's centre (by id, so everyone agrees).
+   */
+  positionOf(object: WorldObj, room: WorldObj): Transform {
     const placed = this.game.components.get(object, 'transform');
     if (placed) return placed;
+    const set = object.attributes.position;
+    if (Array.isArray(set) && set.length === 3 && set.every((n) => typeof n === 'number' && Number.isFinite(n))) {
+      return { x: set[0] as number, y: set[1] as number, z: set[2] as number, yaw: 0 };
+    }
+    const index = this.game.world.contentsOf(room.id).filter((o) => o.kind === 'thing').sort((a, b) => a.id - b.id).findIndex((o) => o.id === object.id);
     const { size } = roomGeometry(room);
     const angle = (index * 2.39996) % (2 * Math.PI); // the golden angle: spots spread without lining up
     const radius = Math.min(size.x, size.z) / 3;
@@ -135,6 +149,11 @@ export class Embodiment {
       const yaw = body.input?.yaw ?? this.game.components.get(player, 'transform')?.yaw ?? 0;
       this.game.components.set(player, 'transform', { x: state.position.x, y: state.position.y, z: state.position.z, yaw });
     }
+    for (const trigger of result.triggers) {
+      const object = this.game.world.get(trigger.triggerId);
+      const actor = this.game.world.get(trigger.entityId);
+      if (object && actor && trigger.phase === 'enter') this.game.scripting?.fire('on_step', object, { actor });
+    }
     for (const crossed of result.doorways) {
       const player = this.game.world.get(crossed.entityId);
       const body = this.bodies.get(crossed.entityId);
@@ -144,6 +163,21 @@ export class Embodiment {
       if (exit) walk(this.game, player, exit);
     }
     for (const regionId of result.missingRegions) this.regions.delete(regionId);
+  }
+
+  private triggersIn(room: WorldObj): TriggerSpec[] {
+    const things = this.game.world.contentsOf(room.id).filter((o) => o.kind === 'thing');
+    return (this.game.scripting?.handlers.handling('on_step', things.map((t) => t.id)) ?? []).map((id) => {
+      const at = this.positionOf(this.game.world.get(id)!, room);
+      return { id, position: { x: at.x, y: at.y + triggerHalfExtents.y, z: at.z }, halfExtents: triggerHalfExtents };
+    });
+  }
+
+  /** A room whose triggers or geometry changed is sent to physics again (the next tick re-creates it). */
+  refresh(room: WorldObj | undefined): void {
+    if (room && this.regions.delete(room.id)) {
+      for (const body of this.bodies.values()) if (body.regionId === room.id) body.regionId = 0;
+    }
   }
 
   /** A 3D player moved by `go`, a teleport or a script gets its body into its new room. */
@@ -163,13 +197,15 @@ export class Embodiment {
     if (previous && previous !== room.id) await this.physics.removeCharacter(previous, player.id);
     if (!this.regions.has(room.id)) {
       this.regions.add(room.id);
-      await this.physics.setRegion(room, this.game.exitsOf(room.id));
+      await this.physics.setRegion(room, this.game.exitsOf(room.id), this.triggersIn(room));
     }
     const at = this.game.components.get(player, 'transform') ?? { ...roomGeometry(room).spawn, yaw: 0 };
     await this.physics.addCharacter(room.id, player.id, { x: at.x, y: at.y, z: at.z });
   }
 }
 
+/** Things with an on_step script are trigger volumes (a metre around where they stand). */
+export const triggerHalfExtents: Vec3 = { x: 0.75, y: 1, z: 0.75 };
 /** The region spec of a room: its size and one doorway per exit, in the order of the room's exits. */
 export function regionOf(room: WorldObj, exits: WorldObj[]): { size: Vec3; doorways: Array<{ wall: string; offset: number; width: number; height: number }> } {
   return { size: roomGeometry(room).size, doorways: exits.map((exit) => doorwayOf(exit, room, exits)) };

@@ -64,6 +64,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
     this.game = new Game(this.world, this.sessions, { worldName: options.worldName, chat: options.chat, scripts: options.scripts, account: options.account, requestShutdown: options.requestShutdown });
     this.objectScripts = new ObjectScripts(this.game, options.auth, (userId) => this.world.get(this.playerOfUser.get(userId) ?? 0));
     this.embodiment = new Embodiment(this.game, options.physics, (error) => options.logger.error({ err: error }, 'physics failed'));
+    this.game.onRoomLayoutChanged = (room) => this.embodiment.refresh(room);
   }
 
   /** Loads every stored object (or builds the starter world), then starts the tick and the write-behind. */

@@ -74,6 +74,8 @@ export class Game {
   scripting: Scripting | undefined;
   /** Per-tick data of objects (timers, transforms), indexed by kind. */
   readonly components: Components;
+  /** Told when a room's physical layout changed (an on_step trigger appeared or went), to rebuild it. */
+  onRoomLayoutChanged: ((room: WorldObj) => void) | undefined;
 
   constructor(
     readonly world: World,
@@ -97,6 +99,9 @@ export class Game {
   async saveScript(objectId: number, event: string, source: string, authorId: number, deleted = false): Promise<ScriptVersion> {
     const saved = await this.options.scripts.save(objectId, event, source, authorId, deleted);
     this.scripting?.handlers.set(objectId, saved);
+    const object = this.world.get(objectId);
+    const room = object && this.roomAround(object);
+    if (event === 'on_step' && room) this.onRoomLayoutChanged?.(room);
     return saved;
   }
 

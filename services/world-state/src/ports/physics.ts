@@ -4,9 +4,15 @@ import { regionOf, type PhysicsPort } from '../core/embodiment.ts';
 
 export function physicsPort(physics: ServiceClient<'physics-service'>, tickHz: number): PhysicsPort {
   return {
-    async setRegion(room, exits) {
+    async setRegion(room, exits, triggers) {
       const { size, doorways } = regionOf(room, exits);
-      await physics.setRegion({ regionId: room.id, size, doorways, boxes: [], triggers: [] });
+      await physics.setRegion({
+        regionId: room.id,
+        size,
+        doorways,
+        boxes: [],
+        triggers: triggers.map((t) => ({ triggerId: t.id, position: t.position, halfExtents: t.halfExtents })),
+      });
     },
     async addCharacter(regionId, entityId, position) {
       await physics.addCharacter({ regionId, entityId, position });
