@@ -1,0 +1,87 @@
+// The 3D browser client at /, in a real Chromium (software WebGL): register in the page, see the room,
+// walk north through the doorway into the next room, and talk through the text pane.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { needTool } from '@loom/runtime/testing/tools.ts';
+import { boundPorts, runLoom, type LoomProcess } from '../../loom/test/processes.ts';
+
+const chromiumPath = '/usr/bin/chromium';
+const skip = needTool(chromiumPath, 'chromium');
+
+/** Opens / until the login form is there: a fresh checkout builds the client on first start. */
+async function openClient(page: Page, url: string): Promise<void> {
+  const deadline = Date.now() + 120000;
+  for (;;) {
+    const response = await page.goto(url);
+    if (response?.status() === 200) return;
+    assert.equal(response?.status(), 503, `GET / answered ${response?.status()} (is clientRoutes registered in services/http-api/src/index.ts?)`);
+    assert.ok(Date.now() < deadline, 'the client was not built within 2 minutes');
+    await page.waitForTimeout(1000);
+  }
+}
+
+describe('the 3D browser client', { skip }, () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'loom-client-'));
+  let loom: LoomProcess;
+  let browser: Browser;
+  let ports: ReturnType<typeof boundPorts>;
+
+  before(async () => {
+    loom = runLoom(['start'], { LOOM_DATA_DIR: dataDir, LOOM_HOST: '127.0.0.1', LOOM_HTTP_PORT: '0', LOOM_TELNET_PORT: '0', LOOM_UDP_PORT: '0', REDIS_URL: '', DATABASE_URL: '', AMQP_URL: '' });
+    ports = boundPorts(await loom.waitFor(/"msg":"loom ready in/, 90000));
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--use-gl=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'] });
+  });
+  after(async () => {
+    await browser?.close();
+    await loom?.stop('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('registers, renders the room, walks north into the next room and talks', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await openClient(page, `http://127.0.0.1:${ports.http}/`);
+    await page.locator('#username').fill('Walker');
+    await page.locator('#password').fill('walker-password-1');
+    await page.locator('#do-register').click();
+    await page.locator('#room', { hasText: 'The Loom Square' }).waitFor({ timeout: 20000 });
+    await page.locator('.label.self', { hasText: 'Walker' }).waitFor();
+
+    // The camera starts facing north, so w walks north, through the north doorway.
+    await page.locator('#view canvas').click();
+    await page.keyboard.down('w');
+    await page.locator('#room', { hasText: "Weavers' Lane" }).waitFor({ timeout: 30000 });
+    await page.keyboard.up('w');
+    await page.locator('.label.self', { hasText: 'Walker' }).waitFor();
+    await page.waitForTimeout(500);
+
+    const shot = join(dataDir, 'client.png');
+    await page.screenshot({ path: shot });
+    assert.ok(readFileSync(shot).length > 10000, 'the screenshot has content');
+    // The WebGL canvas keeps its drawing buffer, so its pixels can be read back: a scene, not a blank clear colour.
+    const colours = await page.evaluate(() => {
+      const canvas = document.querySelector('#view canvas') as HTMLCanvasElement;
+      const copy = document.createElement('canvas');
+      copy.width = 200;
+      copy.height = 120;
+      const context = copy.getContext('2d')!;
+      context.drawImage(canvas, 0, 0, copy.width, copy.height);
+      const data = context.getImageData(0, 0, copy.width, copy.height).data;
+      const seen = new Set<number>();
+      for (let i = 0; i < data.length; i += 4) seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+      return seen.size;
+    });
+    assert.ok(colours > 50, `the canvas shows a scene (${colours} distinct colours)`);
+
+    const line = page.locator('#line');
+    await line.fill('say hello');
+    await line.press('Enter');
+    await page.locator('#output').getByText('You say, "hello"').waitFor();
+    assert.deepEqual(errors, [], 'no errors in the page');
+  });
+});
