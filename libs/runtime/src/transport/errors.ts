@@ -101,3 +101,19 @@ export function errorFromStatus(status: Status, message: string): LoomError {
   }
   return new InternalError(message);
 }
+
+/** The HTTP status of each code, for every JSON API of Loom (http-api, asset routes). */
+export const httpStatusOf: Record<ErrorCode, number> = {
+  INVALID_ARGUMENT: 400,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  FAILED_PRECONDITION: 412,
+  RESOURCE_EXHAUSTED: 429,
+  CANCELLED: 499,
+  INTERNAL: 500,
+  UNIMPLEMENTED: 501,
+  UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504,
+};

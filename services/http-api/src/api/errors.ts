@@ -1,26 +1,11 @@
 // Every error leaves the API as JSON with a stable `code`; internals stay in the log.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { LoomError, type ErrorCode } from '@loom/runtime';
-
-const httpStatus: Record<ErrorCode, number> = {
-  INVALID_ARGUMENT: 400,
-  UNAUTHENTICATED: 401,
-  PERMISSION_DENIED: 403,
-  NOT_FOUND: 404,
-  ALREADY_EXISTS: 409,
-  FAILED_PRECONDITION: 412,
-  RESOURCE_EXHAUSTED: 429,
-  CANCELLED: 499,
-  INTERNAL: 500,
-  UNIMPLEMENTED: 501,
-  UNAVAILABLE: 503,
-  DEADLINE_EXCEEDED: 504,
-};
+import { httpStatusOf, LoomError } from '@loom/runtime';
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` } }));
   app.setErrorHandler((error: FastifyError | LoomError, request, reply) => {
-    if (error instanceof LoomError) return reply.code(httpStatus[error.code]).send({ error: { code: error.code, message: error.message } });
+    if (error instanceof LoomError) return reply.code(httpStatusOf[error.code]).send({ error: { code: error.code, message: error.message } });
     if ('validation' in error && error.validation) return reply.code(400).send({ error: { code: 'INVALID_ARGUMENT', message: error.message } });
     if ('statusCode' in error && error.statusCode && error.statusCode < 500) {
       const code = error.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : error.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
