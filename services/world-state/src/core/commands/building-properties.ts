@@ -32,7 +32,7 @@ const set: Command = {
   help:
     'Sets an attribute (a number, true/false, JSON, or text; nothing after = removes it) or a flag (public, dark, fixed, ...) on something you own. ' +
     'Space for 3D players: "@set here/size=[30,5,20]" (width, height, depth in m), "@set here/spawn=[0,0,5]", "@set lamp/position=[2,0,-3]", ' +
-    '"@set north/doorway={\"wall\":\"north\",\"offset\":4}".',
+    '"@set north/doorway={"wall":"north","offset":4}".',
   run(context) {
     const { game } = context;
     const parts = splitAssignment(context.args);
