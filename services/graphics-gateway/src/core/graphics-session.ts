@@ -8,6 +8,7 @@ import {
   quantizePosition, quantizeYaw, type ClientEvent, type EntityState, type Message, type ServerEvent,
 } from '@loom/netcode';
 import type { Session } from '../protocol/session.ts';
+import { fitSnapshot } from './fit-snapshot.ts';
 
 interface SnapshotData {
   tick: number;
@@ -69,6 +70,7 @@ export class GraphicsSession {
   }
 
   private send(event: ServerEvent): void {
+    // A full reliable window means the client stopped reading: the session ends (the for-await loop catches).
     this.session.endpoint.send('reliable', encodeEvent(event));
   }
 
@@ -100,9 +102,15 @@ export class GraphicsSession {
       entities.push({ id: e.id, x: quantizePosition(e.x), y: quantizePosition(e.y), z: quantizePosition(e.z), yaw: quantizeYaw(e.yaw), flags });
     }
     entities.sort((a, b) => a.id - b.id);
-    const snapshot = { tick: data.tick, entities };
     const baseline = this.history.baselineFor(this.session.endpoint.ackedTag, data.tick);
-    this.history.add(snapshot);
-    this.session.endpoint.send('unreliable', encodeSnapshotMessage(data.roomId, data.ackedClientTick, encodeDelta(snapshot, baseline)), data.tick);
+    const me = data.entities.find((e) => e.name === this.session.username)?.id ?? 0;
+    let sent: EntityState[] = entities;
+    const message = fitSnapshot(entities, me, (kept) => {
+      sent = kept;
+      return encodeSnapshotMessage(data.roomId, data.ackedClientTick, encodeDelta({ tick: data.tick, entities: kept }, baseline));
+    });
+    // The history holds what was sent, so the next delta is against what the client really has.
+    this.history.add({ tick: data.tick, entities: sent });
+    this.session.endpoint.send('unreliable', message, data.tick);
   }
 }
