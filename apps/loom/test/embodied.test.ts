@@ -82,10 +82,26 @@ function story(kind: WiringKind, skip: string | false) {
         await world.submitIntent({ sessionId: text.sessionId, command: 'look', accessToken: '' });
         await text.heard(/Botty( \(#\d+\))? is here/);
         // Tess (the first account: an admin) lays a pressure plate on the bot's way north.
-        for (const command of ['@create pressure plate', 'drop pressure plate', '@set pressure plate/position=[0,0,-4]', "@script pressure plate/on_step=emitRoom('Click! The plate sinks under ' + event.actor.name + '.');"]) {
+        for (const command of [
+          '@create pressure plate',
+          'drop pressure plate',
+          '@set pressure plate/position=[0,0,-4]',
+          "@script pressure plate/on_step=emitRoom('Click! The plate sinks under ' + event.actor.name + '.');",
+          // A crate flagged physical, held up in the air: physics lets it fall to the floor.
+          '@create crate',
+          'drop crate',
+          '@set crate/position=[4,3,4]',
+          '@set crate=physical',
+        ]) {
           await world.submitIntent({ sessionId: text.sessionId, command, accessToken: '' });
         }
         await text.heard(/Saved on_step of pressure plate/);
+        await text.heard(/crate \(#\d+\) is now physical/);
+        const landed = await bot.until(() => {
+          const crate = bot.snapshot()?.entities.find((e) => e.name === 'crate') as { y?: number } | undefined;
+          return crate && crate.y !== undefined && crate.y < 0.5 ? crate : undefined;
+        }, 'the crate falling to the floor');
+        assert.ok(landed.y! > 0.1, `the crate rests on the floor, not in it (y = ${landed.y})`);
         const start = first.entities.find((e) => e.name === 'Botty')!;
         let clientTick = 0;
         const walkNorth = setInterval(() => {

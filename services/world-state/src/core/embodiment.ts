@@ -18,6 +18,8 @@ export interface PhysicsPort {
   setRegion(room: WorldObj, exits: WorldObj[], triggers: TriggerSpec[]): Promise<void>;
   addCharacter(regionId: number, entityId: number, position: Vec3): Promise<void>;
   removeCharacter(regionId: number, entityId: number): Promise<void>;
+  /** A dynamic box for a thing flagged physical. */
+  addBody(regionId: number, entityId: number, position: Vec3, halfExtents: Vec3): Promise<void>;
   step(tick: number, inputs: Map<number, Array<{ entityId: number; velocity: Vec3; jump: boolean }>>): Promise<StepResult>;
 }
 
@@ -143,7 +145,15 @@ export class Embodiment {
 
   private apply(result: StepResult): void {
     for (const state of result.bodies) {
-      const player = this.game.world.get(state.entityId);
+      const thing = this.game.world.get(state.entityId);
+      if (thing?.kind === 'thing' && thing.locationId === state.regionId && state.position) {
+        // A physical thing moved (fell, was pushed): it stands where physics says, facing as it turned.
+        const q = state.rotation ?? { x: 0, y: 0, z: 0, w: 1 };
+        const yaw = Math.atan2(2 * (q.w * q.y + q.x * q.z), 1 - 2 * (q.y * q.y + q.x * q.x));
+        this.game.components.set(thing, 'transform', { x: state.position.x, y: state.position.y, z: state.position.z, yaw });
+        continue;
+      }
+      const player = thing;
       const body = this.bodies.get(state.entityId);
       if (!player || !body || body.regionId !== state.regionId || !state.position) continue;
       const yaw = body.input?.yaw ?? this.game.components.get(player, 'transform')?.yaw ?? 0;
@@ -198,11 +208,19 @@ export class Embodiment {
     if (!this.regions.has(room.id)) {
       this.regions.add(room.id);
       await this.physics.setRegion(room, this.game.exitsOf(room.id), this.triggersIn(room));
+      for (const thing of this.game.world.contentsOf(room.id)) {
+        if (thing.kind !== 'thing' || !thing.flags.has('physical')) continue;
+        const at = this.positionOf(thing, room);
+        await this.physics.addBody(room.id, thing.id, { x: at.x, y: Math.max(at.y, physicalHalfExtents.y), z: at.z }, physicalHalfExtents);
+      }
     }
     const at = this.game.components.get(player, 'transform') ?? { ...roomGeometry(room).spawn, yaw: 0 };
     await this.physics.addCharacter(room.id, player.id, { x: at.x, y: at.y, z: at.z });
   }
 }
+
+/** Things flagged physical are boxes of half a metre a side. */
+export const physicalHalfExtents: Vec3 = { x: 0.25, y: 0.25, z: 0.25 };
 
 /** Things with an on_step script are trigger volumes (a metre around where they stand). */
 export const triggerHalfExtents: Vec3 = { x: 0.75, y: 1, z: 0.75 };

@@ -17,6 +17,9 @@ export function physicsPort(physics: ServiceClient<'physics-service'>, tickHz: n
     async addCharacter(regionId, entityId, position) {
       await physics.addCharacter({ regionId, entityId, position });
     },
+    async addBody(regionId, entityId, position, halfExtents) {
+      await physics.addBody({ regionId, entityId, position, boxHalfExtents: halfExtents, mass: 10 });
+    },
     async removeCharacter(regionId, entityId) {
       await physics.removeCharacter({ regionId, entityId });
     },

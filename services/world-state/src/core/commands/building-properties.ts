@@ -1,7 +1,8 @@
 // What builders set on objects: attributes, flags, locks, ownership, visibility.
 import { roleAtLeast } from '@loom/world';
 import { parseLock } from '../locks.ts';
-import type { Command } from './command.ts';
+import type { WorldObj } from '../model.ts';
+import type { Command, CommandContext } from './command.ts';
 import { splitAssignment } from './command.ts';
 import { findModifiable, ref } from './build-targets.ts';
 import { findOne } from './resolve.ts';
@@ -13,6 +14,15 @@ const systemFlags = new Set(['start', 'destroyed']);
 /** Attributes the world reads for its own purposes, set through their own commands. */
 const reservedAttributes = new Set(['userid', 'colour', 'role', 'script_errors']);
 const maxAttributeBytes = 16 * 1024;
+
+/** Attributes that shape a room's physics for 3D players (see space.ts). */
+const spatial = new Set(['size', 'spawn', 'position', 'doorway']);
+
+/** Rebuilds the physics of the room around the object, if 3D players are in it. */
+function layoutChanged(context: CommandContext, target: WorldObj): void {
+  const room = context.game.roomAround(target) ?? context.game.world.get(target.locationId);
+  if (room) context.game.onRoomLayoutChanged?.(room);
+}
 
 /** A value typed after `=`: JSON when it parses (numbers, true, [1,2], {"a":1}), text otherwise. */
 function parseValue(text: string): unknown {
@@ -52,6 +62,7 @@ const set: Command = {
       if (value === '') delete target.attributes[name];
       else target.attributes[name] = parseValue(value);
       game.world.touch(target);
+      if (spatial.has(name.toLowerCase())) layoutChanged(context, target);
       return context.reply(value === '' ? `Removed ${name} from ${ref(target)}.` : `Set ${name} of ${ref(target)} to ${JSON.stringify(target.attributes[name])}.`);
     }
     const clear = value.startsWith('!');
@@ -61,6 +72,7 @@ const set: Command = {
     if (clear) target.flags.delete(flag);
     else target.flags.add(flag);
     game.world.touch(target);
+    if (flag === 'physical') layoutChanged(context, target);
     context.reply(`${ref(target)} is ${clear ? 'no longer' : 'now'} ${flag}.`);
   },
 };
