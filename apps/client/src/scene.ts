@@ -1,5 +1,6 @@
 // The Three.js view: the room (floor, walls with doorway gaps), entities with name labels, a follow camera.
 import * as THREE from 'three';
+import { dressWithModel } from './models.ts';
 import { CSS2DObject, CSS2DRenderer } from 'three/addons/renderers/CSS2DRenderer.js';
 
 export type Doorway = { wall: string; offset: number; width: number; height: number; exit: string };
@@ -65,7 +66,7 @@ export class View {
   }
 
   /** Places an entity, creating its mesh and label on first sight. */
-  place(id: number, name: string, flags: number, isSelf: boolean, x: number, y: number, z: number, yaw: number): void {
+  place(id: number, name: string, flags: number, isSelf: boolean, x: number, y: number, z: number, yaw: number, model = ''): void {
     let object = this.entities.get(id);
     if (!object) {
       object = flags & FLAG_THING ? thing() : figure(isSelf ? 0xebcb8b : flags & 1 ? 0x81a1c1 : 0xb48ead);
@@ -81,6 +82,7 @@ export class View {
     }
     const div = (object.getObjectByName('label') as CSS2DObject).element;
     if (div.textContent !== name) div.textContent = name;
+    dressWithModel(object, model);
     object.position.set(x, y, z);
     object.rotation.y = yaw;
   }
@@ -121,17 +123,21 @@ export class View {
 /** A capsule body with a nose, so its facing shows (local -z is forward, as yaw 0 faces north). */
 function figure(color: number): THREE.Object3D {
   const group = new THREE.Group();
+  const primitive = new THREE.Group();
+  primitive.name = 'primitive';
   const body = new THREE.Mesh(new THREE.CapsuleGeometry(0.35, 1.0, 6, 12), new THREE.MeshStandardMaterial({ color }));
   body.position.y = 0.85;
   const nose = new THREE.Mesh(new THREE.BoxGeometry(0.15, 0.15, 0.3), new THREE.MeshStandardMaterial({ color: 0x2e3440 }));
   nose.position.set(0, 1.45, -0.35);
-  group.add(body, nose);
+  primitive.add(body, nose);
+  group.add(primitive);
   return group;
 }
 
 function thing(): THREE.Object3D {
   const box = new THREE.Mesh(new THREE.BoxGeometry(0.4, 0.4, 0.4), new THREE.MeshStandardMaterial({ color: 0xd08770 }));
   box.position.y = 0.2;
+  box.name = 'primitive';
   const group = new THREE.Group();
   group.add(box);
   return group;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { needTool } from '@loom/runtime/testing/tools.ts';
+import { glb } from '../../../services/asset-service/test/fixtures.ts';
 import { boundPorts, runLoom, type LoomProcess } from '../../loom/test/processes.ts';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -82,6 +83,20 @@ describe('the 3D browser client', { skip }, () => {
     await line.fill('say hello');
     await line.press('Enter');
     await page.locator('#output').getByText('You say, "hello"').waitFor();
+
+    // A builder gives a thing a model: the page fetches it from asset-service by name.
+    const base = `http://127.0.0.1:${ports.http}`;
+    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'Walker', password: 'walker-password-1' }) });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const upload = await fetch(`${base}/api/v1/assets/models/statue.glb`, { method: 'PUT', headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'model/gltf-binary' }, body: new Uint8Array(glb()) });
+    assert.equal(upload.status, 201, await upload.text());
+    const fetched = page.waitForResponse((r) => r.url().includes('/assets/') && r.status() === 200 && r.request().method() === 'GET');
+    for (const command of ['@create statue', 'drop statue', '@set statue/model=models/statue.glb']) {
+      await line.fill(command);
+      await line.press('Enter');
+    }
+    const model = await fetched;
+    assert.equal(model.headers()['content-type'], 'model/gltf-binary');
     assert.deepEqual(errors, [], 'no errors in the page');
   });
 });

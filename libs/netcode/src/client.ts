@@ -18,6 +18,8 @@ export interface SeenEntity {
   id: number;
   name: string;
   kind: string;
+  /** An asset name to draw it with (`/assets/by-name/<model>`); empty = a primitive. */
+  model: string;
   x: number;
   y: number;
   z: number;
@@ -34,7 +36,7 @@ function randomNonce(): bigint {
 export class GameClient {
   private endpoint: Endpoint | undefined;
   private readonly history = new SnapshotHistory();
-  private readonly names = new Map<number, { name: string; kind: string }>();
+  private readonly names = new Map<number, { name: string; kind: string; model: string }>();
   private readonly listeners = new Set<(event: ServerEvent) => void>();
   private latest: { snapshot: Snapshot; roomId: number; ackedClientTick: number } | undefined;
   private handshake: ((datagram: Uint8Array) => void) | undefined;
@@ -108,6 +110,7 @@ export class GameClient {
       id: e.id,
       name: this.names.get(e.id)?.name ?? '',
       kind: this.names.get(e.id)?.kind ?? '',
+      model: this.names.get(e.id)?.model ?? '',
       x: dequantizePosition(e.x),
       y: dequantizePosition(e.y),
       z: dequantizePosition(e.z),
@@ -126,7 +129,7 @@ export class GameClient {
       if (message.channel === 'reliable') {
         const event = decodeEvent<ServerEvent>(message.payload);
         if (!event) continue;
-        if (event.t === 'entity') this.names.set(event.id, { name: event.name, kind: event.kind });
+        if (event.t === 'entity') this.names.set(event.id, { name: event.name, kind: event.kind, model: event.model ?? '' });
         for (const listener of this.listeners) listener(event);
         continue;
       }

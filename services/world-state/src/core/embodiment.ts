@@ -103,7 +103,9 @@ export class Embodiment {
       things.forEach((object) => {
         const at = this.positionOf(object, room);
         if (Math.hypot(at.x - here.x, at.z - here.z) > interestRadius) return;
-        entities.push({ id: object.id, kind: object.kind, name: object.name, x: at.x, y: at.y, z: at.z, yaw: at.yaw, embodied: this.bodies.has(object.id) });
+        // A model is an asset name (asset-service resolves it to its newest upload); none = a primitive.
+        const model = typeof object.attributes.model === 'string' ? object.attributes.model : '';
+        entities.push({ id: object.id, kind: object.kind, name: object.name, model, x: at.x, y: at.y, z: at.z, yaw: at.yaw, embodied: this.bodies.has(object.id) });
       });
     }
     return { tick, roomId: room?.id ?? 0, ackedClientTick: body.ackedClientTick, entities };
