@@ -14,8 +14,13 @@ export interface TriggerSpec {
   halfExtents: Vec3;
 }
 
+export interface StaticBoxSpec {
+  position: Vec3;
+  halfExtents: Vec3;
+}
+
 export interface PhysicsPort {
-  setRegion(room: WorldObj, exits: WorldObj[], triggers: TriggerSpec[]): Promise<void>;
+  setRegion(room: WorldObj, exits: WorldObj[], triggers: TriggerSpec[], boxes: StaticBoxSpec[]): Promise<void>;
   addCharacter(regionId: number, entityId: number, position: Vec3): Promise<void>;
   removeCharacter(regionId: number, entityId: number): Promise<void>;
   /** A dynamic box for a thing flagged physical. */
@@ -177,6 +182,17 @@ export class Embodiment {
     for (const regionId of result.missingRegions) this.regions.delete(regionId);
   }
 
+  /** Things flagged fixed (a fountain, a statue) stand in the way: static boxes a metre wide. */
+  private obstaclesIn(room: WorldObj): StaticBoxSpec[] {
+    return this.game.world
+      .contentsOf(room.id)
+      .filter((o) => o.kind === 'thing' && o.flags.has('fixed') && !o.flags.has('physical'))
+      .map((thing) => {
+        const at = this.positionOf(thing, room);
+        return { position: { x: at.x, y: fixedHalfExtents.y, z: at.z }, halfExtents: fixedHalfExtents };
+      });
+  }
+
   private triggersIn(room: WorldObj): TriggerSpec[] {
     const things = this.game.world.contentsOf(room.id).filter((o) => o.kind === 'thing');
     return (this.game.scripting?.handlers.handling('on_step', things.map((t) => t.id)) ?? []).map((id) => {
@@ -209,7 +225,7 @@ export class Embodiment {
     if (previous && previous !== room.id) await this.physics.removeCharacter(previous, player.id);
     if (!this.regions.has(room.id)) {
       this.regions.add(room.id);
-      await this.physics.setRegion(room, this.game.exitsOf(room.id), this.triggersIn(room));
+      await this.physics.setRegion(room, this.game.exitsOf(room.id), this.triggersIn(room), this.obstaclesIn(room));
       for (const thing of this.game.world.contentsOf(room.id)) {
         if (thing.kind !== 'thing' || !thing.flags.has('physical')) continue;
         const at = this.positionOf(thing, room);
@@ -220,6 +236,9 @@ export class Embodiment {
     await this.physics.addCharacter(room.id, player.id, { x: at.x, y: at.y, z: at.z });
   }
 }
+
+/** Things flagged fixed are obstacles a metre wide and high. */
+export const fixedHalfExtents: Vec3 = { x: 0.5, y: 0.5, z: 0.5 };
 
 /** Things flagged physical are boxes of half a metre a side. */
 export const physicalHalfExtents: Vec3 = { x: 0.25, y: 0.25, z: 0.25 };

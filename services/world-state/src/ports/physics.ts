@@ -4,13 +4,13 @@ import { regionOf, type PhysicsPort } from '../core/embodiment.ts';
 
 export function physicsPort(physics: ServiceClient<'physics-service'>, tickHz: number): PhysicsPort {
   return {
-    async setRegion(room, exits, triggers) {
+    async setRegion(room, exits, triggers, boxes) {
       const { size, doorways } = regionOf(room, exits);
       await physics.setRegion({
         regionId: room.id,
         size,
         doorways,
-        boxes: [],
+        boxes,
         triggers: triggers.map((t) => ({ triggerId: t.id, position: t.position, halfExtents: t.halfExtents })),
       });
     },

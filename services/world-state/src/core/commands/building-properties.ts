@@ -72,7 +72,7 @@ const set: Command = {
     if (clear) target.flags.delete(flag);
     else target.flags.add(flag);
     game.world.touch(target);
-    if (flag === 'physical') layoutChanged(context, target);
+    if (flag === 'physical' || flag === 'fixed') layoutChanged(context, target);
     context.reply(`${ref(target)} is ${clear ? 'no longer' : 'now'} ${flag}.`);
   },
 };
