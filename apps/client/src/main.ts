@@ -126,8 +126,8 @@ async function play(accessToken: string, username: string): Promise<void> {
     const present = new Set<number>();
     for (const e of others.sample(now)) {
       present.add(e.id);
-      if (e.id === selfId && me.known) view.place(e.id, e.name, e.flags, true, me.x, e.y, me.z, facing, e.model);
-      else view.place(e.id, e.name, e.flags, e.id === selfId, e.x, e.y, e.z, e.yaw, e.model);
+      if (e.id === selfId && me.known) view.place(e.id, e.name, e.flags, true, me.x, e.y, me.z, facing, e.model, e.texture);
+      else view.place(e.id, e.name, e.flags, e.id === selfId, e.x, e.y, e.z, e.yaw, e.model, e.texture);
     }
     for (const id of view.ids()) if (!present.has(id)) view.remove(id);
     view.follow(me.known ? me.x : 0, me.known ? me.z : 0, camYaw, pitch);

@@ -1,4 +1,4 @@
-// glTF models from asset-service by name (/assets/by-name/<name> redirects to the newest hash, which is
+// glTF models and textures from asset-service by name (/assets/by-name/<name> redirects to the newest hash, which is
 // cached for good). Each name is fetched once; until it arrives, or if it fails, the primitive stays.
 import * as THREE from 'three';
 import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
@@ -42,5 +42,28 @@ export function dressWithModel(object: THREE.Object3D, name: string): void {
     const copy = model.clone(true);
     copy.name = 'model';
     object.add(copy);
+  });
+}
+
+const textures = new Map<string, THREE.Texture>();
+
+/** Covers the primitive's meshes with an image asset (loaded once per name; a failed one leaves the colour). */
+export function paintWithTexture(object: THREE.Object3D, name: string): void {
+  if (!name || object.userData.texture === name) return;
+  object.userData.texture = name;
+  let texture = textures.get(name);
+  if (!texture) {
+    texture = new THREE.TextureLoader().load(`/assets/by-name/${name.split('/').map(encodeURIComponent).join('/')}`, undefined, undefined, () =>
+      console.warn(`texture ${name} could not be loaded; keeping the colour`),
+    );
+    texture.colorSpace = THREE.SRGBColorSpace;
+    textures.set(name, texture);
+  }
+  object.getObjectByName('primitive')?.traverse((part) => {
+    if (part instanceof THREE.Mesh && part.material instanceof THREE.MeshStandardMaterial) {
+      part.material.map = texture!;
+      part.material.color.set(0xffffff);
+      part.material.needsUpdate = true;
+    }
   });
 }

@@ -1,6 +1,6 @@
 // The Three.js view: the room (floor, walls with doorway gaps), entities with name labels, a follow camera.
 import * as THREE from 'three';
-import { dressWithModel } from './models.ts';
+import { dressWithModel, paintWithTexture } from './models.ts';
 import { CSS2DObject, CSS2DRenderer } from 'three/addons/renderers/CSS2DRenderer.js';
 
 export type Doorway = { wall: string; offset: number; width: number; height: number; exit: string };
@@ -66,7 +66,7 @@ export class View {
   }
 
   /** Places an entity, creating its mesh and label on first sight. */
-  place(id: number, name: string, flags: number, isSelf: boolean, x: number, y: number, z: number, yaw: number, model = ''): void {
+  place(id: number, name: string, flags: number, isSelf: boolean, x: number, y: number, z: number, yaw: number, model = '', texture = ''): void {
     let object = this.entities.get(id);
     if (!object) {
       object = flags & FLAG_THING ? thing() : figure(isSelf ? 0xebcb8b : flags & 1 ? 0x81a1c1 : 0xb48ead);
@@ -83,6 +83,7 @@ export class View {
     const div = (object.getObjectByName('label') as CSS2DObject).element;
     if (div.textContent !== name) div.textContent = name;
     dressWithModel(object, model);
+    paintWithTexture(object, texture);
     object.position.set(x, y, z);
     object.rotation.y = yaw;
   }

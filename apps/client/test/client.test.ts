@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { needTool } from '@loom/runtime/testing/tools.ts';
-import { glb } from '../../../services/asset-service/test/fixtures.ts';
+import { glb, png } from '../../../services/asset-service/test/fixtures.ts';
 import { boundPorts, runLoom, type LoomProcess } from '../../loom/test/processes.ts';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -97,6 +97,15 @@ describe('the 3D browser client', { skip }, () => {
     }
     const model = await fetched;
     assert.equal(model.headers()['content-type'], 'model/gltf-binary');
+    // And a texture on a thing drawn as a primitive.
+    const image = await fetch(`${base}/api/v1/assets/textures/stone.png`, { method: 'PUT', headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'image/png' }, body: new Uint8Array(png(120, 120, 110)) });
+    assert.equal(image.status, 201, await image.text());
+    const painted = page.waitForResponse((r) => r.url().includes('/assets/') && r.status() === 200 && r.headers()['content-type'] === 'image/png');
+    for (const command of ['@create block', 'drop block', '@set block/texture=textures/stone.png']) {
+      await line.fill(command);
+      await line.press('Enter');
+    }
+    await painted;
     assert.deepEqual(errors, [], 'no errors in the page');
   });
 });

@@ -20,6 +20,8 @@ export interface SeenEntity {
   kind: string;
   /** An asset name to draw it with (`/assets/by-name/<model>`); empty = a primitive. */
   model: string;
+  /** An image asset covering the primitive; empty = its plain colour. */
+  texture: string;
   x: number;
   y: number;
   z: number;
@@ -36,7 +38,7 @@ function randomNonce(): bigint {
 export class GameClient {
   private endpoint: Endpoint | undefined;
   private readonly history = new SnapshotHistory();
-  private readonly names = new Map<number, { name: string; kind: string; model: string }>();
+  private readonly names = new Map<number, { name: string; kind: string; model: string; texture: string }>();
   private readonly listeners = new Set<(event: ServerEvent) => void>();
   private latest: { snapshot: Snapshot; roomId: number; ackedClientTick: number } | undefined;
   private handshake: ((datagram: Uint8Array) => void) | undefined;
@@ -111,6 +113,7 @@ export class GameClient {
       name: this.names.get(e.id)?.name ?? '',
       kind: this.names.get(e.id)?.kind ?? '',
       model: this.names.get(e.id)?.model ?? '',
+      texture: this.names.get(e.id)?.texture ?? '',
       x: dequantizePosition(e.x),
       y: dequantizePosition(e.y),
       z: dequantizePosition(e.z),
@@ -129,7 +132,7 @@ export class GameClient {
       if (message.channel === 'reliable') {
         const event = decodeEvent<ServerEvent>(message.payload);
         if (!event) continue;
-        if (event.t === 'entity') this.names.set(event.id, { name: event.name, kind: event.kind, model: event.model ?? '' });
+        if (event.t === 'entity') this.names.set(event.id, { name: event.name, kind: event.kind, model: event.model ?? '', texture: event.texture ?? '' });
         for (const listener of this.listeners) listener(event);
         continue;
       }

@@ -53,7 +53,7 @@ export function decodeInput(bytes: Uint8Array): InputMessage | DecodeError {
 export type ServerEvent =
   | { t: 'text'; text: string }
   | { t: 'room'; id: number; name: string; size: [number, number, number]; doorways: Array<{ wall: string; offset: number; width: number; height: number; exit: string }> }
-  | { t: 'entity'; id: number; name: string; kind: string; model?: string }
+  | { t: 'entity'; id: number; name: string; kind: string; model?: string; texture?: string }
   | { t: 'chat'; channel: string; talker: string; text: string }
   | { t: 'bye'; text: string };
 

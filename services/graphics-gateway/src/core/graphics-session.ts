@@ -14,7 +14,7 @@ interface SnapshotData {
   tick: number;
   roomId: number;
   ackedClientTick: number;
-  entities: Array<{ id: number; name: string; kind: string; model?: string; x: number; y: number; z: number; yaw: number; embodied: boolean }>;
+  entities: Array<{ id: number; name: string; kind: string; model?: string; texture?: string; x: number; y: number; z: number; yaw: number; embodied: boolean }>;
 }
 
 // Markup ({r}...{x}) is for text clients; a 3D client's text pane gets it stripped ({{ is a brace).
@@ -94,10 +94,10 @@ export class GraphicsSession {
   private snapshot(data: SnapshotData): void {
     const entities: EntityState[] = [];
     for (const e of data.entities) {
-      const described = `${e.name}\u0000${e.model ?? ''}`;
+      const described = `${e.name}\u0000${e.model ?? ''}\u0000${e.texture ?? ''}`;
       if (this.named.get(e.id) !== described) {
         this.named.set(e.id, described);
-        this.send({ t: 'entity', id: e.id, name: e.name, kind: e.kind, ...(e.model ? { model: e.model } : {}) });
+        this.send({ t: 'entity', id: e.id, name: e.name, kind: e.kind, ...(e.model ? { model: e.model } : {}), ...(e.texture ? { texture: e.texture } : {}) });
       }
       const flags = (e.embodied ? EntityFlag.Embodied : 0) | (e.kind === 'player' ? EntityFlag.Player : EntityFlag.Thing);
       entities.push({ id: e.id, x: quantizePosition(e.x), y: quantizePosition(e.y), z: quantizePosition(e.z), yaw: quantizeYaw(e.yaw), flags });

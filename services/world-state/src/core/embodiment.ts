@@ -110,7 +110,9 @@ export class Embodiment {
         if (Math.hypot(at.x - here.x, at.z - here.z) > interestRadius) return;
         // A model is an asset name (asset-service resolves it to its newest upload); none = a primitive.
         const model = typeof object.attributes.model === 'string' ? object.attributes.model : '';
-        entities.push({ id: object.id, kind: object.kind, name: object.name, model, x: at.x, y: at.y, z: at.z, yaw: at.yaw, embodied: this.bodies.has(object.id) });
+        // A texture (an image asset) covers the primitive drawn when there is no model.
+        const texture = typeof object.attributes.texture === 'string' ? object.attributes.texture : '';
+        entities.push({ id: object.id, kind: object.kind, name: object.name, model, texture, x: at.x, y: at.y, z: at.z, yaw: at.yaw, embodied: this.bodies.has(object.id) });
       });
     }
     return { tick, roomId: room?.id ?? 0, ackedClientTick: body.ackedClientTick, entities };
