@@ -1,7 +1,6 @@
 // The browser client: log in over REST, then play over /ws/graphics with a Three.js view and a text pane.
-import { GameClient, type ServerEvent } from '@loom/netcode';
+import { GameClient, Interpolator, Predictor, type ServerEvent } from '@loom/netcode';
 import { authenticate } from './auth.ts';
-import { Interpolator, Predictor } from './motion.ts';
 import { View, type Doorway } from './scene.ts';
 import { append, enableCommands } from './text-pane.ts';
 import { wsTransport } from './transport.ts';

@@ -10,4 +10,4 @@ export * from './quantize.ts';
 export * from './delta.ts';
 export * from './game.ts';
 export * from './client.ts';
-export * from './prediction.ts';
+export * from './motion.ts';

@@ -1,44 +1,48 @@
-// The client library's prediction and interpolation: what a 3D client draws between snapshots.
+// The client library's motion: prediction of one's own avatar with reconciliation, interpolation of others.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Interpolator, Predictor, lerpPose, type Pose } from '@loom/netcode';
+import { Interpolator, Predictor, type SeenEntity } from '@loom/netcode';
+
+const entity = (id: number, x: number, yaw = 0): SeenEntity => ({ id, name: `e${id}`, kind: 'player', model: '', texture: '', x, y: 0, z: 0, yaw, flags: 2 });
 
 describe('client-side prediction', () => {
-  it('moves at once, then replays what the server has not seen yet', () => {
-    const predictor = new Predictor(4);
-    predictor.apply(1, 0, -1, 0.1);
-    predictor.apply(2, 0, -1, 0.1);
-    predictor.apply(3, 1, 0, 0.1);
-    assert.deepEqual(predictor.position, { x: 0.4, z: -0.8 });
-    // The server applied inputs up to 2 and had us slightly elsewhere (a wall, say): restart there, replay 3.
-    predictor.reconcile({ x: 0, z: -0.7 }, 2);
-    assert.deepEqual(predictor.position, { x: 0.4, z: -0.7 });
-    predictor.reconcile({ x: 0.4, z: -0.7 }, 3);
-    assert.deepEqual(predictor.position, { x: 0.4, z: -0.7 });
-    assert.equal(predictor.error, 0);
+  it('moves at once from inputs, inside the room', () => {
+    const me = new Predictor();
+    me.snap({ x: 0, z: 0 });
+    me.bound = (x, z) => ({ x: Math.min(x, 0.5), z });
+    me.step(1, 1, 0, 0.1);
+    assert.equal(me.x, 0.4);
+    me.step(2, 1, 0, 0.1);
+    assert.equal(me.x, 0.5, 'a wall stops the prediction as it stops the server');
   });
 
-  it('clamps a stick pushed past full to walking speed, as the server does', () => {
-    const predictor = new Predictor(4);
-    predictor.apply(1, 3, 4, 1);
-    assert.ok(Math.abs(Math.hypot(predictor.position.x, predictor.position.z) - 4) < 1e-9);
+  it('eases a small disagreement away and snaps a large one', () => {
+    const me = new Predictor();
+    me.snap({ x: 0, z: 0 });
+    me.step(1, 0, -1, 0.1); // predicted z = -0.4 after input 1
+    me.reconcile({ x: 0, z: -0.3 }, 1); // the server had -0.3: a small error, eased by a fifth
+    assert.ok(Math.abs(me.z - -0.38) < 1e-9, `z ${me.z}`);
+    me.reconcile({ x: 3, z: 0 }, 1); // far off: the difference is taken at once
+    assert.ok(Math.abs(me.x - 3) < 1e-9, `x ${me.x}`);
   });
 });
 
 describe('interpolation of others', () => {
-  const at = (x: number, yaw = 0): Map<number, Pose> => new Map([[7, { x, y: 0, z: 0, yaw }]]);
-
-  it('draws an entity between the two snapshots around the render time', () => {
-    const interpolator = new Interpolator();
-    interpolator.push(1000, at(0));
-    interpolator.push(1100, at(2));
-    assert.equal(interpolator.sample(1050).get(7)!.x, 1);
-    assert.equal(interpolator.sample(900).get(7)!.x, 0, 'before the first: the first');
-    assert.equal(interpolator.sample(1200).get(7)!.x, 2, 'after the last: the last');
+  it('draws entities a little in the past, between the snapshots around that moment', () => {
+    const others = new Interpolator();
+    // Two snapshots 50 ms apart (20 Hz), each arriving as it is sent.
+    others.push(20, 20, [entity(7, 0)], 1000);
+    others.push(21, 20, [entity(7, 2)], 1050);
+    // 100 ms behind the newest arrival: between the two frames.
+    const [e] = others.sample(1125);
+    assert.ok(e && e.x > 0 && e.x < 2, `x ${e?.x}`);
   });
 
   it('turns the short way round', () => {
-    const pose = lerpPose({ x: 0, y: 0, z: 0, yaw: 3 }, { x: 0, y: 0, z: 0, yaw: -3 }, 0.5);
-    assert.ok(Math.abs(Math.abs(pose.yaw) - Math.PI) < 0.01, `yaw ${pose.yaw}`);
+    const others = new Interpolator();
+    others.push(20, 20, [entity(7, 0, 3)], 1000);
+    others.push(21, 20, [entity(7, 0, -3)], 1050);
+    const [e] = others.sample(1125);
+    assert.ok(Math.abs(Math.abs(e!.yaw) - Math.PI) < 0.2, `yaw ${e!.yaw}`);
   });
 });

@@ -1,6 +1,7 @@
-// Smooth motion: other entities drawn ~100 ms in the past between two snapshots; our own avatar
-// predicted from our inputs and reconciled with the server's position for the input it last applied.
-import type { SeenEntity } from '@loom/netcode';
+// Smooth motion for any client (the browser's, bots): other entities drawn ~100 ms in the past between two
+// snapshots; one's own avatar predicted from one's inputs and reconciled with the server's position for the
+// input it last applied.
+import type { SeenEntity } from './client.ts';
 
 export const SPEED = 4; // m/s at full stick, as the server walks a character
 const DELAY_MS = 100;
