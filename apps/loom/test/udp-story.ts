@@ -41,6 +41,13 @@ export async function udpBotStory(ports: { telnet: number; udp: number; http: nu
     await telnet.waitFor(new RegExp(`Botty${suffix} says, "hello from the bot"`));
     telnet.send('say hello bot');
     await until(() => events.find((e) => e.t === 'text' && new RegExp(`Tess${suffix} says, "hello bot"`).test(e.text)), 'Tess talking');
+    // The telnet player walks out and back: the bot reads it and sees her gone from, then back in, its snapshots.
+    telnet.send('east');
+    await until(() => events.find((e) => e.t === 'text' && new RegExp(`Tess${suffix} leaves east\\.`).test(e.text)), 'Tess leaving east');
+    await until(() => !bot.view?.entities.some((e) => e.name === `Tess${suffix}`), 'Tess gone from the snapshot');
+    telnet.send('west');
+    await until(() => events.find((e) => e.t === 'text' && new RegExp(`Tess${suffix} arrives from the east\\.`).test(e.text)), 'Tess coming back');
+    await until(() => bot.view?.entities.find((e) => e.name === `Tess${suffix}`), 'Tess back in the snapshot');
     // The bot walks north through the doorway: the same room change as a text `go north`.
     const start = bot.view!.entities.find((e) => e.name === `Botty${suffix}`)!;
     let clientTick = 0;
