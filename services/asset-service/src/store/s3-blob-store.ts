@@ -23,7 +23,16 @@ export class S3BlobStore implements BlobStore {
   constructor({ bucket, endpoint, region }: S3Options) {
     this.bucket = bucket;
     // Compatible servers are usually addressed by path (http://minio:9000/bucket/key), not by a bucket subdomain.
-    this.client = new S3Client({ endpoint, region: region ?? process.env.AWS_REGION ?? 'us-east-1', forcePathStyle: Boolean(endpoint) });
+    this.client = new S3Client({
+      endpoint,
+      region: region ?? process.env.AWS_REGION ?? 'us-east-1',
+      forcePathStyle: Boolean(endpoint),
+      // The SDK's default checksums stream uploads as aws-chunked, which several S3-compatible servers store
+      // verbatim (chunk headers and all); the content is addressed by its sha256 already, so only send them
+      // where the API requires them.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
   }
 
   private key(hash: string): string {
