@@ -63,7 +63,30 @@ describe('the 3D browser client', { skip }, () => {
 
     const shot = join(dataDir, 'client.png');
     await page.screenshot({ path: shot });
-    assert.ok(readFileSync(shot).length > 10000, 'the screenshot has content');
+    // The screenshot itself, decoded by the browser: the floor and the walls fill much of it, and our own
+    // avatar (drawn in sand yellow, 0xebcb8b, lit) stands in it.
+    const seenInShot = await page.evaluate(async (base64) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${base64}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+      let avatar = 0;
+      const colours = new Set<number>();
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+        colours.add((r << 16) | (g << 8) | b);
+        // Sand yellow, lit or shaded; the things' orange boxes (0xd08770) have far less green.
+        if (r > 160 && g > 140 && g - b > 30 && r - b > 50 && r - g < 60) avatar++;
+      }
+      return { avatar, colours: colours.size, pixels: data.length / 4 };
+    }, readFileSync(shot).toString('base64'));
+    assert.ok(seenInShot.colours > 100, `the screenshot shows a scene (${seenInShot.colours} colours)`);
+    assert.ok(seenInShot.avatar > 500, `the screenshot shows the avatar (${seenInShot.avatar} sand-yellow pixels of ${seenInShot.pixels})`);
     // The WebGL canvas keeps its drawing buffer, so its pixels can be read back: a scene, not a blank clear colour.
     const colours = await page.evaluate(() => {
       const canvas = document.querySelector('#view canvas') as HTMLCanvasElement;
