@@ -52,6 +52,7 @@ export class Embodiment {
   private readonly regions = new Set<number>();
   private pending: Promise<StepResult> | undefined;
   private finished: StepResult | undefined;
+  private readonly spots = new Map<number, Map<number, number>>();
 
   constructor(
     private readonly game: Game,
@@ -85,6 +86,7 @@ export class Embodiment {
 
   /** Once per world tick: apply the last finished step, start the next, send snapshots. */
   tick(tick: number): void {
+    this.spots.clear();
     if (this.finished) this.apply(this.finished);
     this.finished = undefined;
     this.followRoomChanges();
@@ -129,11 +131,22 @@ export class Embodiment {
     if (Array.isArray(set) && set.length === 3 && set.every((n) => typeof n === 'number' && Number.isFinite(n))) {
       return { x: set[0] as number, y: set[1] as number, z: set[2] as number, yaw: 0 };
     }
-    const index = this.game.world.contentsOf(room.id).filter((o) => o.kind === 'thing').sort((a, b) => a.id - b.id).findIndex((o) => o.id === object.id);
+    const index = this.spotIndex(room).get(object.id) ?? 0;
     const { size } = roomGeometry(room);
     const angle = (index * 2.39996) % (2 * Math.PI); // the golden angle: spots spread without lining up
     const radius = Math.min(size.x, size.z) / 3;
     return { x: Math.cos(angle) * radius, y: 0, z: Math.sin(angle) * radius, yaw: 0 };
+  }
+
+  /** Each unplaced thing's place in its room's ring, computed once per room per tick (snapshots ask per player). */
+  private spotIndex(room: WorldObj): Map<number, number> {
+    let spots = this.spots.get(room.id);
+    if (!spots) {
+      const things = this.game.world.contentsOf(room.id).filter((o) => o.kind === 'thing').sort((a, b) => a.id - b.id);
+      spots = new Map(things.map((thing, i) => [thing.id, i]));
+      this.spots.set(room.id, spots);
+    }
+    return spots;
   }
 
   private inputs(): Map<number, Array<{ entityId: number; velocity: Vec3; jump: boolean }>> {
