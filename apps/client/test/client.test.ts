@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { needTool } from '@loom/runtime/testing/tools.ts';
 import { glb, png } from '../../../services/asset-service/test/fixtures.ts';
-import { boundPorts, runLoom, type LoomProcess } from '../../loom/test/processes.ts';
+import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from '../../loom/test/processes.ts';
 
 const chromiumPath = '/usr/bin/chromium';
 const skip = needTool(chromiumPath, 'chromium');
@@ -32,7 +32,7 @@ describe('the 3D browser client', { skip }, () => {
   let ports: ReturnType<typeof boundPorts>;
 
   before(async () => {
-    loom = runLoom(['start'], { LOOM_DATA_DIR: dataDir, LOOM_HOST: '127.0.0.1', LOOM_HTTP_PORT: '0', LOOM_TELNET_PORT: '0', LOOM_UDP_PORT: '0', REDIS_URL: '', DATABASE_URL: '', AMQP_URL: '' });
+    loom = runLoom(['start'], embeddedEnv(dataDir));
     ports = boundPorts(await loom.waitFor(/"msg":"loom ready in/, 90000));
     browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--use-gl=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'] });
   });

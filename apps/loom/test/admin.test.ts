@@ -5,11 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { boundPorts, loomBin, runLoom } from './processes.ts';
+import { boundPorts, embeddedEnv, loomBin, runLoom } from './processes.ts';
 
 describe('loom admin create', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'loom-admin-'));
-  const env = { ...process.env, LOOM_DATA_DIR: dataDir, REDIS_URL: '', DATABASE_URL: '', AMQP_URL: '' };
+  const env = { ...process.env, ...embeddedEnv(dataDir) };
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
   const adminCreate = (name: string, password: string) =>
@@ -17,7 +17,7 @@ describe('loom admin create', () => {
 
   /** Runs the world on the data folder, hands its HTTP base to fn, stops it. */
   async function withWorld(fn: (base: string) => Promise<void>): Promise<void> {
-    const loom = runLoom(['start'], { ...env, LOOM_HOST: '127.0.0.1', LOOM_HTTP_PORT: '0', LOOM_TELNET_PORT: '0', LOOM_UDP_PORT: '0' });
+    const loom = runLoom(['start'], env);
     try {
       await fn(`http://127.0.0.1:${boundPorts(await loom.waitFor(/"msg":"loom ready in/, 90000)).http}`);
     } finally {

@@ -4,22 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
-import { boundPorts, runLoom, type LoomProcess } from './processes.ts';
+import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.ts';
 
 describe('a kill -9 and a restart (all-in-one, embedded database)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'loom-crash-'));
   const saveIntervalMs = 500;
-  const env = {
-    LOOM_DATA_DIR: dataDir,
-    LOOM_HOST: '127.0.0.1',
-    LOOM_HTTP_PORT: '0',
-    LOOM_TELNET_PORT: '0',
-    LOOM_UDP_PORT: '0',
-    LOOM_SAVE_INTERVAL_MS: String(saveIntervalMs),
-    REDIS_URL: '',
-    DATABASE_URL: '',
-    AMQP_URL: '',
-  };
+  const env = embeddedEnv(dataDir, { LOOM_SAVE_INTERVAL_MS: String(saveIntervalMs) });
   let loom: LoomProcess | undefined;
   after(async () => {
     await loom?.stop('SIGKILL');

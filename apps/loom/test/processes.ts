@@ -62,3 +62,8 @@ export function boundPorts(startupLine: string): { http: number; telnet: number;
   const port = (prefix: string) => Number(new RegExp(`^${prefix} [^ ]+:(\\d+)`).exec(listening.find((l) => l.startsWith(prefix)) ?? '')?.[1]);
   return { http: port('HTTP'), telnet: port('telnet'), udp: port('UDP') };
 }
+
+/** `loom start` on embedded storage in `dataDir`, every port picked free, nothing from the environment's servers. */
+export function embeddedEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { LOOM_DATA_DIR: dataDir, LOOM_HOST: '127.0.0.1', LOOM_HTTP_PORT: '0', LOOM_TELNET_PORT: '0', LOOM_UDP_PORT: '0', REDIS_URL: '', DATABASE_URL: '', AMQP_URL: '', ...extra };
+}

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkMetrics, promtoolSkip } from '@loom/runtime/testing/promtool.ts';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
-import { boundPorts, runLoom, type LoomProcess } from './processes.ts';
+import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.ts';
 import { buildingStory } from './building-story.ts';
 import { textWorldStory } from './text-story.ts';
 
@@ -20,7 +20,7 @@ describe('loom start (all-in-one, embedded)', () => {
   let ports: ReturnType<typeof boundPorts>;
 
   before(async () => {
-    loom = runLoom(['start'], { LOOM_DATA_DIR: dataDir, LOOM_HOST: '127.0.0.1', LOOM_HTTP_PORT: '0', LOOM_TELNET_PORT: '0', LOOM_UDP_PORT: '0', REDIS_URL: '', DATABASE_URL: '', AMQP_URL: '', LOG_LEVEL: 'trace', LOOM_CHAT_FLOOD_LINES: '100' });
+    loom = runLoom(['start'], embeddedEnv(dataDir, { LOG_LEVEL: 'trace', LOOM_CHAT_FLOOD_LINES: '100' }));
     ports = boundPorts(await loom.waitFor(/"msg":"loom ready in/, 90000));
     base = `http://127.0.0.1:${ports.http}`;
   });

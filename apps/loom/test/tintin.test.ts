@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { needTool } from '@loom/runtime/testing/tools.ts';
-import { boundPorts, runLoom, type LoomProcess } from './processes.ts';
+import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.ts';
 
 const ttpp = '/usr/games/tt++';
 const script = fileURLToPath(new URL('./tintin/play.tin', import.meta.url));
@@ -73,7 +73,7 @@ describe('TinTin++ plays Loom over telnet (all-in-one, embedded)', { skip }, () 
   let telnetPort: number;
 
   before(async () => {
-    loom = runLoom(['start'], { LOOM_DATA_DIR: dataDir, LOOM_HOST: '127.0.0.1', LOOM_HTTP_PORT: '0', LOOM_TELNET_PORT: '0', LOOM_UDP_PORT: '0', REDIS_URL: '', DATABASE_URL: '', AMQP_URL: '' });
+    loom = runLoom(['start'], embeddedEnv(dataDir));
     telnetPort = boundPorts(await loom.waitFor(/"msg":"loom ready in/, 90000)).telnet;
   });
   after(async () => {

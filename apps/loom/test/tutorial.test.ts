@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
-import { boundPorts, runLoom, type LoomProcess } from './processes.ts';
+import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.ts';
 
 describe('the scripting tutorial', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'loom-tutorial-'));
@@ -15,7 +15,7 @@ describe('the scripting tutorial', () => {
   const id = async (client: PlayerClient, pattern: RegExp) => Number((await client.waitFor(pattern))[1]);
 
   before(async () => {
-    loom = runLoom(['start'], { LOOM_DATA_DIR: dataDir, LOOM_HOST: '127.0.0.1', LOOM_HTTP_PORT: '0', LOOM_TELNET_PORT: '0', LOOM_UDP_PORT: '0', REDIS_URL: '', DATABASE_URL: '', AMQP_URL: '' });
+    loom = runLoom(['start'], embeddedEnv(dataDir));
     const { telnet } = boundPorts(await loom.waitFor(/"msg":"loom ready in/, 90000));
     builder = await PlayerClient.connect(telnet);
     builder.send('create Maker maker-password-1'); // the first account: admin

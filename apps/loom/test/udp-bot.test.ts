@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GameClient } from '@loom/netcode';
 import { wsTransport } from '../../../services/graphics-gateway/test/udp-transport.ts';
-import { boundPorts, runLoom, type LoomProcess } from './processes.ts';
+import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.ts';
 import { udpBotStory } from './udp-story.ts';
 
 describe('a UDP bot and a telnet player', () => {
@@ -14,7 +14,7 @@ describe('a UDP bot and a telnet player', () => {
   let loom: LoomProcess;
   let ports: ReturnType<typeof boundPorts>;
   before(async () => {
-    loom = runLoom(['start'], { LOOM_DATA_DIR: dataDir, LOOM_HOST: '127.0.0.1', LOOM_HTTP_PORT: '0', LOOM_TELNET_PORT: '0', LOOM_UDP_PORT: '0', REDIS_URL: '', DATABASE_URL: '', AMQP_URL: '' });
+    loom = runLoom(['start'], embeddedEnv(dataDir));
     ports = boundPorts(await loom.waitFor(/"msg":"loom ready in/, 90000));
   });
   after(async () => {
