@@ -10,7 +10,7 @@ import type {
 } from '@loom/proto';
 import type { Sql, SqlExecutor } from '@loom/runtime/sql/sql.ts';
 import { InvalidArgumentError } from '@loom/runtime/transport/errors.ts';
-import { msOf, pageSize, requireId, timeOf } from './sql-text.ts';
+import { msOf, pageById, pageSize, requireId, timeOf } from './sql-text.ts';
 
 const DEFAULT_PAGE = 500;
 const MAX_PAGE = 5000;
@@ -46,13 +46,8 @@ const UPSERT = `
     created_at = LEAST(objects.created_at, EXCLUDED.created_at)`;
 
 export async function loadObjects(sql: Sql, request: LoadObjectsRequest): Promise<ObjectPage> {
-  const limit = pageSize(request.limit, DEFAULT_PAGE, MAX_PAGE);
-  const { rows } = await sql.query<WorldObject>(`SELECT ${COLUMNS} FROM objects WHERE id > $1 ORDER BY id LIMIT $2`, [
-    Math.max(0, request.afterId),
-    limit + 1,
-  ]);
-  const objects = rows.slice(0, limit);
-  return { objects, nextAfterId: rows.length > limit ? objects[objects.length - 1]!.id : 0 };
+  const page = await pageById<WorldObject>(sql, 'objects', COLUMNS, request.afterId, pageSize(request.limit, DEFAULT_PAGE, MAX_PAGE));
+  return { objects: page.rows, nextAfterId: page.nextAfterId };
 }
 
 /** Upserts, then deletes (a deleted id wins over a save of it in the same batch), in one transaction. */

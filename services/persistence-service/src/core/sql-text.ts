@@ -1,4 +1,5 @@
 // Small pieces shared by the store's queries and argument checks.
+import type { Sql } from '@loom/runtime/sql/sql.ts';
 import { InvalidArgumentError } from '@loom/runtime/transport/errors.ts';
 
 /** A timestamptz column as milliseconds since the epoch (the messages' *_ms fields). */
@@ -21,4 +22,11 @@ export function requireId(value: number, what: string): number {
 export function requireText(value: string, what: string): string {
   if (value.trim() === '') throw new InvalidArgumentError(`${what} must not be empty`);
   return value;
+}
+
+/** One page of a table in id order after `afterId` (keyset paging): the rows, and the id to continue from (0 = done). */
+export async function pageById<Row extends { id: number }>(sql: Sql, table: string, columns: string, afterId: number, limit: number): Promise<{ rows: Row[]; nextAfterId: number }> {
+  const { rows } = await sql.query<Row>(`SELECT ${columns} FROM ${table} WHERE id > $1 ORDER BY id LIMIT $2`, [Math.max(0, afterId), limit + 1]);
+  const page = rows.slice(0, limit);
+  return { rows: page, nextAfterId: rows.length > limit ? page[page.length - 1]!.id : 0 };
 }

@@ -2,7 +2,7 @@
 import type { CreateUserRequest, GetUserRequest, ListUsersRequest, User, UserPage } from '@loom/proto';
 import { isUniqueViolation, type Sql } from '@loom/runtime/sql/sql.ts';
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from '@loom/runtime/transport/errors.ts';
-import { msOf, pageSize, requireId, requireText } from './sql-text.ts';
+import { msOf, pageById, pageSize, requireId, requireText } from './sql-text.ts';
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
@@ -68,11 +68,6 @@ export async function updateUser(sql: Sql, user: User): Promise<User> {
 }
 
 export async function listUsers(sql: Sql, request: ListUsersRequest): Promise<UserPage> {
-  const limit = pageSize(request.limit, DEFAULT_PAGE, MAX_PAGE);
-  const { rows } = await sql.query<User>(`SELECT ${COLUMNS} FROM users WHERE id > $1 ORDER BY id LIMIT $2`, [
-    Math.max(0, request.afterId),
-    limit + 1,
-  ]);
-  const users = rows.slice(0, limit);
-  return { users, nextAfterId: rows.length > limit ? users[users.length - 1]!.id : 0 };
+  const page = await pageById<User>(sql, 'users', COLUMNS, request.afterId, pageSize(request.limit, DEFAULT_PAGE, MAX_PAGE));
+  return { users: page.rows, nextAfterId: page.nextAfterId };
 }
