@@ -30,3 +30,4 @@ export function parseObjectId(text: string): number | undefined {
 export const scriptEvents = ['on_enter', 'on_leave', 'on_say', 'on_use', 'on_examine', 'on_login', 'on_chat', 'on_timer', 'on_step'] as const;
 export type ScriptEvent = (typeof scriptEvents)[number];
 export * from './script-job.ts';
+export * from './markup.ts';

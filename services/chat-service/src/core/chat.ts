@@ -2,6 +2,7 @@
 import type {
   ChannelSanction, ChatLine, ChatServiceImplementation, HistoryRequest, HistoryResponse, JoinRequest, ModerateRequest, ModerateResponse, PostRequest,
 } from '@loom/proto';
+import { cleanInput } from '@loom/world';
 import { InvalidArgumentError, PermissionDeniedError, ResourceExhaustedError, type Bus, type KeyValue, type ServiceClient } from '@loom/runtime';
 
 export const chatTopic = 'chat.message';
@@ -14,11 +15,8 @@ export interface ChatSettings {
   filter: (text: string) => string;
 }
 
-/** Control characters would let one player rewrite another's terminal; tabs become spaces. */
-function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
-}
+/** Control characters would let one player rewrite another's terminal. */
+const clean = (text: string): string => cleanInput(text).trim();
 
 function requireChannel(channel: string): string {
   if (!channelPattern.test(channel)) throw new InvalidArgumentError(`"${channel}" is not a channel name (letters, digits, _ . : -; at most 64)`);

@@ -7,6 +7,7 @@ import {
   EntityFlag, SnapshotHistory, decodeEvent, decodeInput, encodeDelta, encodeEvent, encodeSnapshotMessage,
   quantizePosition, quantizeYaw, type ClientEvent, type EntityState, type Message, type ServerEvent,
 } from '@loom/netcode';
+import { renderMarkup } from '@loom/world';
 import type { Session } from '../protocol/session.ts';
 import { fitSnapshot } from './fit-snapshot.ts';
 
@@ -17,8 +18,8 @@ interface SnapshotData {
   entities: Array<{ id: number; name: string; kind: string; model?: string; texture?: string; x: number; y: number; z: number; yaw: number; embodied: boolean }>;
 }
 
-// Markup ({r}...{x}) is for text clients; a 3D client's text pane gets it stripped ({{ is a brace).
-const plain = (markup: string) => markup.replace(/\{\{|\{[rgybmcwBx]\}/g, (m) => (m === '{{' ? '{' : ''));
+// Markup ({r}...{x}) is for text clients; a 3D client's text pane gets it stripped.
+const plain = (markup: string) => renderMarkup(markup, false);
 
 export class GraphicsSession {
   readonly worldSessionId = randomUUID();

@@ -1,6 +1,6 @@
 // How a place and the things in it read: the text a player sees and the GMCP Room.Info a MUD client maps.
 import type { Game } from './game.ts';
-import { escapeMarkup } from './markup.ts';
+import { escapeMarkup } from '@loom/world';
 import { label, type WorldObj } from './model.ts';
 import { doorwayOf, roomGeometry } from './space.ts';
 

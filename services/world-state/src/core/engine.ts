@@ -14,10 +14,9 @@ import { Game, isDeliveredDirectly, type AccountPort, type ChatPort, type Script
 import { Embodiment, type PhysicsPort } from './embodiment.ts';
 import { IdPool } from './id-pool.ts';
 import { ObjectScripts } from './object-scripts.ts';
-import type { ScriptOutcome, ScriptRunner } from '@loom/world';
+import { escapeMarkup, type ScriptOutcome, type ScriptRunner } from '@loom/world';
 import { HandlerIndex } from './scripting/handlers.ts';
 import { Scripting } from './scripting/scripting.ts';
-import { escapeMarkup } from './markup.ts';
 import { toRecord, type WorldObj } from './model.ts';
 import { place, showRoom } from './movement.ts';
 import { Sessions, type Session } from './sessions.ts';

@@ -1,7 +1,6 @@
 // What commands act on: the world, who is connected, and how things are told to them.
 import type { WorldEvent } from '@loom/proto';
-import { roleAtLeast } from '@loom/world';
-import { escapeMarkup } from './markup.ts';
+import { escapeMarkup, roleAtLeast } from '@loom/world';
 import type { Scripting } from './scripting/scripting.ts';
 import { Components } from './ecs.ts';
 import type { WorldObj } from './model.ts';

@@ -1,6 +1,6 @@
 // The admin's tools: speak to all, remove someone, move anything anywhere, stop the world.
 import { place } from '../movement.ts';
-import { escapeMarkup } from '../markup.ts';
+import { escapeMarkup } from '@loom/world';
 import type { Command } from './command.ts';
 import { splitAssignment } from './command.ts';
 import { findOne, findOnline, nearby } from './resolve.ts';

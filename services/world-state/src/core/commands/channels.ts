@@ -1,6 +1,5 @@
 // Channels: everyone starts on "public"; players join and leave others; admins mute and ban.
-import { roleAtLeast } from '@loom/world';
-import { escapeMarkup } from '../markup.ts';
+import { escapeMarkup, roleAtLeast } from '@loom/world';
 import type { Command, CommandContext } from './command.ts';
 import { splitAssignment } from './command.ts';
 import { findOne } from './resolve.ts';

@@ -1,6 +1,6 @@
 // Talking: in the room, to one person, across the world. Every line passes chat-service (filter, flood, mutes, history).
 import { privateChannel, roomChannel } from '../game.ts';
-import { escapeMarkup } from '../markup.ts';
+import { escapeMarkup } from '@loom/world';
 import type { Command } from './command.ts';
 import { splitAssignment } from './command.ts';
 import { findOne, findOnline } from './resolve.ts';

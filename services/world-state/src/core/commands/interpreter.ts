@@ -1,8 +1,7 @@
 // Turns a typed line into a command run: prefixes (' : ; +), switches (@channel/join), exits by name, help.
 import { LoomError } from '@loom/runtime/transport/errors.ts';
-import { roleAtLeast } from '@loom/world';
+import { cleanInput, roleAtLeast } from '@loom/world';
 import type { Game } from '../game.ts';
-import { cleanInput } from '../markup.ts';
 import type { WorldObj } from '../model.ts';
 import { walk } from '../movement.ts';
 import type { Session } from '../sessions.ts';

@@ -1,7 +1,6 @@
 // @script: builders write, show, test, roll back and delete the scripts of what they own.
-import { scriptEvents } from '@loom/world';
+import { escapeMarkup, scriptEvents } from '@loom/world';
 import { canModify } from '../permissions.ts';
-import { escapeMarkup } from '../markup.ts';
 import type { WorldObj } from '../model.ts';
 import type { Command, CommandContext } from './command.ts';
 import { splitAssignment } from './command.ts';

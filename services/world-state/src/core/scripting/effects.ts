@@ -1,6 +1,5 @@
 // Applying what a script asked for, with its owner's rights: what the owner could not do, the script cannot.
-import { scriptEvents, type ScriptEffect, type ScriptJob } from '@loom/world';
-import { escapeMarkup } from '../markup.ts';
+import { escapeMarkup, scriptEvents, type ScriptEffect, type ScriptJob } from '@loom/world';
 import type { Game } from '../game.ts';
 import type { WorldObj } from '../model.ts';
 import { place } from '../movement.ts';
