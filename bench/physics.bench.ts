@@ -94,7 +94,56 @@ async function measure(s: Scenario) {
 const rows = [];
 for (const s of [rooms(1), rooms(10), rooms(50), crowd]) rows.push(await measure(s));
 
+// Ground covered per wall-clock second by a character walking at 4 m/s, stepped as world-state does (a
+// 20 Hz interval, each step covering the time since the one before): idle, beside the 1,000-player
+// crowd, and with the caller's event loop stalled for 200 ms every half second (a busy world-state).
+async function walkingSpeed(name: string, options: { crowd?: boolean; stallMs?: number }) {
+  const thread = await PhysicsThread.start();
+  await thread.call('setRegion', room(9, { size: { x: 200, y: 4, z: 200 }, doorways: [], boxes: [], triggers: [] }));
+  await thread.call('addCharacter', { regionId: 9, entityId: 1, position: { x: 0, y: 0, z: 90 } });
+  if (options.crowd) {
+    await thread.call('setRegion', crowd.regions[0]!);
+    for (const [i, entityId] of crowd.people[0]![1].entries()) await thread.call('addCharacter', { regionId: 1, entityId, position: crowd.spawn(1, i) });
+  }
+  const seconds = 4;
+  let z: number | undefined;
+  let startZ: number | undefined;
+  let startedAt = 0;
+  let steppedAt: number | undefined;
+  let tick = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const now = performance.now();
+      const dt = steppedAt === undefined ? 0 : (now - steppedAt) / 1000;
+      steppedAt = now;
+      const regions = [{ regionId: 9, inputs: tick === 0 ? [{ entityId: 1, desiredVelocity: { x: 0, y: 0, z: -4 }, jump: false }] : [] }];
+      if (options.crowd) regions.push({ regionId: 1, inputs: [] });
+      void thread.step({ tick: ++tick, dt, regions, wait: false }).then((r) => {
+        const at = r.bodies.find((b) => b.entityId === 1)?.position?.z;
+        if (at === undefined) return;
+        z = at;
+        if (startZ === undefined) [startZ, startedAt] = [at, performance.now()];
+      });
+      if (options.stallMs && tick % 10 === 0) for (const until = performance.now() + options.stallMs; performance.now() < until; );
+      if (startZ !== undefined && performance.now() - startedAt > seconds * 1000) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 50);
+  });
+  const elapsed = (performance.now() - startedAt) / 1000;
+  await thread.close();
+  return [name, `${((startZ! - z!) / elapsed).toFixed(2)} m/s`, String(tick)];
+}
+const speeds = [
+  await walkingSpeed('idle', {}),
+  await walkingSpeed('beside 1,000 players in another room', { crowd: true }),
+  await walkingSpeed('event loop stalled 200 ms every 0.5 s', { stallMs: 200 }),
+];
+
 const head = ['scenario', 'players', 'Step on physics thread', 'world steps', 'character moves', 'round trip', 'main thread per call'];
 const table = [head, head.map(() => '---'), ...rows.map((r) => [r.name, String(r.players), fmt(r.worker), fmt(r.world), fmt(r.moves), fmt(r.roundTrip), fmt(r.send)])];
 console.log(`physics per tick, ms: median / p95 over ${TICKS} ticks (after ${WARMUP} warm-up), Rapier 3D on one worker thread, node ${process.version}\n`);
 for (const line of table) console.log(`| ${line.join(' | ')} |`);
+console.log(`\nwalking at 4 m/s for 4 s of wall-clock time, stepped at 20 Hz with the time since the last step\n`);
+for (const line of [['load', 'ground covered per second', 'ticks'], ['---', '---', '---'], ...speeds]) console.log(`| ${line.join(' | ')} |`);

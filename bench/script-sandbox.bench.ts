@@ -61,6 +61,24 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 row('runaway: total time to answer (limit 50 ms)', `${median(total).toFixed(1)} ms (+${(median(total) - 50).toFixed(1)} ms past)`);
 row('runaway: runtime rebuild after answering', `${median(rebuild).toFixed(1)} ms`);
+
+// What adversarial.test.ts checks as behaviour (refused, stopped by the ceiling), measured here as time.
+const timeTo = (source: string, limits: SandboxInput['limits'], kind: string): number => {
+  const times: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const res = sb.run({ ...run(source), limits });
+    if (res.errorKind !== kind) throw new Error(`${source}: expected ${kind}, got ${res.errorKind}`);
+    times.push(res.cpuMs);
+    sb.maintain();
+  }
+  return median(times);
+};
+const NATIVE = 'Array.prototype.forEach.call({ length: 2 ** 53 - 1 }, () => {});';
+row('native loop that never polls the interrupt: refused in', `${timeTo(NATIVE, undefined, 'runtime').toFixed(2)} ms`);
+for (const mib of [4, 16]) {
+  const ms = timeTo('const a = []; for (let i = 0; ; i++) a.push(i * 1.5);', { cpuMs: 10_000, memoryBytes: mib * 1024 * 1024 }, 'memory');
+  row(`array growing without end: stopped by a ${mib} MiB ceiling in`, `${ms.toFixed(0)} ms`);
+}
 sb.dispose();
 
 // --- the pool: all cores, through worker_threads ---
@@ -93,6 +111,17 @@ for (let r = 0; r < ROUNDS; r++) {
   poolRunaway.push(performance.now() - t);
 }
 row('runaway through the pool (limit 50 ms)', `${median(poolRunaway).toFixed(1)} ms`);
+
+const behind: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  const runaway = pool.run({ ...run('while (true) {}'), limits: { cpuMs: 1500 } });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const t = performance.now();
+  await Promise.all(Array.from({ length: 20 }, (_, i) => pool.run(run(`emit(${i})`))));
+  behind.push(performance.now() - t);
+  await runaway;
+}
+row('20 small runs while a runaway holds one worker', `${median(behind).toFixed(1)} ms`);
 await pool.close();
 
 const w = Math.max(...rows.map(([a]) => a.length));

@@ -14,6 +14,7 @@ import { needServer } from '@loom/runtime/testing/servers.ts';
 import { startWiring, type Wiring, type WiringKind } from '@loom/runtime/testing/wiring.ts';
 import { service as scriptExecutor } from '@loom/script-executor';
 import { service as worldState } from '@loom/world-state';
+import { eventually } from '@loom/runtime/testing/patience.ts';
 
 const servers = await Promise.all([needServer('postgres'), needServer('redis'), needServer('rabbitmq')]);
 const distributedSkip = servers.find((s) => s.skip)?.skip ?? false;
@@ -58,15 +59,8 @@ function story(kind: WiringKind, skip: string | false) {
           // the test ends the stream
         }
       })();
-      const until = async <T>(find: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> => {
-        const deadline = Date.now() + timeoutMs;
-        for (;;) {
-          const found = find();
-          if (found !== undefined) return found;
-          if (Date.now() > deadline) throw new Error(`${name}: no ${what} within ${timeoutMs} ms; last events: ${events.slice(-5).map((e) => `${e.kind}:${e.text.slice(0, 60)}`).join(' | ')}`);
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-      };
+      const until = <T>(find: () => T | undefined, what: string): Promise<T> =>
+        eventually(find, `${what} for ${name}`, () => `last events: ${events.slice(-5).map((e) => `${e.kind}:${e.text.slice(0, 60)}`).join(' | ')}`);
       const snapshot = () => events.filter((e) => e.kind === 'snapshot').at(-1)?.data as Snapshot | undefined;
       const heard = (pattern: RegExp) => until(() => events.find((e) => pattern.test(e.text)), String(pattern));
       return { sessionId, events, until, snapshot, heard, close: () => abort.abort() };

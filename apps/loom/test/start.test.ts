@@ -133,7 +133,8 @@ describe('loom start (all-in-one, embedded)', () => {
     assert.equal((await call('GET', '', 'not-a-token')).status, 401);
   });
 
-  it("keeps a third player's say fast while scripts run away, and tells only the owner", async () => {
+  it("answers a third player's says while scripts run away, and tells only the owner", async () => {
+    // How fast those says stay is measured in bench/say-under-runaways.bench.ts.
     const ada = await PlayerClient.connect(ports.telnet);
     const cy = await PlayerClient.connect(ports.telnet);
     try {
@@ -144,25 +145,15 @@ describe('loom start (all-in-one, embedded)', () => {
       ada.send('@teleport Cyd=#1');
       ada.send('@teleport #1');
       await cy.waitFor(/Ada appears/).catch(() => undefined);
-      const roundTrips = async (label: string) => {
-        const times: number[] = [];
-        for (let i = 0; i < 9; i++) {
-          const started = performance.now();
-          cy.send(`say ${label} ${i}`);
-          await cy.waitFor(new RegExp(`You say, "${label} ${i}"`));
-          times.push(performance.now() - started);
-        }
-        return times.sort((a, b) => a - b)[4]!;
-      };
-      const normal = await roundTrips('calm');
       ada.send('@create bomb');
       await ada.waitFor(/Created bomb/);
       ada.send('drop bomb');
       ada.send('@script bomb/on_say=while (true) {}');
       await ada.waitFor(/Saved on_say of bomb/);
-      const during = await roundTrips('storm');
-      // Scripts run on worker threads: the world answers as it did, within one tick (50 ms) of normal.
-      assert.ok(during <= normal + 50, `say took ${during.toFixed(1)} ms during runaways against ${normal.toFixed(1)} ms normally`);
+      for (let i = 0; i < 9; i++) {
+        cy.send(`say storm ${i}`);
+        await cy.waitFor(new RegExp(`You say, "storm ${i}"`));
+      }
       await ada.waitFor(/Script error in on_say of bomb \(#\d+\), version 1: the script ran longer than its 50 ms limit/);
       assert.doesNotMatch(cy.text, /Script error/);
       const metrics = await (await fetch(`${base}/metrics`)).text();

@@ -8,6 +8,7 @@ import { GameClient } from '@loom/netcode';
 import { wsTransport } from '../../../services/graphics-gateway/test/udp-transport.ts';
 import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.ts';
 import { udpBotStory } from './udp-story.ts';
+import { eventually } from '@loom/runtime/testing/patience.ts';
 
 describe('a UDP bot and a telnet player', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'loom-udp-'));
@@ -37,10 +38,7 @@ describe('a UDP bot and a telnet player', () => {
     const ticker = setInterval(() => client.tick(), 20);
     try {
       await client.connect(accessToken);
-      const deadline = Date.now() + 10_000;
-      while (!client.view?.entities.some((e) => e.name === 'Webby') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      const me = client.view?.entities.find((e) => e.name === 'Webby');
-      assert.ok(me, 'the WebSocket client sees itself in a snapshot');
+      const me = await eventually(() => client.view?.entities.find((e) => e.name === 'Webby'), 'the WebSocket client itself in a snapshot');
       assert.equal(me.kind, 'player');
     } finally {
       clearInterval(ticker);

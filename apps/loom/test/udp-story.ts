@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { GameClient, type ServerEvent } from '@loom/netcode';
 import { udpTransport } from '../../../services/graphics-gateway/test/udp-transport.ts';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
+import { eventually } from '@loom/runtime/testing/patience.ts';
 
 export async function udpBotStory(ports: { telnet: number; udp: number; http: number }, suffix = ''): Promise<void> {
   const telnet = await PlayerClient.connect(ports.telnet);
@@ -18,15 +19,7 @@ export async function udpBotStory(ports: { telnet: number; udp: number; http: nu
   const events: ServerEvent[] = [];
   bot.onEvent((event) => events.push(event));
   const ticker = setInterval(() => bot.tick(), 20);
-  const until = async <T>(find: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = find();
-      if (found !== undefined && found !== false) return found;
-      if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms; events: ${JSON.stringify(events.slice(-6))}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
+  const until = <T>(find: () => T | undefined | false, what: string): Promise<T> => eventually(find, what, () => `events: ${JSON.stringify(events.slice(-6))}`);
   try {
     await bot.connect(accessToken);
     await telnet.waitFor(new RegExp(`Botty${suffix} has entered the world\\.`));

@@ -8,6 +8,7 @@ import type { BusMessage } from '../src/bus/bus.ts';
 import { MemoryBus, MemoryBusHub } from '../src/bus/memory-bus.ts';
 import { RedisBus } from '../src/bus/redis-bus.ts';
 import { needServer, uniqueName } from '../src/testing/servers.ts';
+import { eventually } from '../src/testing/patience.ts';
 
 const redis = await needServer('redis');
 
@@ -18,9 +19,7 @@ function capturingLogger() {
 }
 
 async function until(condition: () => boolean): Promise<void> {
-  for (const deadline = Date.now() + 3000; !condition(); await sleep(5)) {
-    if (Date.now() > deadline) throw new Error('timed out');
-  }
+  await eventually(condition, 'the expected messages');
 }
 
 describe('MemoryBus', () => {

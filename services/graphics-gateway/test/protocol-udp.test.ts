@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { DecodeError, DisconnectReason, Endpoint, decodePacket, encodePacket, type Packet } from '@loom/netcode';
 import { startUdpServer, type Session, type UdpServer } from '../src/protocol/index.ts';
+import { eventually, patienceMs } from '@loom/runtime/testing/patience.ts';
 
 describe('graphics protocol over node:dgram', () => {
   let server: UdpServer;
@@ -58,7 +59,7 @@ describe('graphics protocol over node:dgram', () => {
     endpoint.send('reliable', new TextEncoder().encode('hello'));
     const received: string[] = [];
     const started = Date.now();
-    while (received.length === 0 && Date.now() - started < 5000) {
+    while (received.length === 0 && Date.now() - started < patienceMs) {
       for (const d of endpoint.tick(Date.now())) send(d);
       const packet = await next();
       if (packet.type !== 'data') continue;
@@ -66,11 +67,10 @@ describe('graphics protocol over node:dgram', () => {
     }
     assert.deepEqual(events.messages, ['hello']);
     assert.deepEqual(received, ['echo hello']);
-    assert.ok(endpoint.rttMs >= 0 && endpoint.rttMs < 1000);
+    assert.ok(Number.isFinite(endpoint.rttMs) && endpoint.rttMs >= 0, 'the echo gave a round-trip time');
 
     send({ type: 'disconnect', sessionId: accept.sessionId, reason: DisconnectReason.Quit });
-    for (let i = 0; i < 100 && server.table.size > 0; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(server.table.size, 0);
+    await eventually(() => server.table.size === 0, 'the session gone from the table');
     assert.deepEqual(events.disconnected, [DisconnectReason.Quit]);
   });
 });

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { PhysicsEngine } from '../src/core/engine.ts';
+import { MAX_CATCHUP } from '../src/core/input.ts';
 import { go, position, room, run, v3 } from './fixture.ts';
 
 const R = 1;
@@ -118,6 +119,36 @@ describe('a character in a room', () => {
     assert.throws(() => engine.setRegion(room(R, { doorways: [{ wall: 'north', offset: 9.5, width: 2, height: 3 }] })), /does not fit/);
     assert.throws(() => engine.setRegion(room(R, { boxes: [{ position: v3(0, NaN, 0), halfExtents: v3(1, 1, 1) }] })), { code: 'INVALID_ARGUMENT' });
     assert.deepEqual(engine.step({ tick: 1, dt: 0.05, regions: [{ regionId: 9, inputs: [] }], wait: false }).missingRegions, [9]);
+  });
+});
+
+describe('late steps (the test is the clock: each step says how much time it covers)', () => {
+  const walk = async (dts: number[]) => {
+    const e = await PhysicsEngine.create();
+    e.setRegion(room(1, { size: v3(100, 4, 100), triggers: [{ triggerId: 77, position: v3(0, 1, -3), halfExtents: v3(1, 1, 0.2) }] }));
+    e.addCharacter({ regionId: 1, entityId: ME, position: v3(0, 0, 0) });
+    const triggers = [];
+    let last;
+    for (const [i, dt] of dts.entries()) {
+      const result = e.step({ tick: i + 1, dt, regions: [{ regionId: 1, inputs: i === 0 ? [go(ME, 0, -4)] : [] }], wait: false });
+      triggers.push(...result.triggers);
+      last = result.bodies.find((b) => b.entityId === ME)!.position!;
+    }
+    e.close();
+    return { z: last!.z, triggers };
+  };
+
+  it('a step covering ten ticks moves a character as far as ten ticks do, through the same triggers', async () => {
+    const ticked = await walk(Array.from({ length: 20 }, () => 0.05)); // 1 s at 4 m/s
+    const merged = await walk([0.05, 0.5, 0.45]); // the same second, mostly in two late steps
+    assert.ok(Math.abs(ticked.z + 4) < 0.01, `1 s at 4 m/s north: z=${ticked.z}`);
+    assert.ok(Math.abs(merged.z - ticked.z) < 1e-3, `as far as the ticks: ${merged.z} vs ${ticked.z}`);
+    assert.deepEqual(merged.triggers.map((t) => t.phase), ['enter', 'leave'], 'a thin trigger is not stepped over');
+  });
+
+  it('catches up at most MAX_CATCHUP of a hopelessly late step', async () => {
+    const late = await walk([0.05, 30]);
+    assert.ok(Math.abs(late.z + 4 * (0.05 + MAX_CATCHUP)) < 0.01, `30 s asked, ${MAX_CATCHUP} s simulated: z=${late.z}`);
   });
 });
 

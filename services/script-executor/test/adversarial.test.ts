@@ -25,9 +25,10 @@ async function hostile(source: string, kind: ErrorKind | ErrorKind[], extra: Par
 }
 
 describe('CPU', () => {
-  test('an infinite loop times out close to the deadline', async () => {
+  // How close to its deadline a runaway is stopped is measured in bench/script-sandbox.bench.ts.
+  test('an infinite loop is stopped with a timeout that names its limit', async () => {
     const r = await hostile('while (true) {}', 'timeout', { limits: { cpuMs: 30 } });
-    assert.ok(r.cpuMs >= 30 && r.cpuMs < 300, `took ${r.cpuMs} ms`);
+    assert.ok(r.cpuMs >= 30, `not before its limit: ${r.cpuMs} ms`);
     assert.match(r.error ?? '', /30 ms/);
     await hostile('for (;;) { try { while (true) {} } catch (e) {} }', 'timeout', { limits: { cpuMs: 20 } });
     await hostile('/(a+)+$/.test("a".repeat(40) + "b")', 'timeout', { limits: { cpuMs: 20 } });
@@ -41,8 +42,8 @@ describe('CPU', () => {
       'const h = "a".repeat(1e6); h.indexOf("a".repeat(5e5) + "b");',
     ]) {
       const r = await hostile(source, 'runtime');
+      // Refused, not run: run, each would hold the thread for minutes (bench/ measures how fast the refusal is).
       assert.match(r.error ?? '', /^RangeError: .*(sandbox limit|too long for the sandbox)/);
-      assert.ok(r.cpuMs < 100, `${source} took ${r.cpuMs} ms`);
     }
     const ok = sb.run(input('emit([3, 1, 2].sort().map((x) => x * 2).join() + "a-b".replace("-", "+"))'));
     assert.deepEqual(ok.effects, [{ kind: 'emit', args: ['2,4,6a+b'] }]);
@@ -62,8 +63,9 @@ describe('memory', () => {
     'const k = []; for (;;) k.push(new Uint8Array(1 << 20));',
   ]) {
     test(source, async () => {
-      const r = await hostile(source, 'memory', { limits: { cpuMs: 10_000 } });
-      assert.ok(r.cpuMs < 2000, `took ${r.cpuMs} ms`); // stopped by the ceiling, not by the clock
+      // A small ceiling (4 MiB: a fifth of a second here) under the longest CPU limit (10 s): 'memory',
+      // not 'timeout', says the ceiling stopped it, on a machine however slow.
+      await hostile(source, 'memory', { limits: { cpuMs: 10_000, memoryBytes: 4 * 1024 * 1024 } });
     });
   }
 });

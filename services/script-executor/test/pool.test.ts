@@ -20,14 +20,14 @@ describe('SandboxPool', () => {
     assert.deepEqual(many.map((m) => m.effects[0]?.args[0]), Array.from({ length: 50 }, (_, i) => String(i)));
   });
 
-  test('a runaway ties up one worker; other runs complete promptly meanwhile', async () => {
-    const t0 = performance.now();
-    const runaway = pool.run(input('while (true) {}', { limits: { cpuMs: 1500 } }));
+  test('a runaway ties up one worker; the other runs complete while it still runs', async () => {
+    // How long the quick runs take behind a runaway is measured in bench/script-sandbox.bench.ts.
+    let runawayDone = false;
+    const runaway = pool.run(input('while (true) {}', { limits: { cpuMs: 10_000 } })).finally(() => (runawayDone = true));
     await new Promise((r) => setTimeout(r, 20)); // let it start
     const quick = await Promise.all(Array.from({ length: 20 }, (_, i) => pool.run(input(`emit(${i})`))));
-    const quickMs = performance.now() - t0;
     assert.ok(quick.every((q) => q.error === undefined));
-    assert.ok(quickMs < 1000, `quick runs took ${quickMs} ms behind a runaway`);
+    assert.equal(runawayDone, false, 'all twenty answered before the runaway was stopped');
     const r = await runaway;
     assert.equal(r.errorKind, 'timeout');
     assert.equal(pool.restarts, 0, 'the sandbox stopped it; no worker had to die');

@@ -14,6 +14,7 @@ import { service as worldState } from '@loom/world-state';
 import { startWiring, type Wiring } from '@loom/runtime/testing/wiring.ts';
 import { service as textGateway } from '../src/index.ts';
 import { PlayerClient } from './player-client.ts';
+import { eventually, patienceMs } from '@loom/runtime/testing/patience.ts';
 
 const modules = [persistence, authService, chatService, worldState, textGateway, httpApi];
 const IAC = 255, SB = 250, SE = 240, WILL = 251, DO = 253, NOP = 241, AYT = 246;
@@ -66,7 +67,7 @@ class RawClient {
   }
 
   /** Waits until the bytes received from `from` on contain `needle`; returns where it starts. */
-  async waitFor(needle: string | Buffer, from = 0, timeoutMs = 10_000): Promise<number> {
+  async waitFor(needle: string | Buffer, from = 0, timeoutMs = patienceMs): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const at = this.bytes.indexOf(needle, from);
@@ -329,31 +330,38 @@ describe('the text gateway', { concurrency: true }, () => {
   describe('with LOOM_IDLE_TIMEOUT=10', { timeout: 40_000, concurrency: false }, () => {
     let wiring: Wiring;
     let client: PlayerClient | undefined;
+    let awake: PlayerClient | undefined;
     before(async () => {
       wiring = await startWiring('all-in-one', modules, { LOOM_IDLE_TIMEOUT: '10' });
     });
     after(async () => {
       client?.close();
+      awake?.close();
       await wiring?.stop();
     });
 
-    it('a player who types nothing for the idle timeout is told so and disconnected', async () => {
+    it('a player who types nothing for the idle timeout is told so and disconnected; one who types stays', async () => {
       client = await PlayerClient.connect(telnetPort(wiring));
+      awake = await PlayerClient.connect(telnetPort(wiring));
       await client.waitFor(/connect <name> <password>/);
       client.send('create Sleepy sleepy-password');
+      awake.send('create Awake awake-password');
       await client.waitFor(/Welcome to \w+, Sleepy!/);
-      const quietSince = Date.now();
-      await client.waitFor(/You have been idle for 10 seconds\. Goodbye!/, 15_000);
-      assert.ok(Date.now() - quietSince >= 9_000, 'not before the timeout');
-      await waitUntil(() => client!.closed, 'the connection closes');
+      await awake.waitFor(/Welcome to \w+, Awake!/);
+      // Awake types every 2 s, well inside the 10 s timeout: each line starts its idle time anew.
+      const typing = setInterval(() => awake!.send('look'), 2000);
+      try {
+        await client.waitFor(/You have been idle for 10 seconds\. Goodbye!/);
+        await waitUntil(() => client!.closed, 'the connection closes');
+        assert.equal(awake.closed, false, 'the player who kept typing is still connected');
+        assert.doesNotMatch(awake.text, /idle/);
+      } finally {
+        clearInterval(typing);
+      }
     });
   });
 });
 
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+async function waitUntil(condition: () => boolean, what: string): Promise<void> {
+  await eventually(condition, what);
 }

@@ -2,6 +2,7 @@
 // (NAWS 100x40, GMCP on, TTYPE, no compression), keeps GMCP messages, and reads text without colour.
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import { eventually, patienceMs } from '@loom/runtime/testing/patience.ts';
 
 const IAC = 255, SB = 250, SE = 240, WILL = 251, WONT = 252, DO = 253, DONT = 254;
 const ECHO = 1, SGA = 3, TTYPE = 24, EOR = 25, NAWS = 31, GMCP = 201;
@@ -41,7 +42,7 @@ export class PlayerClient {
   }
 
   /** Waits for text matching the pattern after what earlier waits consumed; returns the match. */
-  async waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+  async waitFor(pattern: RegExp, timeoutMs = patienceMs): Promise<RegExpMatchArray> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const rest = this.text.slice(this.mark);
@@ -60,14 +61,9 @@ export class PlayerClient {
     }
   }
 
-  async waitForGmcp(packageName: string, test: (data: unknown) => boolean = () => true, timeoutMs = 10_000): Promise<unknown> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.gmcp.find((m) => m.package === packageName && test(m.data));
-      if (found) return found.data;
-      if (Date.now() > deadline) throw new Error(`no GMCP ${packageName} within ${timeoutMs} ms; got ${this.gmcp.map((m) => m.package).join(', ')}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+  async waitForGmcp(packageName: string, test: (data: unknown) => boolean = () => true, timeoutMs = patienceMs): Promise<unknown> {
+    const found = await eventually(() => this.gmcp.find((m) => m.package === packageName && test(m.data)), `GMCP ${packageName}`, () => `got ${this.gmcp.map((m) => m.package).join(', ')}`, timeoutMs);
+    return found.data;
   }
 
   close(): void {

@@ -12,6 +12,7 @@ import { service as worldState } from '@loom/world-state';
 import { startWiring, type Wiring } from '@loom/runtime/testing/wiring.ts';
 import { service as textGateway } from '../src/index.ts';
 import { PlayerClient } from './player-client.ts';
+import { patienceMs } from '@loom/runtime/testing/patience.ts';
 
 const modules = [persistence, authService, chatService, worldState, textGateway, httpApi];
 
@@ -65,7 +66,7 @@ class BrowserPlayer {
   }
 
   /** Waits for transcript text matching the pattern after what earlier waits consumed. */
-  async waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+  async waitFor(pattern: RegExp, timeoutMs = patienceMs): Promise<RegExpMatchArray> {
     return this.until(() => {
       const match = this.text.slice(this.mark).match(pattern);
       if (match) this.mark += (match.index ?? 0) + match[0].length;
@@ -76,7 +77,7 @@ class BrowserPlayer {
   /** Waits for a frame, after the frames earlier waits consumed, that passes the test. */
   async waitForFrame<T extends ServerFrame>(what: string, test: (frame: ServerFrame) => frame is T, timeoutMs?: number): Promise<T>;
   async waitForFrame(what: string, test: (frame: ServerFrame) => boolean, timeoutMs?: number): Promise<ServerFrame>;
-  async waitForFrame(what: string, test: (frame: ServerFrame) => boolean, timeoutMs = 10_000): Promise<ServerFrame> {
+  async waitForFrame(what: string, test: (frame: ServerFrame) => boolean, timeoutMs = patienceMs): Promise<ServerFrame> {
     return this.until(() => {
       const index = this.frames.findIndex((frame, i) => i >= this.frameMark && test(frame));
       if (index < 0) return undefined;

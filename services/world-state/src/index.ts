@@ -40,7 +40,7 @@ export const service = defineService({
       // Runs go through the job queue to script-executor (its worker pool): the tick never waits on a script.
       scriptRunner: { submit: async (job) => void (await queue.enqueue(scriptJobQueue, job)) },
       runsPerOwnerPerSecond: config.scriptRunsPerOwner,
-      physics: physicsPort(directory.connect('physics-service'), config.tickHz),
+      physics: physicsPort(directory.connect('physics-service')),
       auth,
       chat: chatPort(directory.connect('chat-service')),
       account: {

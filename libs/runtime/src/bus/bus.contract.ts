@@ -3,8 +3,8 @@
 // so once the fence is in, anything published before it would have been delivered.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bus, BusMessage } from './bus.ts';
+import { eventually } from '../testing/patience.ts';
 
 class Inbox {
   readonly messages: BusMessage[] = [];
@@ -16,12 +16,8 @@ class Inbox {
     return this.messages.map((message) => message.payload);
   }
 
-  async until(count: number, timeoutMs = 3000): Promise<BusMessage[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.messages.length < count) {
-      if (Date.now() > deadline) throw new Error(`expected ${count} messages, got ${this.messages.length}`);
-      await sleep(5);
-    }
+  async until(count: number): Promise<BusMessage[]> {
+    await eventually(() => this.messages.length >= count, `${count} messages`, () => `got ${this.messages.length}`);
     return this.messages;
   }
 }

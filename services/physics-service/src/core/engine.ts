@@ -4,7 +4,7 @@ import RAPIER from '@dimforge/rapier3d-compat';
 import type { AddBodyRequest, AddCharacterRequest, EntityRef, RegionRef, RegionSpec, StepRequest, StepResult } from '@loom/proto';
 import { PhysicsError } from './errors.ts';
 import { layoutOf } from './geometry.ts';
-import { sanitize, stepDt } from './input.ts';
+import { sanitize, substeps } from './input.ts';
 import { Region, type StepOut } from './region.ts';
 
 let loaded: Promise<void> | undefined;
@@ -56,7 +56,7 @@ export class PhysicsEngine {
 
   step(request: StepRequest): StepResult {
     const start = performance.now();
-    const dt = stepDt(request.dt);
+    const dts = substeps(request.dt);
     const out: StepOut = { bodies: [], triggers: [], doorways: [], regions: [] };
     const missing: number[] = [];
     const stepped = new Set<number>();
@@ -73,7 +73,7 @@ export class PhysicsEngine {
       stepped.add(regionId);
     }
     for (const region of this.regions.values()) {
-      if (stepped.has(region.id) || region.active) region.step(dt, out);
+      if (stepped.has(region.id) || region.active) region.step(dts, out);
     }
     return { tick: request.tick, ...out, stepMs: performance.now() - start, missingRegions: missing };
   }

@@ -9,8 +9,13 @@ export const GRAVITY = -9.81;
 /** Fastest fall, so a long drop (or a huge dt) never tunnels through the floor. */
 export const TERMINAL_SPEED = -40;
 export const DEFAULT_DT = 1 / 20;
-/** A late step covers at most this much time: slower motion beats a spiral of ever later steps. */
-export const MAX_DT = 0.1;
+/**
+ * The most time one step catches up (ticks merged while the thread was busy, a late tick loop). It is
+ * simulated in substeps of at most DEFAULT_DT, so a busy server moves characters as far per second as an
+ * idle one. Past this the world runs slow instead: each catch-up costs substeps, and an unbounded one
+ * would make the next step later still.
+ */
+export const MAX_CATCHUP = 0.5;
 
 export interface Held {
   vx: number;
@@ -27,7 +32,9 @@ export function sanitize(input: CharacterInput): Held | undefined {
   return { vx: v.x * k, vz: v.z * k, jump: input.jump === true };
 }
 
-export function stepDt(dt: number): number {
-  if (!Number.isFinite(dt) || dt <= 0) return DEFAULT_DT;
-  return Math.min(dt, MAX_DT);
+/** The substeps a step of `dt` seconds is simulated in: equal, none longer than a normal tick. */
+export function substeps(dt: number): number[] {
+  const total = !Number.isFinite(dt) || dt <= 0 ? DEFAULT_DT : Math.min(dt, MAX_CATCHUP);
+  const count = Math.ceil(total / DEFAULT_DT - 1e-9);
+  return Array.from({ length: count }, () => total / count);
 }

@@ -1,7 +1,7 @@
 // The two merges that make Step pipelined without losing anything:
 // - ticks that arrive while the physics thread is still busy become one step (coalesce), so a slow
 //   step never builds a queue: the newest input of each character wins, a jump asked in any of them
-//   is kept, and the step covers their summed dt (capped in the engine);
+//   is kept, and the step covers their summed dt (simulated in substeps by the engine);
 // - steps that finish between two Step calls are answered together (merge): every trigger and doorway
 //   event of each, and each body's newest state.
 import type { CharacterInput, StepRequest, StepResult } from '@loom/proto';

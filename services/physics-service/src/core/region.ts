@@ -34,6 +34,13 @@ interface Body {
   awake: boolean;
 }
 
+/** Where a character's move left it. */
+interface Moved {
+  feet: Vec3;
+  velocity: Vec3;
+  grounded: boolean;
+}
+
 export interface StepOut {
   bodies: BodyState[];
   triggers: TriggerEvent[];
@@ -151,18 +158,26 @@ export class Region {
     if (c) c.held = { vx: held.vx, vz: held.vz, jump: held.jump || c.held.jump };
   }
 
-  step(dt: number, out: StepOut): void {
-    const t0 = performance.now();
-    for (const [entityId, c] of this.characters) this.move(entityId, c, dt, out);
-    const t1 = performance.now();
-    this.world.timestep = dt;
-    this.world.step(this.events);
-    this.events.drainCollisionEvents((h1, h2, started) => {
-      const trigger = this.triggerOf.get(h1) ?? this.triggerOf.get(h2);
-      const entity = this.entityOf.get(h1) ?? this.entityOf.get(h2);
-      if (trigger !== undefined && entity !== undefined) out.triggers.push({ triggerId: trigger, entityId: entity, phase: started ? 'enter' : 'leave' });
-    });
-    const t2 = performance.now();
+  /** Simulates the substeps in turn (triggers and doorways of each are kept), then reports where everything ended. */
+  step(dts: number[], out: StepOut): void {
+    let moveMs = 0;
+    let stepMs = 0;
+    const moved = new Map<number, Moved>();
+    for (const dt of dts) {
+      const t0 = performance.now();
+      for (const [entityId, c] of this.characters) moved.set(entityId, this.move(entityId, c, dt, out));
+      const t1 = performance.now();
+      this.world.timestep = dt;
+      this.world.step(this.events);
+      this.events.drainCollisionEvents((h1, h2, started) => {
+        const trigger = this.triggerOf.get(h1) ?? this.triggerOf.get(h2);
+        const entity = this.entityOf.get(h1) ?? this.entityOf.get(h2);
+        if (trigger !== undefined && entity !== undefined) out.triggers.push({ triggerId: trigger, entityId: entity, phase: started ? 'enter' : 'leave' });
+      });
+      moveMs += t1 - t0;
+      stepMs += performance.now() - t1;
+    }
+    for (const [entityId, m] of moved) out.bodies.push({ entityId, regionId: this.id, position: m.feet, rotation: undefined, velocity: m.velocity, grounded: m.grounded });
     for (const [entityId, b] of this.dynamics) {
       const awake = !b.body.isSleeping();
       // A body is reported while it moves and once more when it comes to rest.
@@ -172,10 +187,10 @@ export class Region {
       }
       b.awake = awake;
     }
-    out.regions.push({ regionId: this.id, stepMs: t2 - t1, moveMs: t1 - t0, characters: this.characters.size });
+    out.regions.push({ regionId: this.id, stepMs, moveMs, characters: this.characters.size });
   }
 
-  private move(entityId: number, c: Character, dt: number, out: StepOut): void {
+  private move(entityId: number, c: Character, dt: number, out: StepOut): Moved {
     if (c.held.jump && c.grounded) c.vy = JUMP_SPEED;
     c.held.jump = false;
     const vy0 = c.vy;
@@ -193,11 +208,11 @@ export class Region {
     const next = { x: p.x + moved.x, y: p.y + moved.y, z: p.z + moved.z };
     c.body.setNextKinematicTranslation(next);
     const feet = { x: next.x, y: next.y - FEET, z: next.z };
-    out.bodies.push({ entityId, regionId: this.id, position: feet, rotation: undefined, velocity: { x: moved.x / dt, y: moved.y / dt, z: moved.z / dt }, grounded: c.grounded });
     if (c.outThrough < 0) {
       c.outThrough = doorwayBeyond(this.layout, feet);
       if (c.outThrough >= 0) out.doorways.push({ entityId, regionId: this.id, doorwayIndex: c.outThrough });
     } else if (inside(this.layout, feet)) c.outThrough = -1;
+    return { feet, velocity: { x: moved.x / dt, y: moved.y / dt, z: moved.z / dt }, grounded: c.grounded };
   }
 
   free(): void {

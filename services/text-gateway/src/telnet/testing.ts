@@ -6,6 +6,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { constants, inflateSync } from 'node:zlib';
 import { Cmd, Opt, subnegotiation } from './codes.ts';
 import { TelnetConnection, type TelnetOptions } from './connection.ts';
+import { patienceMs } from '@loom/runtime/testing/patience.ts';
 
 const MCCP2_START = subnegotiation(Opt.COMPRESS2);
 
@@ -45,7 +46,7 @@ export class RawTelnetClient {
   }
 
   /** Resolves with the index of `expected` once it has arrived at or after `from`. */
-  async waitFor(expected: Bytes, from = 0, timeoutMs = 5000): Promise<number> {
+  async waitFor(expected: Bytes, from = 0, timeoutMs = patienceMs): Promise<number> {
     const needle = toBuffer(expected);
     return this.#until(() => {
       const at = this.received.indexOf(needle, from);
@@ -71,11 +72,11 @@ export class RawTelnetClient {
   }
 
   /** Waits until a compressed stream has ended cleanly. */
-  async compressionEnded(timeoutMs = 5000): Promise<void> {
+  async compressionEnded(timeoutMs = patienceMs): Promise<void> {
     await this.#until(() => (this.compressedStreamEnded ? true : undefined), timeoutMs, () => 'the compressed stream to end');
   }
 
-  async closed(timeoutMs = 5000): Promise<void> {
+  async closed(timeoutMs = patienceMs): Promise<void> {
     await this.#until(() => (this.socket.closed ? true : undefined), timeoutMs, () => 'the socket to close');
   }
 

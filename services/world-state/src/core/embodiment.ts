@@ -25,7 +25,8 @@ export interface PhysicsPort {
   removeCharacter(regionId: number, entityId: number): Promise<void>;
   /** A dynamic box for a thing flagged physical. */
   addBody(regionId: number, entityId: number, position: Vec3, halfExtents: Vec3): Promise<void>;
-  step(tick: number, inputs: Map<number, Array<{ entityId: number; velocity: Vec3; jump: boolean }>>): Promise<StepResult>;
+  /** One step covering `dt` seconds (0: one normal tick). */
+  step(tick: number, dt: number, inputs: Map<number, Array<{ entityId: number; velocity: Vec3; jump: boolean }>>): Promise<StepResult>;
 }
 
 export interface MoveInput {
@@ -53,6 +54,8 @@ export class Embodiment {
   private pending: Promise<StepResult> | undefined;
   private finished: StepResult | undefined;
   private readonly spots = new Map<number, Map<number, number>>();
+  /** When the last step was sent (ms): the next covers all the time since, however late the ticks were. */
+  private steppedAt: number | undefined;
 
   constructor(
     private readonly game: Game,
@@ -84,14 +87,21 @@ export class Embodiment {
     if (body && move.clientTick >= (body.input?.clientTick ?? 0)) body.input = move;
   }
 
-  /** Once per world tick: apply the last finished step, start the next, send snapshots. */
-  tick(tick: number): void {
+  /**
+   * Once per world tick: apply the last finished step, start the next, send snapshots. A tick that finds
+   * the previous step still running sends none; the next step covers its time, so 3D players walk as far
+   * per second on a busy server (late ticks, a slow physics call) as on an idle one.
+   */
+  tick(tick: number, nowMs: number): void {
     this.spots.clear();
     if (this.finished) this.apply(this.finished);
     this.finished = undefined;
     this.followRoomChanges();
-    if (!this.pending && this.bodies.size > 0) {
-      this.pending = this.physics.step(tick, this.inputs()).then(
+    if (this.bodies.size === 0) this.steppedAt = undefined;
+    else if (!this.pending) {
+      const dt = this.steppedAt === undefined ? 0 : (nowMs - this.steppedAt) / 1000;
+      this.steppedAt = nowMs;
+      this.pending = this.physics.step(tick, dt, this.inputs()).then(
         (result) => void (this.finished = result),
         (error: unknown) => this.onError(error),
       ).finally(() => (this.pending = undefined)) as Promise<never>;

@@ -109,7 +109,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
     this.tick++;
     try {
       this.game.scripting?.tick();
-      this.embodiment.tick(this.tick);
+      this.embodiment.tick(this.tick, performance.now());
     } catch (error) {
       this.options.logger.error({ err: error }, 'tick failed');
     }

@@ -2,7 +2,7 @@
 import type { ServiceClient } from '@loom/runtime';
 import { regionOf, type PhysicsPort } from '../core/embodiment.ts';
 
-export function physicsPort(physics: ServiceClient<'physics-service'>, tickHz: number): PhysicsPort {
+export function physicsPort(physics: ServiceClient<'physics-service'>): PhysicsPort {
   return {
     async setRegion(room, exits, triggers, boxes) {
       const { size, doorways } = regionOf(room, exits);
@@ -23,12 +23,12 @@ export function physicsPort(physics: ServiceClient<'physics-service'>, tickHz: n
     async removeCharacter(regionId, entityId) {
       await physics.removeCharacter({ regionId, entityId });
     },
-    step(tick, inputs) {
+    step(tick, dt, inputs) {
       const regions = [...inputs].map(([regionId, moves]) => ({
         regionId,
         inputs: moves.map((m) => ({ entityId: m.entityId, desiredVelocity: m.velocity, jump: m.jump })),
       }));
-      return physics.step({ tick, dt: 1 / tickHz, regions, wait: false });
+      return physics.step({ tick, dt, regions, wait: false });
     },
   };
 }

@@ -12,7 +12,10 @@ import { Quat, Vec3 } from "./common.js";
 
 export interface StepRequest {
   tick: number;
-  /** Seconds; 0 = 1/20. A step covers at most 0.1 s (slower motion rather than a spiral of late steps). */
+  /**
+   * Seconds since the previous step; 0 = 1/20. A late step catches up in substeps of at most 1/20 s, up to
+   * 0.5 s (beyond that the world runs slow rather than spiral into ever later steps).
+   */
   dt: number;
   regions: RegionStep[];
   /** Answer with this tick's own result, waiting for it (tools, tests); a tick loop leaves it unset. */
