@@ -1,6 +1,8 @@
 // Runs every test file (*.test.ts under libs/, services/, apps/) with node's test runner through tsx.
 // Extra arguments narrow the run to files whose path contains one of them. `--repeat N` runs the
 // selection N times in a row and stops at the first failing run (to show that a file is not flaky).
+// Tests wait for events with a patience of 60 s (libs/runtime/src/testing/patience.ts); the 10-minute cap
+// per file only stops a hang (the soak test plays for minutes on purpose).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -36,7 +38,7 @@ for (let run = 1; run <= repeat; run++) {
   const started = Date.now();
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],
+    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files],
     { cwd: root, stdio: 'inherit' },
   );
   if (result.status !== 0) {

@@ -8,6 +8,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { needTool } from '@loom/runtime/testing/tools.ts';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
 import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.ts';
+import { patienceMs } from '@loom/runtime/testing/patience.ts';
 
 const chromiumPath = '/usr/bin/chromium';
 const skip = needTool(chromiumPath, 'chromium');
@@ -31,6 +32,7 @@ describe('the browser text client', { skip }, () => {
 
   it('creates a character in the page, walks, and talks with a telnet player', async () => {
     const page = await browser.newPage();
+    page.setDefaultTimeout(patienceMs);
     await page.goto(`http://127.0.0.1:${ports.http}/text`);
     const output = page.locator('#output');
     const line = page.locator('#line');

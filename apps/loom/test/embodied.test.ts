@@ -116,7 +116,11 @@ function story(kind: WiringKind, skip: string | false) {
             return me && me.z < start.z - 1 ? me : undefined;
           }, 'movement north');
           await text.heard(/Click! The plate sinks under Botty\./);
-          await text.heard(/Botty leaves north\./);
+          const where = () => {
+            const me = bot.snapshot()?.entities.find((e) => e.name === 'Botty');
+            return `Botty at ${me ? `x=${me.x.toFixed(2)} z=${me.z.toFixed(2)}` : 'nowhere'} in ${bot.snapshot()?.roomId}, ${bot.events.length} events`;
+          };
+          await eventually(() => text.events.find((e) => /Botty leaves north\./.test(e.text)), 'Botty leaving north, for Tess', where);
           await bot.heard(/Weavers' Lane/);
         } finally {
           clearInterval(walkNorth);

@@ -1,7 +1,14 @@
 // Test support: run the real `loom` command as a child process and read what it says.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { uniqueName } from '@loom/runtime/testing/servers.ts';
+import { portPlan } from '../src/commands/up.ts';
 
 export const loomBin = fileURLToPath(new URL('../bin/loom.js', import.meta.url));
 
@@ -66,4 +73,53 @@ export function boundPorts(startupLine: string): { http: number; telnet: number;
 /** `loom start` on embedded storage in `dataDir`, every port picked free, nothing from the environment's servers. */
 export function embeddedEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { LOOM_DATA_DIR: dataDir, LOOM_HOST: '127.0.0.1', LOOM_HTTP_PORT: '0', LOOM_TELNET_PORT: '0', LOOM_UDP_PORT: '0', REDIS_URL: '', DATABASE_URL: '', AMQP_URL: '', ...extra };
+}
+
+/** `loom up` in a fresh database, Redis key prefix, queue prefix, port block and data folder; stop() removes them. */
+export interface LoomUp {
+  loom: LoomProcess;
+  ports: ReturnType<typeof portPlan>;
+  basePort: number;
+  databaseUrl: string;
+  /** The environment `loom up` got (for another process of the same wiring). */
+  env: NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
+
+export async function startLoomUp(label: string, urls: { postgres: string; redis: string; rabbitmq: string }, extra: NodeJS.ProcessEnv = {}): Promise<LoomUp> {
+  const database = uniqueName(label);
+  const prefix = `${uniqueName(label.replace(/_/g, ''))}:`;
+  const databaseUrl = Object.assign(new URL(urls.postgres), { pathname: `/${database}` }).toString();
+  const basePort = 20000 + Math.floor(Math.random() * 400) * 50;
+  const dataDir = mkdtempSync(join(tmpdir(), `${label}-`));
+  const env: NodeJS.ProcessEnv = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: urls.redis,
+    AMQP_URL: urls.rabbitmq,
+    LOOM_REDIS_PREFIX: prefix,
+    LOOM_QUEUE_PREFIX: prefix.replace(/:$/, '.'),
+    LOOM_DATA_DIR: dataDir,
+    LOOM_HOST: '127.0.0.1',
+    ...extra,
+  };
+  const loom = runLoom(['up', '--base-port', String(basePort)], env);
+  const stop = async () => {
+    await loom.stop('SIGINT', 30_000); // `loom up` stops its services; a SIGKILL would orphan them
+    rmSync(dataDir, { recursive: true, force: true });
+    const admin = new pg.Client({ connectionString: urls.postgres });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.end();
+    const redis = new Redis(urls.redis);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  };
+  try {
+    await loom.waitFor(/all 10 services ready/, 120000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { loom, ports: portPlan(basePort), basePort, databaseUrl, env, stop };
 }

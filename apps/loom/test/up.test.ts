@@ -1,17 +1,12 @@
 // `loom up`: every service its own process on PostgreSQL, Redis and RabbitMQ; calls cross processes over gRPC.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { serviceNames } from '@loom/runtime';
-import { needServer, uniqueName } from '@loom/runtime/testing/servers.ts';
+import { needServer } from '@loom/runtime/testing/servers.ts';
 import { checkMetrics, promtoolSkip } from '@loom/runtime/testing/promtool.ts';
 import { stockHealthCheck } from '../../../libs/runtime/test/stock-grpc.ts';
-import { portPlan } from '../src/commands/up.ts';
-import { runLoom, type LoomProcess } from './processes.ts';
+import { runLoom, startLoomUp, type LoomUp } from './processes.ts';
 import { buildingStory } from './building-story.ts';
 import { textWorldStory } from './text-story.ts';
 import { udpBotStory } from './udp-story.ts';
@@ -22,39 +17,14 @@ const promtool = promtoolSkip();
 const [postgres, redis, rabbit] = servers;
 
 describe('loom up (distributed wiring)', { skip }, () => {
-  const database = uniqueName('loom_up');
-  const prefix = `${uniqueName('loomup')}:`;
-  const databaseUrl = Object.assign(new URL(postgres!.url), { pathname: `/${database}` }).toString();
-  const basePort = 20000 + Math.floor(Math.random() * 400) * 50;
-  const ports = portPlan(basePort);
-  const dataDir = mkdtempSync(join(tmpdir(), 'loom-up-'));
-  let loom: LoomProcess;
+  let up: LoomUp;
+  let ports: LoomUp['ports'];
 
   before(async () => {
-    loom = runLoom(['up', '--base-port', String(basePort)], {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redis!.url,
-      AMQP_URL: rabbit!.url,
-      LOOM_REDIS_PREFIX: prefix,
-      LOOM_QUEUE_PREFIX: prefix.replace(/:$/, '.'),
-      LOOM_DATA_DIR: dataDir,
-      LOOM_HOST: '127.0.0.1',
-    });
-    await loom.waitFor(/all 10 services ready/, 120000);
+    up = await startLoomUp('loom_up', { postgres: postgres!.url, redis: redis!.url, rabbitmq: rabbit!.url });
+    ports = up.ports;
   });
-
-  after(async () => {
-    await loom?.stop('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
-    const admin = new pg.Client({ connectionString: postgres!.url });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
-    const r = new Redis(redis!.url);
-    const keys = await r.keys(`${prefix}*`);
-    if (keys.length) await r.del(...keys);
-    r.disconnect();
-  });
+  after(() => up?.stop());
 
   it('has all ten services healthy and ready, each in its own process', async () => {
     const pids = new Set<number>();
@@ -77,7 +47,7 @@ describe('loom up (distributed wiring)', { skip }, () => {
       body: JSON.stringify({ username: 'Grace', password: 'a long enough secret' }),
     });
     assert.equal(response.status, 201, await response.clone().text());
-    const client = new pg.Client({ connectionString: databaseUrl });
+    const client = new pg.Client({ connectionString: up.databaseUrl });
     await client.connect();
     const { rows } = await client.query('SELECT username, role, password_hash FROM users');
     await client.end();
@@ -105,20 +75,15 @@ describe('loom up (distributed wiring)', { skip }, () => {
   it('lets two players on two text-gateway processes meet, talk, move, page and share a channel', async () => {
     // A second text-gateway process, as a second replica would run: Bob connects through it.
     const second = runLoom(['service', 'text-gateway'], {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redis!.url,
-      AMQP_URL: rabbit!.url,
-      LOOM_REDIS_PREFIX: prefix,
-      LOOM_DATA_DIR: dataDir,
-      LOOM_HOST: '127.0.0.1',
-      LOOM_TELNET_PORT: String(basePort + 31),
-      LOOM_OPS_PORT: String(basePort + 32),
+      ...up.env,
+      LOOM_TELNET_PORT: String(up.basePort + 31),
+      LOOM_OPS_PORT: String(up.basePort + 32),
       AUTH_SERVICE_ADDR: `127.0.0.1:${ports.grpc['auth-service']}`,
       WORLD_STATE_ADDR: `127.0.0.1:${ports.grpc['world-state']}`,
     });
     try {
       await second.waitFor(/"msg":"text-gateway ready in/, 60000);
-      await textWorldStory({ alicePort: ports.telnet, bobPort: basePort + 31 }, '');
+      await textWorldStory({ alicePort: ports.telnet, bobPort: up.basePort + 31 }, '');
     } finally {
       assert.equal(await second.stop('SIGTERM'), 0);
     }
@@ -133,8 +98,8 @@ describe('loom up (distributed wiring)', { skip }, () => {
   });
 
   it('stops every process on Ctrl-C', async () => {
-    const code = await loom.stop('SIGINT', 30000);
-    assert.equal(code, 0, loom.lines.slice(-15).join('\n'));
+    const code = await up.loom.stop('SIGINT', 30000);
+    assert.equal(code, 0, up.loom.lines.slice(-15).join('\n'));
     for (const name of serviceNames) {
       const alive = await fetch(`http://127.0.0.1:${ports.ops[name]}/health`).then(() => true, () => false);
       assert.equal(alive, false, `${name} still answers`);

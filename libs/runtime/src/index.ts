@@ -15,3 +15,4 @@ export * from './run.ts';
 export { ensureDatabase } from './sql/ensure-database.ts';
 export { pingAmqp, pingRedis } from './probes.ts';
 export { untilAvailable } from './transport/until-available.ts';
+export { SessionStream, type SessionStreamHandlers } from './transport/session-stream.ts';

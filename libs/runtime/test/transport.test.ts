@@ -1,5 +1,6 @@
 // The in-process and gRPC bindings behave alike: typed errors, deadlines, streams, retries, health.
 import assert from 'node:assert/strict';
+import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import {
   AssetServiceDefinition,
@@ -44,8 +45,14 @@ const world: WorldStateServiceImplementation = {
   async look() {
     return { contents: [], exits: [], text: '' };
   },
-  async *openSession(request) {
+  async *openSession(request, context) {
     for (let i = 1; i <= 3; i++) yield { sessionId: request.sessionId, kind: 'text', text: `line ${i}`, atMs: i };
+    // A long session: a line every `gateway` milliseconds until the caller goes (the test names the pace).
+    const every = Number(request.gateway);
+    for (let i = 4; every > 0 && !context.signal.aborted; i++) {
+      await new Promise((r) => setTimeout(r, every));
+      yield { sessionId: request.sessionId, kind: 'text', text: `line ${i}`, atMs: i };
+    }
   },
   async closeSession() {
     return { closed: true };
@@ -122,6 +129,48 @@ describe('gRPC binding', () => {
     await worldServer.close();
   });
   contract('remote', () => remote);
+
+  it('keeps a server stream open past the unary deadline (a session lasts as long as its player)', async () => {
+    // A client whose unary deadline is 200 ms; the stream runs 10 times as long.
+    const hasty = remoteClient(WorldStateServiceDefinition, worldChannel, { metrics, timeoutMs: 200 });
+    const texts: string[] = [];
+    for await (const event of hasty.openSession({ sessionId: 'long', gateway: '100' })) {
+      texts.push(event.text);
+      if (texts.length === 23) break;
+    }
+    assert.equal(texts.at(-1), 'line 23', 'about 2 s of lines, none cut by the 200 ms deadline');
+  });
+
+  it('notices a peer that stopped answering (keepalive), instead of waiting on its stream forever', async () => {
+    // A TCP relay that, once told, goes silent without closing anything: a host that vanished.
+    const relays: Socket[] = [];
+    let silent = false;
+    const relay = createServer((inbound) => {
+      const outbound = createConnection({ host: '127.0.0.1', port: worldServer.port });
+      relays.push(inbound, outbound);
+      inbound.on('data', (chunk) => silent || outbound.write(chunk));
+      outbound.on('data', (chunk) => silent || inbound.write(chunk));
+      for (const s of [inbound, outbound]) s.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const relayChannel = openChannel(`127.0.0.1:${(relay.address() as AddressInfo).port}`);
+    try {
+      const client = remoteClient(WorldStateServiceDefinition, relayChannel, { metrics, timeoutMs: 3000 });
+      const texts: string[] = [];
+      const ended = (async () => {
+        for await (const event of client.openSession({ sessionId: 'vanishing', gateway: '200' })) {
+          texts.push(event.text);
+          if (texts.length === 4) silent = true;
+        }
+      })();
+      await assert.rejects(ended, UnavailableError, 'the stream fails as UNAVAILABLE once pings go unanswered');
+      assert.ok(texts.length >= 4);
+    } finally {
+      relayChannel.close();
+      for (const s of relays) s.destroy();
+      relay.close();
+    }
+  });
 
   it('retries an idempotent call that met UNAVAILABLE', async () => {
     flakyCalls = 0;

@@ -1,6 +1,6 @@
 // graphics-gateway: 3D players over UDP (docs/protocol.md). Each accepted protocol session becomes a
 // world-state session; the access token from the handshake is checked by auth-service.
-import { Counter, defineService } from '@loom/runtime';
+import { Counter, UnavailableError, defineService } from '@loom/runtime';
 import { GraphicsSession } from './core/graphics-session.ts';
 import { registerWsGraphics } from './api/ws-graphics-route.ts';
 import { startUdpServer } from './protocol/udp-server.ts';
@@ -26,6 +26,10 @@ export const service = defineService({
       async verifyToken(token) {
         try {
           const principal = await auth.verify({ accessToken: token });
+          // No ACCEPT while the world cannot take the player: the client is told to retry instead.
+          await world.status({}).catch((error: unknown) => {
+            throw new UnavailableError(`the world is not available right now; try again in a moment (${error instanceof Error ? error.message : error})`);
+          });
           tokens.set(principal.userId, token);
           return { userId: principal.userId, username: principal.username };
         } catch (error) {
@@ -47,7 +51,7 @@ export const service = defineService({
           sessions.get(session.id)?.messages(messages);
         },
         disconnected(session) {
-          sessions.get(session.id)?.close();
+          void sessions.get(session.id)?.close();
           sessions.delete(session.id);
         },
       },
@@ -56,7 +60,7 @@ export const service = defineService({
     return {
       listening: [`UDP ${config.host}:${server.address.port} (3D players, docs/protocol.md)`, 'WebSocket graphics /ws/graphics'],
       async drain() {
-        for (const graphics of sessions.values()) graphics.close();
+        await Promise.all([...sessions.values()].map((graphics) => graphics.close()));
         ws.closeAll();
       },
       async stop() {

@@ -20,8 +20,13 @@ export const service = defineService({
     const statusTimer = setInterval(refreshStatus, 10_000);
     statusTimer.unref();
     void refreshStatus();
+    const leaving = new Set<Promise<void>>();
+    const onLeave = (told: Promise<void>) => {
+      leaving.add(told);
+      void told.finally(() => leaving.delete(told));
+    };
     const newSession = (connection: TextConnection) =>
-      new TextSession(connection, { auth, world, logger, worldName: config.worldName, idleTimeoutMs: config.idleTimeoutS * 1000, floodLines: config.textFloodLines });
+      new TextSession(connection, { auth, world, logger, worldName: config.worldName, idleTimeoutMs: config.idleTimeoutS * 1000, floodLines: config.textFloodLines, onLeave });
     let boundPort = () => config.telnetPort;
     const telnet = await listenTelnet({
       host: config.host,
@@ -38,6 +43,9 @@ export const service = defineService({
       async drain() {
         ws.close('The server is restarting. Come back in a moment!');
         await telnet.close('The server is restarting. Come back in a moment!\n');
+        // The world hears that each player left (a stream that just breaks would keep them, linkdead).
+        await new Promise((resolve) => setImmediate(resolve));
+        await Promise.all(leaving);
       },
       async stop() {
         clearInterval(statusTimer);

@@ -51,6 +51,7 @@ export const service = defineService({
       logger,
       worldName: config.worldName,
       tickHz: config.tickHz,
+      sessionGraceMs: config.sessionGraceS * 1000,
       saveIntervalMs: config.saveIntervalMs,
       requestShutdown: (reason) => {
         logger.warn({ reason }, 'shutdown requested in-world');

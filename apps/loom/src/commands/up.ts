@@ -1,5 +1,7 @@
 // The distributed wiring on one machine: every service its own process, against PostgreSQL, Redis and
 // RabbitMQ (localhost unless configured), logs prefixed per service, all stopped together on Ctrl-C.
+// A service that dies is started again (after 1 s, doubling to 30 s while it keeps dying), as
+// Kubernetes would restart its pod: a `kill -9` of any one process heals by itself.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +11,10 @@ import { contracts, type ContractServiceName } from '@loom/proto';
 const loomBin = fileURLToPath(new URL('../../bin/loom.js', import.meta.url));
 const colours = [31, 32, 33, 34, 35, 36, 91, 92, 93, 94];
 const stopTimeoutMs = 15000;
+const firstRestartMs = 1000;
+const maxRestartMs = 30_000;
+/** Up this long, a service counts as healthy again: its next restart waits firstRestartMs. */
+const stableMs = 60_000;
 
 interface Ports {
   grpc: Partial<Record<ServiceName, number>>;
@@ -80,26 +86,37 @@ export async function up(options: { basePort?: number }): Promise<void> {
   await ensureDatabase(env.DATABASE_URL!);
   const children = new Map<ServiceName, ChildProcess>();
   const width = Math.max(...serviceNames.map((n) => n.length));
-  serviceNames.forEach((name, i) => {
+  const restartDelay = new Map<ServiceName, number>();
+  const launch = (name: ServiceName, i: number) => {
     const child = spawn(process.execPath, [loomBin, 'service', name], {
       env: { ...env, LOOM_OPS_PORT: String(ports.ops[name]), ...(ports.grpc[name] ? { LOOM_GRPC_PORT: String(ports.grpc[name]) } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const label = process.stdout.isTTY ? `\x1b[${colours[i % colours.length]}m${name.padEnd(width)} |\x1b[0m` : `${name.padEnd(width)} |`;
     prefixLines(child, label);
+    const startedAt = Date.now();
     child.on('exit', (code, signal) => {
-      process.stdout.write(`${label} exited (${signal ?? `code ${code}`})\n`);
       children.delete(name);
-      if (children.size === 0) process.exit(stopping ? 0 : 1);
+      if (stopping) {
+        process.stdout.write(`${label} exited (${signal ?? `code ${code}`})\n`);
+        if (children.size === 0) process.exit(0);
+        return;
+      }
+      const delay = Date.now() - startedAt > stableMs ? firstRestartMs : (restartDelay.get(name) ?? firstRestartMs);
+      restartDelay.set(name, Math.min(delay * 2, maxRestartMs));
+      process.stdout.write(`${label} exited (${signal ?? `code ${code}`}); restarting it in ${(delay / 1000).toFixed(0)} s\n`);
+      setTimeout(() => stopping || launch(name, i), delay);
     });
     children.set(name, child);
-  });
+  };
+  serviceNames.forEach(launch);
 
   let stopping = false;
   const stopAll = () => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`stopping ${children.size} services\n`);
+    if (children.size === 0) process.exit(0);
     for (const child of children.values()) child.kill('SIGTERM');
     setTimeout(() => {
       for (const child of children.values()) child.kill('SIGKILL');

@@ -1,5 +1,7 @@
 // Remote binding: a nice-grpc client over HTTP/2 with deadlines, retries of idempotent calls, tracing,
-// metrics, and gRPC statuses turned back into the typed errors the callee threw.
+// metrics, and gRPC statuses turned back into the typed errors the callee threw. Unary calls have a
+// deadline; server streams (a player's session) have none, they live as long as the session, and
+// keepalive pings notice a dead peer within seconds instead.
 import { ClientError, createChannel, createClientFactory, type Channel, type ClientMiddleware, type CompatServiceDefinition } from 'nice-grpc';
 import { deadlineMiddleware, type DeadlineOptions } from 'nice-grpc-client-middleware-deadline';
 import { retryMiddleware, type RetryOptions } from 'nice-grpc-client-middleware-retry';
@@ -21,6 +23,31 @@ const typedErrors: ClientMiddleware = async function* (call, options) {
   }
 };
 
+/** The shape ts-proto generates for each method of a service definition. */
+export interface TsProtoMethod {
+  name: string;
+  requestType: { fromPartial(value: unknown): unknown };
+  responseType: { fromPartial(value: unknown): unknown };
+  responseStream: boolean;
+}
+export interface TsProtoDefinition {
+  fullName: string;
+  methods: Record<string, TsProtoMethod>;
+}
+
+/**
+ * HTTP/2 pings on every channel, also while no call runs: a peer that died without a word is found within
+ * ~8 s. Reconnects start after 250 ms and wait at most 5 s (grpc-js: 1 s up to 120 s), so a restarted
+ * service is reached again within seconds of answering.
+ */
+export const channelOptions = {
+  'grpc.keepalive_time_ms': 5000,
+  'grpc.keepalive_timeout_ms': 3000,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.initial_reconnect_backoff_ms': 250,
+  'grpc.max_reconnect_backoff_ms': 5000,
+} as const;
+
 export interface RemoteClientOptions {
   metrics: Metrics;
   /** Deadline of each call, retries included, unless the caller passes its own. */
@@ -28,7 +55,7 @@ export interface RemoteClientOptions {
 }
 
 export function openChannel(address: string): Channel {
-  return createChannel(address.includes('://') ? address : `http://${address}`);
+  return createChannel(address.includes('://') ? address : `http://${address}`, undefined, channelOptions);
 }
 
 export function remoteClient<Def extends CompatServiceDefinition>(
@@ -36,6 +63,9 @@ export function remoteClient<Def extends CompatServiceDefinition>(
   channel: Channel,
   options: RemoteClientOptions,
 ): LoomClient<Def> {
+  const unary: LoomCallOptions = { deadline: options.timeoutMs, retryMaxAttempts: 4, retryBaseDelayMs: 50, retryMaxDelayMs: 1000 };
+  const defaults: Record<string, LoomCallOptions> = {};
+  for (const [key, method] of Object.entries((definition as unknown as TsProtoDefinition).methods)) defaults[key] = method.responseStream ? {} : unary;
   // On a client the last middleware attached runs first: typed errors outermost, one deadline over all retries.
   return createClientFactory()
     .use(prometheusClientMiddleware(options.metrics.grpcClient))
@@ -43,7 +73,5 @@ export function remoteClient<Def extends CompatServiceDefinition>(
     .use(retryMiddleware)
     .use(deadlineMiddleware)
     .use(typedErrors)
-    .create(definition, channel, {
-      '*': { deadline: options.timeoutMs, retryMaxAttempts: 4, retryBaseDelayMs: 50, retryMaxDelayMs: 1000 },
-    });
+    .create(definition, channel, defaults);
 }

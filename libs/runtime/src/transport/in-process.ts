@@ -5,7 +5,7 @@ import { Metadata, Status, type CallContext, type CompatServiceDefinition, type 
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { DeadlineExceededError, InternalError, LoomError, statusOf } from './errors.ts';
-import type { LoomCallOptions, LoomClient } from './grpc-client.ts';
+import type { LoomCallOptions, LoomClient, TsProtoDefinition } from './grpc-client.ts';
 
 export interface InProcessOptions {
   metrics: Metrics;
@@ -13,18 +13,6 @@ export interface InProcessOptions {
   timeoutMs: number;
 }
 
-type Messages = { fromPartial(value: unknown): unknown };
-/** The shape ts-proto generates for each method of a service definition. */
-interface TsProtoMethod {
-  name: string;
-  requestType: Messages;
-  responseType: Messages;
-  responseStream: boolean;
-}
-interface TsProtoDefinition {
-  fullName: string;
-  methods: Record<string, TsProtoMethod>;
-}
 type Handler = (request: unknown, context: CallContext) => unknown;
 
 const tracer = trace.getTracer('loom-in-process');

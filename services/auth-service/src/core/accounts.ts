@@ -96,8 +96,8 @@ export class AuthCore implements AuthServiceImplementation {
     return this.startSession(user);
   }
 
-  async verify({ accessToken }: VerifyRequest): Promise<Principal> {
-    const claims = await this.tokens.verify(accessToken);
+  async verify({ accessToken, resumeWithinS }: VerifyRequest): Promise<Principal> {
+    const claims = await this.tokens.verify(accessToken, resumeWithinS);
     if (await this.kv.get(`auth:revoked:${claims.sessionId}`)) throw new UnauthenticatedError('this session has ended; log in again');
     const state = await this.userState(claims.userId);
     if (state.banned) throw new UnauthenticatedError('this account is banned');
@@ -122,12 +122,12 @@ export class AuthCore implements AuthServiceImplementation {
   }
 
   async me({ accessToken }: MeRequest): Promise<User> {
-    const principal = await this.verify({ accessToken });
+    const principal = await this.verify({ accessToken, resumeWithinS: 0 });
     return publicUser(await this.persistence.getUser({ id: principal.userId }));
   }
 
   async changePassword({ accessToken, currentPassword, newPassword }: ChangePasswordRequest): Promise<ChangePasswordResponse> {
-    const principal = await this.verify({ accessToken });
+    const principal = await this.verify({ accessToken, resumeWithinS: 0 });
     const user = await this.persistence.getUser({ id: principal.userId });
     if (!(await verifyPassword(user.passwordHash, currentPassword))) throw new UnauthenticatedError('the current password is wrong');
     checkPassword(newPassword);
@@ -159,7 +159,7 @@ export class AuthCore implements AuthServiceImplementation {
   }
 
   private async requireAdmin(accessToken: string): Promise<Principal> {
-    const principal = await this.verify({ accessToken });
+    const principal = await this.verify({ accessToken, resumeWithinS: 0 });
     if (principal.role !== 'admin') throw new PermissionDeniedError('only an admin may do that');
     return principal;
   }

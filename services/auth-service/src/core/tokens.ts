@@ -35,7 +35,7 @@ export class AccessTokens {
   }
 
   /** Throws UnauthenticatedError saying why: malformed, wrong signature or key, expired. */
-  async verify(token: string): Promise<AccessClaims> {
+  async verify(token: string, expiredUpToS = 0): Promise<AccessClaims> {
     if (!token) throw new UnauthenticatedError('no access token');
     try {
       const { payload } = await jwtVerify(
@@ -45,7 +45,7 @@ export class AccessTokens {
           if (!key) throw new UnauthenticatedError('access token signed by an unknown key');
           return key;
         },
-        { algorithms: [algorithm], issuer, audience, requiredClaims: ['sub', 'exp', 'iat'] },
+        { algorithms: [algorithm], issuer, audience, requiredClaims: ['sub', 'exp', 'iat'], clockTolerance: expiredUpToS },
       );
       const userId = Number(payload.sub);
       if (!Number.isSafeInteger(userId) || typeof payload.sid !== 'string' || typeof payload.role !== 'string') {

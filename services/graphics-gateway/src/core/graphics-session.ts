@@ -2,7 +2,7 @@
 // become reliable JSON events and delta-compressed snapshots; inputs and command lines become intents.
 import { randomUUID } from 'node:crypto';
 import type { WorldEvent } from '@loom/proto';
-import type { Logger, ServiceClient } from '@loom/runtime';
+import { NotFoundError, SessionStream, UnavailableError, type Logger, type ServiceClient } from '@loom/runtime';
 import {
   EntityFlag, SnapshotHistory, decodeEvent, decodeInput, encodeDelta, encodeEvent, encodeSnapshotMessage,
   quantizePosition, quantizeYaw, type ClientEvent, type EntityState, type Message, type ServerEvent,
@@ -25,7 +25,13 @@ export class GraphicsSession {
   readonly worldSessionId = randomUUID();
   private readonly history = new SnapshotHistory();
   private readonly named = new Map<number, string>();
-  private readonly stream = new AbortController();
+  private stream?: SessionStream;
+  /**
+   * Added to world ticks so that the ticks a client sees only grow: a world-state that restarted counts
+   * from 0 again, and a client drops snapshots older than the newest it has.
+   */
+  private tickOffset = 0;
+  private lastTick = -1;
 
   constructor(
     private readonly session: Session,
@@ -34,19 +40,32 @@ export class GraphicsSession {
     private readonly onEnd: () => void,
   ) {}
 
-  /** Opens the world session and forwards its events until either side ends. */
+  /** Opens the world session and forwards its events until either side ends (reattaching through restarts). */
   start(accessToken: string, clientAddress: string): void {
-    const events = this.world.openSession({ sessionId: this.worldSessionId, gateway: 'udp', accessToken, clientAddress }, { signal: this.stream.signal });
-    void (async () => {
-      try {
-        for await (const event of events) this.event(event);
-      } catch (error) {
-        if (!this.stream.signal.aborted) this.logger.warn({ err: error }, 'world session ended');
-      } finally {
-        this.onEnd();
-      }
-    })();
+    this.stream = new SessionStream({
+      world: this.world,
+      request: { sessionId: this.worldSessionId, gateway: 'udp', clientAddress },
+      accessToken: () => accessToken,
+      handlers: {
+        event: (event) => this.event(event),
+        away: () => this.send({ t: 'text', text: 'The world is away for a moment; you stay connected.' }),
+        back: () => this.send({ t: 'text', text: 'The world is back.' }),
+        ended: (error) => {
+          if (error !== undefined) {
+            this.logger.warn({ err: error }, 'world session ended');
+            this.send({ t: 'bye', text: error instanceof Error ? error.message : 'The world ended this session.' });
+          }
+          this.onEnd();
+        },
+      },
+    });
+    this.stream.start();
   }
+
+  /** An intent the world did not take because it does not know the session (it restarted): reattach. */
+  private intentFailed = (error: unknown): void => {
+    if (error instanceof NotFoundError || error instanceof UnavailableError) this.stream?.reattach();
+  };
 
   /** Messages the client sent: inputs (unreliable) and command lines (reliable). */
   messages(messages: Message[]): void {
@@ -55,19 +74,21 @@ export class GraphicsSession {
         const input = decodeInput(message.payload);
         if (input instanceof Error) continue;
         const move = { clientTick: input.clientTick, direction: { x: input.dx, y: 0, z: input.dz }, yaw: input.yaw, jump: input.jump };
-        void this.world.submitIntent({ sessionId: this.worldSessionId, command: '', accessToken: '', move }).catch(() => undefined);
+        if (!this.stream?.away) void this.world.submitIntent({ sessionId: this.worldSessionId, command: '', accessToken: '', move }).catch(this.intentFailed);
         continue;
       }
       const event = decodeEvent<ClientEvent>(message.payload);
       if (event?.t === 'cmd' && typeof event.line === 'string') {
-        void this.world.submitIntent({ sessionId: this.worldSessionId, command: event.line.slice(0, 4096), accessToken: '' }).catch(() => undefined);
+        if (this.stream?.away) this.send({ t: 'text', text: 'The world is away for a moment; try that again when it is back.' });
+        else void this.world.submitIntent({ sessionId: this.worldSessionId, command: event.line.slice(0, 4096), accessToken: '' }).catch(this.intentFailed);
       }
     }
   }
 
-  close(): void {
-    this.stream.abort();
-    void this.world.closeSession({ sessionId: this.worldSessionId, reason: 'has left the world.' }).catch(() => undefined);
+  /** Ends the world session; settles once the world has heard it (a draining gateway waits). */
+  close(): Promise<void> {
+    this.stream?.close();
+    return this.world.closeSession({ sessionId: this.worldSessionId, reason: 'has left the world.' }).then(() => undefined, () => undefined);
   }
 
   private send(event: ServerEvent): void {
@@ -92,7 +113,10 @@ export class GraphicsSession {
     }
   }
 
-  private snapshot(data: SnapshotData): void {
+  private snapshot(world: SnapshotData): void {
+    if (world.tick + this.tickOffset <= this.lastTick) this.tickOffset = this.lastTick + 1 - world.tick;
+    const data = { ...world, tick: world.tick + this.tickOffset };
+    this.lastTick = data.tick;
     const entities: EntityState[] = [];
     for (const e of data.entities) {
       const described = `${e.name}\u0000${e.model ?? ''}\u0000${e.texture ?? ''}`;

@@ -10,6 +10,7 @@ import {
 import { CookieJar, cookieKey } from './cookie.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { Session, peerKey, type Identity, type PeerAddress, type RateLimit } from './session.ts';
+import { UnavailableError } from '@loom/runtime';
 
 export interface ConnectionEvents {
   connected?(session: Session): void;
@@ -182,6 +183,12 @@ export class ConnectionTable {
     this.spent.set(key, entry);
     const identity = await this.options.verifyToken(packet.token).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
     entry.verifying = false;
+    if (identity instanceof UnavailableError) {
+      // The token may be fine, but the world cannot take a player now: the client should retry.
+      this.stats.handshakeThrottled++;
+      this.reply(from, { type: 'reject', reason: RejectReason.Busy, text: identity.message });
+      return;
+    }
     if (identity instanceof Error) {
       this.stats.authFailed++;
       this.reply(from, { type: 'reject', reason: RejectReason.AuthFailed, text: identity.message || 'access token refused' });

@@ -1,8 +1,8 @@
 // One text player's connection: the login dialog, then lines to world-state and its events back, rendered.
 import { randomUUID } from 'node:crypto';
 import type { WorldEvent } from '@loom/proto';
-import { LoomError, NotFoundError, UnauthenticatedError, type Logger, type ServiceClient } from '@loom/runtime';
-import { render } from '../text/ansi.ts';
+import { LoomError, NotFoundError, SessionStream, UnauthenticatedError, UnavailableError, type Logger, type ServiceClient } from '@loom/runtime';
+import { escapeMarkup, render } from '../text/ansi.ts';
 import { wrap } from '../text/wrap.ts';
 import type { TextConnection } from './connection.ts';
 import { LoginDialog, loginHelp } from './login-dialog.ts';
@@ -17,9 +17,12 @@ export interface SessionOptions {
   floodLines?: number;
   floodWindowMs?: number;
   maxLoginFailures?: number;
+  /** Told of each goodbye to the world as it is sent (a draining gateway waits for them). */
+  onLeave?: (told: Promise<void>) => void;
 }
 
 const promptText = '> ';
+const awayLine = '{y}The world is away for a moment; you stay connected. Try that again when it is back.{x}';
 
 export class TextSession {
   private readonly dialog = new LoginDialog();
@@ -27,8 +30,10 @@ export class TextSession {
   private colour = true;
   private sessionId = '';
   private refreshToken = '';
+  /** The newest access token (refreshed while the player stays); a reattached stream carries it. */
+  private accessToken = '';
   private freshAccessToken = '';
-  private readonly stream = new AbortController();
+  private stream?: SessionStream;
   private commands: Promise<void> = Promise.resolve();
   private loginFailures = 0;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -56,12 +61,16 @@ export class TextSession {
       this.commands = this.commands.then(() => this.login(text));
       return;
     }
+    if (this.stream?.away) {
+      this.show(awayLine);
+      return this.queuePrompt();
+    }
     const accessToken = this.freshAccessToken;
     this.freshAccessToken = '';
     this.commands = this.commands.then(() =>
       this.options.world.submitIntent({ sessionId: this.sessionId, command: text, accessToken }).then(
         () => this.queuePrompt(),
-        (error: unknown) => this.fail(error, 'The world did not take that command'),
+        (error: unknown) => this.commandFailed(error),
       ),
     );
   }
@@ -82,7 +91,7 @@ export class TextSession {
     if (this.state === 'closed') return;
     const wasPlaying = this.state === 'playing';
     this.stop();
-    if (wasPlaying) void this.options.world.closeSession({ sessionId: this.sessionId, reason: 'has left the world.' }).catch(() => undefined);
+    if (wasPlaying) this.options.onLeave?.(this.options.world.closeSession({ sessionId: this.sessionId, reason: 'has left the world.' }).then(() => undefined, () => undefined));
   }
 
   /** A browser that logged in through the REST API hands its tokens over instead of typing a password. */
@@ -124,30 +133,50 @@ export class TextSession {
   private enter(accessToken: string, refreshToken: string, expiresInS: number): void {
     this.state = 'playing';
     this.sessionId = randomUUID();
+    this.accessToken = accessToken;
     this.refreshToken = refreshToken;
     if (refreshToken) this.scheduleRefresh(expiresInS);
-    const events = this.options.world.openSession(
-      { sessionId: this.sessionId, gateway: this.connection.protocol, accessToken, clientAddress: this.connection.remoteAddress },
-      { signal: this.stream.signal },
-    );
-    void (async () => {
-      let entered = false;
-      try {
-        for await (const event of events) {
-          entered = true;
-          this.event(event);
-        }
-        if (this.state === 'playing') this.close();
-      } catch (error) {
-        if (this.state !== 'playing') return;
-        if (!entered && error instanceof UnauthenticatedError) return this.refused(error);
-        this.fail(error, 'Lost touch with the world');
-      }
-    })();
+    this.stream = new SessionStream({
+      world: this.options.world,
+      request: { sessionId: this.sessionId, gateway: this.connection.protocol, clientAddress: this.connection.remoteAddress },
+      accessToken: () => this.accessToken,
+      handlers: {
+        event: (event) => this.event(event),
+        away: () => {
+          this.options.logger.warn({ sessionId: this.sessionId }, 'world-state is away; holding the player');
+          this.show('{y}The world is away for a moment; you stay connected.{x}');
+          this.queuePrompt();
+        },
+        back: () => {
+          this.show('{g}The world is back.{x}');
+          this.queuePrompt();
+        },
+        ended: (error, attached) => {
+          if (this.state !== 'playing' || error === undefined) return;
+          if (!attached && error instanceof UnauthenticatedError) return this.refused(error);
+          if (error instanceof UnauthenticatedError) return this.close('Your login has expired. Please connect again.');
+          this.close(error instanceof LoomError ? `{r}${escapeMarkup(error.message)}{x}` : 'The world ended this session.');
+        },
+      },
+    });
+    this.stream.start();
+  }
+
+  /** A command the world did not take. The world not knowing the session (it restarted) means: reattach. */
+  private commandFailed(error: unknown): void {
+    if (this.state !== 'playing') return;
+    if (error instanceof NotFoundError || error instanceof UnavailableError) {
+      this.stream?.reattach();
+      this.show(awayLine);
+      return this.queuePrompt();
+    }
+    this.fail(error, 'The world did not take that command');
   }
 
   /** The world did not take the tokens (a browser's stale or forged token): back to the login screen. */
   private refused(error: UnauthenticatedError): void {
+    this.stream?.close();
+    this.stream = undefined;
     this.state = 'login';
     this.sessionId = '';
     this.refreshToken = '';
@@ -214,7 +243,7 @@ export class TextSession {
     this.state = 'closed';
     clearTimeout(this.idleTimer);
     clearTimeout(this.refreshTimer);
-    this.stream.abort();
+    this.stream?.close();
   }
 
   private close(message?: string): void {
@@ -250,6 +279,7 @@ export class TextSession {
       try {
         const result = await this.options.auth.refresh({ refreshToken: this.refreshToken });
         this.refreshToken = result.refreshToken;
+        this.accessToken = result.accessToken;
         this.freshAccessToken = result.accessToken;
         this.scheduleRefresh(result.expiresIn);
       } catch (error) {

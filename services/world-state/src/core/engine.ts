@@ -5,7 +5,7 @@ import type {
   WorldEvent, WorldStateServiceImplementation, WorldStatus,
 } from '@loom/proto';
 import { untilAvailable, type Logger, type ServiceClient } from '@loom/runtime';
-import { InvalidArgumentError, NotFoundError } from '@loom/runtime/transport/errors.ts';
+import { InvalidArgumentError, NotFoundError, UnavailableError } from '@loom/runtime/transport/errors.ts';
 import { Interpreter } from './commands/interpreter.ts';
 import { defaultChannels } from './commands/channels.ts';
 import { describeRoom } from './describe.ts';
@@ -37,9 +37,14 @@ export interface EngineOptions {
   logger: Logger;
   worldName: string;
   tickHz: number;
+  /** How long a session whose stream broke waits for its gateway to reattach before the player leaves. */
+  sessionGraceMs: number;
   saveIntervalMs: number;
   requestShutdown: (reason: string) => void;
 }
+
+/** How long past its expiry a resumed session's access token is still taken (a player connected all day). */
+const resumeWithinS = 24 * 3600;
 
 /** Gateways whose players have bodies in 3D space. */
 const graphicGateways = new Set(['udp', 'ws-graphics']);
@@ -55,6 +60,9 @@ export class WorldEngine implements WorldStateServiceImplementation {
   private readonly objectScripts: ObjectScripts;
   private readonly embodiment: Embodiment;
   private timers: NodeJS.Timeout[] = [];
+  /** Sessions whose stream broke, each with the timer that ends it unless its gateway reattaches first. */
+  private readonly detached = new Map<string, NodeJS.Timeout>();
+  private stopping = false;
   private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: EngineOptions) {
@@ -135,20 +143,36 @@ export class WorldEngine implements WorldStateServiceImplementation {
     return this.saving;
   }
 
-  /** Tells everyone connected that the world stops, and ends their streams. */
+  /**
+   * Ends every stream without ending a session: gateways hold their players and reattach them to the
+   * world when it is back (a restart), or close them themselves (the all-in-one stops as a whole).
+   */
   drain(): void {
-    for (const session of this.sessions.all()) this.game.disconnect(session, 'The world is shutting down. Come back soon!');
+    this.stopping = true;
+    for (const session of this.sessions.all()) session.events.end();
   }
 
   async stop(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
+    for (const timer of this.detached.values()) clearTimeout(timer);
     this.drain();
     await this.save();
   }
 
   async *openSession(request: OpenSessionRequest, context: { signal: AbortSignal }): AsyncGenerator<WorldEvent> {
     if (!request.sessionId) throw new InvalidArgumentError('session_id is required');
-    const principal = await this.options.auth.verify({ accessToken: request.accessToken });
+    if (this.stopping) throw new UnavailableError('the world is restarting');
+    // A resumed session may carry a token that expired while the player stayed: the login must still be live.
+    const principal = await this.options.auth.verify({ accessToken: request.accessToken, resumeWithinS: request.resume ? resumeWithinS : 0 });
+    const waiting = request.resume ? this.sessions.get(request.sessionId) : undefined;
+    if (waiting && waiting.userId === principal.userId) {
+      // The same session's gateway is back (its stream broke): it gets what was queued meanwhile, after
+      // the settings (a first event, so the gateway knows it is attached again).
+      waiting.accessToken = request.accessToken;
+      const player = this.world.get(waiting.playerId);
+      if (player) this.game.sendSettings(player);
+      return yield* this.stream(waiting, context.signal);
+    }
     const player = await this.characterOf(principal.userId, principal.username);
     const session: Session = {
       id: request.sessionId,
@@ -169,19 +193,35 @@ export class WorldEngine implements WorldStateServiceImplementation {
     }
     this.sessions.add(session);
     previous?.events.end();
-    this.enter(session, player, Boolean(previous));
+    this.enter(session, player, Boolean(previous), request.resume);
     if (graphicGateways.has(request.gateway)) await this.embodiment.join(player);
     else if (previous) await this.embodiment.leave(player);
-    // The gateway cancelled the stream (its player's connection dropped): the queue ends, `finally` runs.
-    const onAbort = () => session.events.end();
-    context.signal.addEventListener('abort', onAbort, { once: true });
+    yield* this.stream(session, context.signal);
+  }
+
+  /** A session's events on one gateway stream, until the stream or the session ends. */
+  private async *stream(session: Session, signal: AbortSignal): AsyncGenerator<WorldEvent> {
+    clearTimeout(this.detached.get(session.id));
+    this.detached.delete(session.id);
     try {
-      yield* session.events;
+      yield* session.events.read(signal);
     } finally {
-      context.signal.removeEventListener('abort', onAbort);
-      // The stream ended: the gateway went away, or the session was closed, booted or taken over.
-      if (this.sessions.get(session.id) === session) this.leave(session, 'has left the world.');
+      if (this.sessions.get(session.id) === session && !this.stopping) {
+        // The stream broke (a gateway restart, a network blip) without a goodbye: the player stays in the
+        // world, and what happens meanwhile is queued, for as long as the grace lasts.
+        if (signal.aborted && !session.events.isEnded) this.detach(session);
+        else this.leave(session, 'has left the world.');
+      }
     }
+  }
+
+  private detach(session: Session): void {
+    const timer = setTimeout(() => {
+      this.detached.delete(session.id);
+      if (this.sessions.get(session.id) === session) this.leave(session, 'has left the world.');
+    }, this.options.sessionGraceMs);
+    timer.unref();
+    this.detached.set(session.id, timer);
   }
 
   async submitIntent(request: Intent): Promise<IntentAck> {
@@ -277,7 +317,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
     return first;
   }
 
-  private enter(session: Session, player: WorldObj, tookOver: boolean): void {
+  private enter(session: Session, player: WorldObj, tookOver: boolean, resumed: boolean): void {
     const name = this.game.nameOf(player);
     if (player.attributes.role !== session.role) {
       // Scripts act with their owner's rights, also while the owner is away: keep the role with the character.
@@ -290,6 +330,8 @@ export class WorldEngine implements WorldStateServiceImplementation {
       this.game.tell(player, 'You take over your character from your other connection.');
       return showRoom(this.game, player);
     }
+    // A player the gateway held while the world restarted: back where they stood, no new arrival.
+    if (resumed && this.world.get(player.locationId)) return showRoom(this.game, player);
     if (!this.world.get(player.locationId)) {
       const start = this.startRoom();
       if (start) this.world.move(player, start.id);
@@ -303,6 +345,8 @@ export class WorldEngine implements WorldStateServiceImplementation {
   }
 
   private leave(session: Session, what: string): void {
+    clearTimeout(this.detached.get(session.id));
+    this.detached.delete(session.id);
     const player = this.world.get(session.playerId);
     this.sessions.remove(session);
     if (player) void this.embodiment.leave(player);

@@ -73,6 +73,12 @@ export interface AuthResult {
 
 export interface VerifyRequest {
   accessToken: string;
+  /**
+   * A gateway reattaching a player it let in earlier (world-state restarted while the player stayed
+   * connected): an expired token is then accepted, up to `resume_within_s` past its expiry, as long as
+   * its signature is valid and the login session it names is live (not logged out, revoked or banned).
+   */
+  resumeWithinS: number;
 }
 
 export interface Principal {
@@ -866,13 +872,16 @@ export const AuthResult: MessageFns<AuthResult> = {
 };
 
 function createBaseVerifyRequest(): VerifyRequest {
-  return { accessToken: "" };
+  return { accessToken: "", resumeWithinS: 0 };
 }
 
 export const VerifyRequest: MessageFns<VerifyRequest> = {
   encode(message: VerifyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.accessToken !== "") {
       writer.uint32(10).string(message.accessToken);
+    }
+    if (message.resumeWithinS !== 0) {
+      writer.uint32(16).uint32(message.resumeWithinS);
     }
     return writer;
   },
@@ -898,6 +907,14 @@ export const VerifyRequest: MessageFns<VerifyRequest> = {
             message.accessToken = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.resumeWithinS = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -916,6 +933,7 @@ export const VerifyRequest: MessageFns<VerifyRequest> = {
   fromPartial(object: DeepPartial<VerifyRequest>): VerifyRequest {
     const message = createBaseVerifyRequest();
     message.accessToken = object.accessToken ?? "";
+    message.resumeWithinS = object.resumeWithinS ?? 0;
     return message;
   },
 };

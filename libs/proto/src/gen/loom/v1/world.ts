@@ -47,6 +47,11 @@ export interface OpenSessionRequest {
   accessToken: string;
   /** Where the player connects from, for `who` (admins) and logs. */
   clientAddress: string;
+  /**
+   * The gateway reopens the stream of a session it already had (the stream broke, or world-state
+   * restarted): the player is put back quietly, with what was queued meanwhile, instead of entering anew.
+   */
+  resume: boolean;
 }
 
 export interface CloseSessionRequest {
@@ -389,7 +394,7 @@ export const IntentAck: MessageFns<IntentAck> = {
 };
 
 function createBaseOpenSessionRequest(): OpenSessionRequest {
-  return { sessionId: "", gateway: "", accessToken: "", clientAddress: "" };
+  return { sessionId: "", gateway: "", accessToken: "", clientAddress: "", resume: false };
 }
 
 export const OpenSessionRequest: MessageFns<OpenSessionRequest> = {
@@ -405,6 +410,9 @@ export const OpenSessionRequest: MessageFns<OpenSessionRequest> = {
     }
     if (message.clientAddress !== "") {
       writer.uint32(42).string(message.clientAddress);
+    }
+    if (message.resume !== false) {
+      writer.uint32(48).bool(message.resume);
     }
     return writer;
   },
@@ -454,6 +462,14 @@ export const OpenSessionRequest: MessageFns<OpenSessionRequest> = {
             message.clientAddress = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.resume = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -475,6 +491,7 @@ export const OpenSessionRequest: MessageFns<OpenSessionRequest> = {
     message.gateway = object.gateway ?? "";
     message.accessToken = object.accessToken ?? "";
     message.clientAddress = object.clientAddress ?? "";
+    message.resume = object.resume ?? false;
     return message;
   },
 };
