@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { BrowserPlayer } from '../../../services/text-gateway/test/browser-player.ts';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
 import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.ts';
 
@@ -46,5 +48,37 @@ describe('a kill -9 and a restart (all-in-one, embedded database)', () => {
     player.send('inventory');
     await player.waitFor(/You are carrying:\s+smooth river stone/);
     player.close();
+  });
+
+  it('saves everything else when a player sends text no database takes (a lone surrogate, a NUL), through a kill -9', async () => {
+    await loom?.stop('SIGKILL'); // the world the test before left running
+    let ports = boundPorts(await (loom = runLoom(['start'], env)).waitFor(/"msg":"loom ready in/, 90000));
+    // JSON frames may carry what telnet's UTF-8 cannot: a lone surrogate, a NUL.
+    let browser = await BrowserPlayer.open(`http://127.0.0.1:${ports.http}`);
+    browser.line('connect Keeper keeper-password-2'); // the first account: an admin
+    await browser.waitFor(/Welcome to \w+, Keeper!/);
+    browser.line('@describe me=lone \ud800 surrogate');
+    await browser.waitFor(/Described/);
+    browser.line('@set me/note="a\u0000b"');
+    await browser.waitFor(/Set note/);
+    browser.line('@create lantern');
+    await browser.waitFor(/Created lantern/);
+    await new Promise((resolve) => setTimeout(resolve, saveIntervalMs * 3));
+    loom!.child.kill('SIGKILL');
+    await new Promise((resolve) => loom!.child.once('exit', resolve));
+    browser.close();
+
+    ports = boundPorts(await (loom = runLoom(['start'], env)).waitFor(/"msg":"loom ready in/, 90000));
+    browser = await BrowserPlayer.open(`http://127.0.0.1:${ports.http}`);
+    browser.line('connect Keeper keeper-password-2');
+    await browser.waitFor(/Welcome to \w+, Keeper!/);
+    browser.line('inventory');
+    await browser.waitFor(/You are carrying:[\s\S]*lantern/);
+    browser.line('look me');
+    await browser.waitFor(/lone \ufffd surrogate/);
+    browser.line('@examine me');
+    await browser.waitFor(/note/);
+    browser.close();
+    assert.ok(!loom!.lines.some((l) => /saving the world failed/.test(l)), 'no save failed');
   });
 });

@@ -130,6 +130,26 @@ describe('loom start (all-in-one, embedded)', () => {
     const refused = await call('PUT', '', bob, { source: "emitRoom('mine now');" });
     assert.equal(refused.status, 403);
     assert.equal((refused.body.error as { code: string }).code, 'PERMISSION_DENIED');
+    // A plain player may not script even their own character over REST, as in the game (@script is for builders).
+    const [adaT, bobT] = [await PlayerClient.connect(ports.telnet), await PlayerClient.connect(ports.telnet)];
+    try {
+      bobT.send('connect Bob bob-password-1');
+      await bobT.waitFor(/Welcome to \w+, Bob!/);
+      adaT.send('connect Ada correct horse battery');
+      await adaT.waitFor(/Welcome to \w+, Ada!/);
+      adaT.send('@teleport Bob=here');
+      adaT.send('look');
+      const bobId = Number((await adaT.waitFor(/Bob \(#(\d+)\) is here/))[1]);
+      const own = await fetch(`${base}/api/v1/objects/${bobId}/scripts/on_say`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${bob}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ source: "emitRoom('I script myself');" }),
+      });
+      assert.equal(own.status, 403, await own.clone().text());
+    } finally {
+      adaT.close();
+      bobT.close();
+    }
     assert.equal((await call('GET', '', 'not-a-token')).status, 401);
   });
 

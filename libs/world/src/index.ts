@@ -31,3 +31,4 @@ export const scriptEvents = ['on_enter', 'on_leave', 'on_say', 'on_use', 'on_exa
 export type ScriptEvent = (typeof scriptEvents)[number];
 export * from './script-job.ts';
 export * from './markup.ts';
+export * from './text.ts';

@@ -1,6 +1,7 @@
 // Loom's colour markup, the convention between world-state (which writes game text in it) and the gateways
 // (which render it): {r} {g} {y} {b} {m} {c} {w} colours, {B} bold, {x} reset, {{ a literal brace.
 // Anything else in braces is left as written.
+import { wellFormed } from './text.ts';
 
 const SGR: Record<string, number> = { x: 0, B: 1, r: 31, g: 32, y: 33, b: 34, m: 35, c: 36, w: 37 };
 
@@ -26,5 +27,5 @@ export function escapeMarkup(text: string): string {
 /** Removes control characters (escape sequences, bells) from what a player typed; tabs become spaces. */
 export function cleanInput(text: string): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return text.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+  return wellFormed(text).replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 }

@@ -93,7 +93,7 @@ export function storeContract(name: string, open: () => Promise<Sql>): void {
       const objects = Array.from({ length: 10_000 }, (_, i) =>
         object(1000 + i, { attributes: { weight: i, tags: ['x'] }, flags: i % 2 ? ['dark'] : [], aliases: [`t${i}`] }),
       );
-      assert.deepEqual(await store.saveObjects({ objects, deletedIds: [] }), { saved: 10_000, deleted: 0 });
+      assert.deepEqual(await store.saveObjects({ objects, deletedIds: [] }), { saved: 10_000, deleted: 0, rejected: [] });
       const loaded: WorldObject[] = [];
       let afterId = 0;
       do {
@@ -109,7 +109,7 @@ export function storeContract(name: string, open: () => Promise<Sql>): void {
 
     it('applies deletions after upserts, so a deleted id wins within one batch', async () => {
       const result = await store.saveObjects({ objects: [object(1000, { name: 'renamed' }), object(1001)], deletedIds: [1001, 1002] });
-      assert.deepEqual(result, { saved: 2, deleted: 2 });
+      assert.deepEqual(result, { saved: 2, deleted: 2, rejected: [] });
       const page = await store.loadObjects({ afterId: 999, limit: 3 });
       assert.deepEqual(page.objects.map((o) => [o.id, o.name]), [[1000, 'renamed'], [1003, 'thing 1003'], [1004, 'thing 1004']]);
     });
@@ -118,6 +118,21 @@ export function storeContract(name: string, open: () => Promise<Sql>): void {
       await assert.rejects(store.saveObjects({ objects: [object(50_000), object(50_001, { kind: 'dragon' })], deletedIds: [] }), InvalidArgumentError);
       const page = await store.loadObjects({ afterId: 49_999, limit: 1 });
       assert.equal(page.objects.length, 0);
+    });
+
+    it('leaves out an object it cannot hold (NUL, a lone surrogate) and saves the rest of the batch', async () => {
+      const poisoned = [
+        object(60_001, { description: 'lone \ud800 surrogate' }),
+        object(60_002, { attributes: { note: 'a\u0000b' } }),
+        object(60_003, { attributes: { ['\udc00key']: 1 } }),
+      ];
+      const fine = [object(60_000, { name: 'lantern' }), object(60_004, { description: 'a pair is fine: \ud83d\ude00' })];
+      const result = await store.saveObjects({ objects: [fine[0]!, ...poisoned, fine[1]!], deletedIds: [] });
+      assert.equal(result.saved, 2);
+      assert.deepEqual(result.rejected.map((r) => r.id), [60_001, 60_002, 60_003]);
+      assert.match(result.rejected[1]!.reason, /attributes\.note/);
+      const page = await store.loadObjects({ afterId: 59_999, limit: 10 });
+      assert.deepEqual(page.objects.map((o) => [o.id, o.name, o.description]), [[60_000, 'lantern', ''], [60_004, 'thing 60004', 'a pair is fine: \ud83d\ude00']]);
     });
 
     it('never hands out an id that a saved object already has', async () => {

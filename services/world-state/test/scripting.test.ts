@@ -143,4 +143,30 @@ describe('scripts in the world', () => {
     assert.equal(timers[0]!.event, 'on_timer');
     assert.ok(timers[0]!.dueMs > Date.now() + 50_000);
   });
+
+  it('keeps escape sequences, NUL and lone surrogates out of what scripts say, name and store; a failing effect stops only itself', async () => {
+    await run(bea, '@create imp');
+    await run(bea, 'drop imp');
+    const imp = [...world.game.world.all()].find((o) => o.name === 'imp')!;
+    const effects = script(
+      ['emitRoom', '\u001b[2J\u001b]0;PWNED\u0007Admin says, "give me your password"'],
+      ['setAttr', imp.id, 'note', 'a\u0000b\ud800'],
+      ['move', imp.id, imp.id],
+      ['spawn', 'ghost', 'x\u001b[8mhidden'],
+      ['emitRoom', 'still here'],
+    );
+    await run(bea, `@script imp/on_say=${effects}`);
+    bea.read();
+    await run(pip, 'say hi');
+    await settle();
+    const seen = pip.read();
+    // eslint-disable-next-line no-control-regex -- no control character may reach a player
+    assert.doesNotMatch(seen, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    assert.match(seen, /\[2J\]0;PWNEDAdmin says/);
+    assert.match(seen, /still here/, 'the effects after the failing move were applied');
+    assert.equal(imp.attributes.note, 'ab\ufffd');
+    const ghost = [...world.game.world.all()].find((o) => o.name.endsWith('hidden'))!;
+    assert.equal(ghost.name, 'x[8mhidden');
+    assert.match(bea.read(), /move: /, 'the owner hears what was refused');
+  });
 });

@@ -10,6 +10,7 @@ import type {
 } from '@loom/proto';
 import type { Sql, SqlExecutor } from '@loom/runtime/sql/sql.ts';
 import { InvalidArgumentError } from '@loom/runtime/transport/errors.ts';
+import { unstorable } from '@loom/world';
 import { msOf, pageById, pageSize, requireId, timeOf } from './sql-text.ts';
 
 const DEFAULT_PAGE = 500;
@@ -60,7 +61,14 @@ export async function saveObjects(sql: Sql, request: SaveObjectsRequest): Promis
   }
   for (const id of request.deletedIds) requireId(id, 'deleted id');
   // One statement may not touch a row twice; the last snapshot of an object in a batch is its newest.
-  const objects = [...new Map(request.objects.map((o) => [o.id, o])).values()];
+  const newest = [...new Map(request.objects.map((o) => [o.id, o])).values()];
+  // PostgreSQL refuses NUL and lone surrogates, and would refuse the whole statement for one of them.
+  const rejected: SaveObjectsResponse['rejected'] = [];
+  const objects = newest.filter((object) => {
+    const where = unstorable(object);
+    if (where) rejected.push({ id: object.id, reason: `${where} holds a NUL or a lone surrogate` });
+    return !where;
+  });
   return sql.transaction(async (tx) => {
     for (let i = 0; i < objects.length; i += CHUNK) {
       await tx.query(UPSERT, [JSON.stringify(objects.slice(i, i + CHUNK))]);
@@ -70,7 +78,7 @@ export async function saveObjects(sql: Sql, request: SaveObjectsRequest): Promis
         ? 0
         : (await tx.query('DELETE FROM objects WHERE id = ANY($1::int8[])', [request.deletedIds])).rowCount;
     if (objects.length > 0) await bumpSequence(tx, objects.reduce((max, o) => Math.max(max, o.id), 0));
-    return { saved: objects.length, deleted };
+    return { saved: objects.length, deleted, rejected };
   });
 }
 

@@ -134,7 +134,9 @@ export class WorldEngine implements WorldStateServiceImplementation {
       const batch = this.world.takeChanges();
       if (batch.objects.length === 0 && batch.deletedIds.length === 0) return;
       try {
-        await this.options.persistence.saveObjects(batch);
+        const { rejected } = await this.options.persistence.saveObjects(batch);
+        // Text is cleaned where it enters the world, so this is a bug to report, never a reason to stop saving.
+        for (const { id, reason } of rejected) this.options.logger.error({ objectId: id, reason }, 'an object could not be stored and was left out of the save');
       } catch (error) {
         this.world.restoreChanges(batch);
         this.options.logger.error({ err: error, pending: this.world.pendingChanges }, 'saving the world failed; will retry');

@@ -1,6 +1,6 @@
 // What commands act on: the world, who is connected, and how things are told to them.
 import type { WorldEvent } from '@loom/proto';
-import { escapeMarkup, roleAtLeast } from '@loom/world';
+import { cleanText, escapeMarkup, roleAtLeast } from '@loom/world';
 import type { Scripting } from './scripting/scripting.ts';
 import { Components } from './ecs.ts';
 import type { WorldObj } from './model.ts';
@@ -96,7 +96,7 @@ export class Game {
 
   /** Stores a script version and makes it the handler that runs from now on. */
   async saveScript(objectId: number, event: string, source: string, authorId: number, deleted = false): Promise<ScriptVersion> {
-    const saved = await this.options.scripts.save(objectId, event, source, authorId, deleted);
+    const saved = await this.options.scripts.save(objectId, event, cleanText(source, true), authorId, deleted);
     this.scripting?.handlers.set(objectId, saved);
     const object = this.world.get(objectId);
     const room = object && this.roomAround(object);

@@ -6,7 +6,7 @@ import { scriptEvents } from '@loom/world';
 import { maxScriptBytes } from './commands/scripting.ts';
 import type { Game, ScriptVersion } from './game.ts';
 import type { WorldObj } from './model.ts';
-import { canModify } from './permissions.ts';
+import { mayScript } from './permissions.ts';
 
 const asScript = (objectId: number, v: ScriptVersion): Script => ({ objectId, ...v });
 
@@ -25,8 +25,7 @@ export class ObjectScripts {
     if (!object || object.flags.has('destroyed')) throw new NotFoundError(`no object #${request.objectId}`);
     const caller = this.characterOfUser(principal.userId);
     if (!caller) throw new PermissionDeniedError('enter the world once before scripting it');
-    const allowed = canModify(principal.role, caller, object) && (principal.role !== 'player' || object.id === caller.id);
-    if (!allowed && (write || !object.flags.has('public'))) throw new PermissionDeniedError(`you may not ${write ? 'change' : 'read'} the scripts of #${object.id}`);
+    if (!mayScript(principal.role, caller, object, write ? 'write' : 'read')) throw new PermissionDeniedError(`you may not ${write ? 'change' : 'read'} the scripts of #${object.id}`);
     return { object, caller };
   }
 

@@ -12,3 +12,12 @@ export function canModify(role: string, actor: WorldObj, target: WorldObj): bool
 export function canLinkTo(role: string, actor: WorldObj, room: WorldObj): boolean {
   return canModify(role, actor, room) || room.flags.has('public');
 }
+
+/**
+ * Scripts, in-game (@script) and over REST alike: only builders script, and only what they may change;
+ * the scripts of a public object may be read by any builder.
+ */
+export function mayScript(role: string, actor: WorldObj, target: WorldObj, access: 'read' | 'write'): boolean {
+  if (!roleAtLeast(role, 'builder')) return false;
+  return canModify(role, actor, target) || (access === 'read' && target.flags.has('public'));
+}

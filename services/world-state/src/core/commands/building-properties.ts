@@ -1,5 +1,5 @@
 // What builders set on objects: attributes, flags, locks, ownership, visibility.
-import { roleAtLeast } from '@loom/world';
+import { cleanValue, roleAtLeast } from '@loom/world';
 import { parseLock } from '../locks.ts';
 import type { WorldObj } from '../model.ts';
 import type { Command, CommandContext } from './command.ts';
@@ -27,7 +27,7 @@ function layoutChanged(context: CommandContext, target: WorldObj): void {
 /** A value typed after `=`: JSON when it parses (numbers, true, [1,2], {"a":1}), text otherwise. */
 function parseValue(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return cleanValue(JSON.parse(text)); // "\u0000" and "\ud800" are valid JSON
   } catch {
     return text;
   }

@@ -1,6 +1,6 @@
 // @script: builders write, show, test, roll back and delete the scripts of what they own.
 import { escapeMarkup, scriptEvents } from '@loom/world';
-import { canModify } from '../permissions.ts';
+import { mayScript } from '../permissions.ts';
 import type { WorldObj } from '../model.ts';
 import type { Command, CommandContext } from './command.ts';
 import { splitAssignment } from './command.ts';
@@ -22,8 +22,7 @@ function handlerOf(context: CommandContext, text: string, needsWrite: boolean): 
   }
   const target = findTarget(context, text.slice(0, slash));
   if (!target) return undefined;
-  const mine = canModify(context.session.role, context.actor, target);
-  if (!mine && (needsWrite || !target.flags.has('public'))) {
+  if (!mayScript(context.session.role, context.actor, target, needsWrite ? 'write' : 'read')) {
     context.reply(`You don't own ${context.game.nameOf(target)}.`);
     return undefined;
   }

@@ -1,5 +1,5 @@
 // Applying what a script asked for, with its owner's rights: what the owner could not do, the script cannot.
-import { escapeMarkup, scriptEvents, type ScriptEffect, type ScriptJob } from '@loom/world';
+import { cleanText, cleanValue, escapeMarkup, scriptEvents, type ScriptEffect, type ScriptJob } from '@loom/world';
 import type { Game } from '../game.ts';
 import type { WorldObj } from '../model.ts';
 import { place } from '../movement.ts';
@@ -12,9 +12,10 @@ const reserved = new Set(['userid', 'colour', 'role', 'script_errors', 'lock']);
 
 class Refused extends Error {}
 
-function text(value: unknown): string {
+/** Script output as it may reach players: no escape sequences or other controls, no markup of its own. */
+function text(value: unknown, multiline = true): string {
   if (typeof value !== 'string') throw new Refused('expected text');
-  return escapeMarkup(value.slice(0, maxTextLength));
+  return escapeMarkup(cleanText(value.slice(0, maxTextLength), multiline));
 }
 
 interface Scope {
@@ -81,7 +82,7 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
   spawn(scope, [ref, name, description]) {
     const room = roomOf(scope);
     if (!room || !scope.owner) throw new Refused('nowhere to spawn into');
-    const thing = scope.game.world.create({ name: text(name).slice(0, 60), kind: 'thing', locationId: room.id, ownerId: scope.owner.id, description: typeof description === 'string' ? text(description) : '' });
+    const thing = scope.game.world.create({ name: text(name, false).slice(0, 60), kind: 'thing', locationId: room.id, ownerId: scope.owner.id, description: typeof description === 'string' ? text(description) : '' });
     if (typeof ref === 'string') scope.spawned.set(ref, thing);
   },
   log(scope, [message]) {
@@ -93,7 +94,7 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
     if (typeof name !== 'string' || !attributeName.test(name) || kept) throw new Refused(`"${String(name)}" cannot be set by a script`);
     if (on.id !== scope.self.id && !(scope.owner && canModify(scope.ownerRole, scope.owner, on))) throw new Refused(`the owner may not change ${on.name}`);
     if (value === null || value === undefined) delete on.attributes[name];
-    else on.attributes[name] = structuredClone(value);
+    else on.attributes[name] = cleanValue(value);
     scope.game.world.touch(on);
   },
   schedule(scope, [seconds, event]) {
@@ -120,8 +121,8 @@ export function applyEffects(game: Game, scripting: Scripting, job: ScriptJob, s
       if (!apply) throw new Refused(`unknown effect ${effect.kind}`);
       apply(scope, Array.isArray(effect.args) ? effect.args : []);
     } catch (error) {
-      if (!(error instanceof Refused)) throw error;
-      problems.push(`${effect.kind}: ${error.message}`);
+      // Each effect is its own boundary: one that fails is refused and told to the owner, the rest go on.
+      problems.push(`${effect.kind}: ${error instanceof Refused ? error.message : `could not be applied (${(error as Error).message})`}`);
     }
   }
   return problems;

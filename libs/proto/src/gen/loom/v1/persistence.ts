@@ -31,6 +31,16 @@ export interface SaveObjectsRequest {
 export interface SaveObjectsResponse {
   saved: number;
   deleted: number;
+  /**
+   * Objects the store cannot hold (a NUL or a lone surrogate in a string): left out, so that one bad
+   * object never stops the rest of the batch. The caller reports them; they are not saved until fixed.
+   */
+  rejected: RejectedObject[];
+}
+
+export interface RejectedObject {
+  id: number;
+  reason: string;
 }
 
 export interface AllocateObjectIdsRequest {
@@ -383,7 +393,7 @@ export const SaveObjectsRequest: MessageFns<SaveObjectsRequest> = {
 };
 
 function createBaseSaveObjectsResponse(): SaveObjectsResponse {
-  return { saved: 0, deleted: 0 };
+  return { saved: 0, deleted: 0, rejected: [] };
 }
 
 export const SaveObjectsResponse: MessageFns<SaveObjectsResponse> = {
@@ -393,6 +403,9 @@ export const SaveObjectsResponse: MessageFns<SaveObjectsResponse> = {
     }
     if (message.deleted !== 0) {
       writer.uint32(16).int32(message.deleted);
+    }
+    for (const v of message.rejected) {
+      RejectedObject.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -426,6 +439,14 @@ export const SaveObjectsResponse: MessageFns<SaveObjectsResponse> = {
             message.deleted = reader.int32();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.rejected.push(RejectedObject.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -445,6 +466,74 @@ export const SaveObjectsResponse: MessageFns<SaveObjectsResponse> = {
     const message = createBaseSaveObjectsResponse();
     message.saved = object.saved ?? 0;
     message.deleted = object.deleted ?? 0;
+    message.rejected = object.rejected?.map((e) => RejectedObject.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRejectedObject(): RejectedObject {
+  return { id: 0, reason: "" };
+}
+
+export const RejectedObject: MessageFns<RejectedObject> = {
+  encode(message: RejectedObject, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0) {
+      writer.uint32(8).int64(message.id);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RejectedObject {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRejectedObject();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RejectedObject>): RejectedObject {
+    return RejectedObject.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RejectedObject>): RejectedObject {
+    const message = createBaseRejectedObject();
+    message.id = object.id ?? 0;
+    message.reason = object.reason ?? "";
     return message;
   },
 };
