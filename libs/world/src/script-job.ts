@@ -26,6 +26,8 @@ export interface ScriptJob {
   runId: string;
   objectId: number;
   ownerId: number;
+  /** Who wrote the version that runs; its effects need both the owner's and the author's rights. */
+  authorId: number;
   event: string;
   version: number;
   source: string;

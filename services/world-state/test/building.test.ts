@@ -106,8 +106,16 @@ describe('building', () => {
     assert.match(shown, /owned by Bea/);
     assert.match(shown, /lock = "is:Bea"/);
     assert.match(shown, /Scripts: none/);
+    await run(bea, `@chown #${hat}=Pip`);
+    assert.match(bea.read(), /You offer red hat/);
+    await run(pip, `@chown #${hat}=me`);
+    assert.match(pip.read(), /Only builders/, 'a plain player takes nothing');
     await run(bea, `@chown #${hat}=Ada`);
-    assert.match(bea.read(), /now belongs to Ada/);
+    assert.match(admin.read(), new RegExp(`Bea offers you red hat \\(#${hat}\\)\\. Type "@chown #${hat}=me"`));
+    assert.equal(world.game.world.get(hat)!.ownerId, bea.object.id, 'still Bea\'s until Ada takes it');
+    await run(admin, `@chown #${hat}=me`);
+    assert.match(admin.read(), /now belongs to Ada\. Its scripts are halted/);
+    assert.ok(world.game.world.get(hat)!.flags.has('halted'));
     await run(bea, `@describe #${hat}=still mine?`);
     assert.match(bea.read(), /You don't own red hat/);
     await run(pip, `@examine #${hat}`);

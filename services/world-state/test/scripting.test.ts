@@ -169,4 +169,32 @@ describe('scripts in the world', () => {
     assert.equal(ghost.name, 'x[8mhidden');
     assert.match(bea.read(), /move: /, 'the owner hears what was refused');
   });
+
+  it('borrows no rights: given to an admin, a builder\'s script still may do only what its author may', async () => {
+    const ada = world.connect('Ada', 'admin');
+    ada.object.attributes.role = 'admin';
+    const cat = world.connect('Cat', 'builder');
+    cat.object.attributes.role = 'builder';
+    await run(cat, '@create box');
+    await run(cat, 'drop box');
+    const box = [...world.game.world.all()].find((o) => o.name === 'box')!;
+    await run(bea, '@create escalator');
+    await run(bea, 'drop escalator');
+    const escalator = [...world.game.world.all()].find((o) => o.name === 'escalator')!;
+    await run(bea, `@script escalator/on_use=${script(['move', box.id, escalator.id], ['emitRoom', 'whirr'])}`);
+    await run(bea, `@chown escalator=Ada`);
+    assert.equal(escalator.ownerId, bea.object.id, 'an offer, not a gift');
+    await run(ada, `@chown #${escalator.id}=me`);
+    assert.equal(escalator.ownerId, ada.object.id);
+    bea.read();
+    await run(pip, 'use escalator');
+    await settle();
+    assert.doesNotMatch(pip.read(), /whirr/, 'halted: nothing runs after a change of owner');
+    await run(ada, `@set #${escalator.id}=!halted`);
+    await run(pip, 'use escalator');
+    await settle();
+    assert.match(pip.read(), /whirr/);
+    assert.equal(box.locationId, escalator.locationId, "the box stays: its author Bea may not move Cat's things");
+    assert.match(ada.read(), /move: the owner may not move box/);
+  });
 });

@@ -21,3 +21,6 @@ export function mayScript(role: string, actor: WorldObj, target: WorldObj, acces
   if (!roleAtLeast(role, 'builder')) return false;
   return canModify(role, actor, target) || (access === 'read' && target.flags.has('public'));
 }
+
+/** Attributes the world keeps itself (lower case): no @set or script writes them. */
+export const worldKeptAttributes: ReadonlySet<string> = new Set(['userid', 'colour', 'role', 'script_errors', 'chown_offer']);

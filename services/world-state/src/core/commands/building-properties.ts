@@ -2,9 +2,10 @@
 import { cleanValue, roleAtLeast } from '@loom/world';
 import { parseLock } from '../locks.ts';
 import type { WorldObj } from '../model.ts';
+import { worldKeptAttributes } from '../permissions.ts';
 import type { Command, CommandContext } from './command.ts';
 import { splitAssignment } from './command.ts';
-import { findModifiable, ref } from './build-targets.ts';
+import { findModifiable, findTarget, ref } from './build-targets.ts';
 import { findOne } from './resolve.ts';
 
 const attributeName = /^[a-z_][a-z0-9_]{0,39}$/i;
@@ -12,7 +13,6 @@ const flagName = /^[a-z_][a-z0-9_]{0,19}$/;
 /** Flags the world itself keeps: set only by admins, or by commands. */
 const systemFlags = new Set(['start', 'destroyed']);
 /** Attributes the world reads for its own purposes, set through their own commands. */
-const reservedAttributes = new Set(['userid', 'colour', 'role', 'script_errors']);
 const maxAttributeBytes = 16 * 1024;
 
 /** Attributes that shape a room's physics for 3D players (see space.ts). */
@@ -55,7 +55,7 @@ const set: Command = {
       const name = left.slice(slash + 1).trim();
       if (!attributeName.test(name)) return context.reply('An attribute name has up to 40 letters, digits or _, not starting with a digit.');
       // A character's channels are its memberships (@channel); a thing's are what its on_chat hears.
-      if (reservedAttributes.has(name.toLowerCase()) || (name.toLowerCase() === 'channels' && target.kind === 'player')) {
+      if (worldKeptAttributes.has(name.toLowerCase()) || (name.toLowerCase() === 'channels' && target.kind === 'player')) {
         return context.reply(`${name} is kept by the world itself.`);
       }
       if (Buffer.byteLength(value) > maxAttributeBytes) return context.reply(`A value has at most ${maxAttributeBytes} bytes.`);
@@ -119,26 +119,52 @@ const unlock: Command = {
   },
 };
 
+/**
+ * A new owner's scripts must not run as if the old owner had agreed to them, nor the old owner's as the
+ * new owner's: the object is halted (as TinyMUX and PennMUSH set HALT) and its timers cleared.
+ */
+function transfer(context: CommandContext, target: WorldObj, owner: WorldObj): void {
+  const { game } = context;
+  target.ownerId = owner.id;
+  delete target.attributes.chown_offer;
+  target.flags.add('halted');
+  game.components.remove(target, 'timers');
+  game.world.touch(target);
+  const halted = `Its scripts are halted until its owner types "@set #${target.id}=!halted".`;
+  context.reply(`${ref(target)} now belongs to ${owner.name}. ${halted}`);
+  if (owner.id !== context.actor.id) game.tell(owner, `${game.nameOf(context.actor)} gave you ${target.name} (#${target.id}). ${halted}`);
+}
+
 const chown: Command = {
   name: '@chown',
   aliases: [],
   group: 'building',
   role: 'builder',
-  syntax: ['@chown <object>=<player>'],
-  help: 'Gives something you own to another builder (admins: anything to anyone).',
+  syntax: ['@chown <object>=<player>', '@chown <object>=me'],
+  help:
+    'Offers something you own to another builder, who takes it with "@chown <object>=me" (admins give at once). ' +
+    'A given object is halted: its scripts do not run until its new owner clears the flag ("@set <object>=!halted").',
   run(context) {
     const { game } = context;
     const parts = splitAssignment(context.args);
     if (!parts) return context.reply('Type "@chown <object>=<player>".');
+    if (parts[1].trim().toLowerCase() === 'me') {
+      const offered = findTarget(context, parts[0]);
+      if (!offered) return;
+      if (offered.attributes.chown_offer !== context.actor.id) return context.reply(`Nobody has offered you ${ref(offered)}.`);
+      return transfer(context, offered, context.actor);
+    }
     const target = findModifiable(context, parts[0]);
     if (!target) return;
     if (target.kind === 'player') return context.reply('Characters own themselves.');
     const players = [...game.world.all()].filter((o) => o.kind === 'player');
     const owner = findOne(context, parts[1], players, `There is no character called "${parts[1]}".`);
     if (!owner) return;
-    target.ownerId = owner.id;
+    if (roleAtLeast(context.session.role, 'admin') || owner.id === context.actor.id) return transfer(context, target, owner);
+    target.attributes.chown_offer = owner.id;
     game.world.touch(target);
-    context.reply(`${ref(target)} now belongs to ${owner.name}.`);
+    context.reply(`You offer ${ref(target)} to ${owner.name}; it is theirs once they type "@chown #${target.id}=me".`);
+    game.tell(owner, `${game.nameOf(context.actor)} offers you ${target.name} (#${target.id}). Type "@chown #${target.id}=me" to take it.`);
   },
 };
 

@@ -3,12 +3,13 @@ import { cleanText, cleanValue, escapeMarkup, scriptEvents, type ScriptEffect, t
 import type { Game } from '../game.ts';
 import type { WorldObj } from '../model.ts';
 import { place } from '../movement.ts';
-import { canLinkTo, canModify } from '../permissions.ts';
+import { canLinkTo, canModify, worldKeptAttributes } from '../permissions.ts';
 import type { Scripting } from './scripting.ts';
 
 const maxTextLength = 2000;
 const attributeName = /^[A-Za-z0-9_.-]{1,64}$/;
-const reserved = new Set(['userid', 'colour', 'role', 'script_errors', 'lock']);
+// Besides what the world keeps, a lock is its owner's to set (@lock), never a script's.
+const reserved = new Set([...worldKeptAttributes, 'lock']);
 
 class Refused extends Error {}
 
@@ -23,7 +24,8 @@ interface Scope {
   job: ScriptJob;
   self: WorldObj;
   owner: WorldObj | undefined;
-  ownerRole: string;
+  /** Who the script acts for: its owner and the author of the running version. Both must be allowed. */
+  principals: Array<{ who: WorldObj; role: string }>;
   /** Things spawned in this run, by the reference spawn() returned. */
   spawned: Map<string, WorldObj>;
   scripting: Scripting;
@@ -35,10 +37,18 @@ function object(scope: Scope, ref: unknown): WorldObj {
   return found;
 }
 
+/** Whether the owner and the author both may change the target: a script borrows nobody's rights. */
+function mayModify(scope: Scope, target: WorldObj): boolean {
+  return scope.principals.length > 0 && scope.principals.every(({ who, role }) => canModify(role, who, target));
+}
+
+function mayLinkTo(scope: Scope, room: WorldObj): boolean {
+  return scope.principals.length > 0 && scope.principals.every(({ who, role }) => canLinkTo(role, who, room));
+}
+
 /** The actor of the event may be moved by the script of what it touched (a trap, a door); anything else must be the owner's. */
 function mayMove(scope: Scope, target: WorldObj): boolean {
-  if (target.id === scope.job.view.actor?.id) return true;
-  return scope.owner !== undefined && canModify(scope.ownerRole, scope.owner, target);
+  return target.id === scope.job.view.actor?.id || mayModify(scope, target);
 }
 
 function roomOf(scope: Scope): WorldObj | undefined {
@@ -65,7 +75,7 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
     const room = object(scope, roomId);
     if (room.kind !== 'room') throw new Refused(`#${room.id} is not a room`);
     if (!mayMove(scope, who)) throw new Refused(`the owner may not move ${who.name}`);
-    if (!scope.owner || !canLinkTo(scope.ownerRole, scope.owner, room)) throw new Refused(`the owner may not send anyone to ${room.name} (not theirs, not public)`);
+    if (!mayLinkTo(scope, room)) throw new Refused(`the owner may not send anyone to ${room.name} (not theirs, not public)`);
     const name = scope.game.nameOf(who);
     if (who.kind === 'player') place(scope.game, who, room.id, `${name} appears.`, `${name} vanishes.`);
     else scope.game.world.move(who, room.id);
@@ -75,7 +85,7 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
     const to = object(scope, destination);
     if (what.kind === 'room' || what.kind === 'player') throw new Refused('move() moves things; teleport() moves people');
     if (!mayMove(scope, what)) throw new Refused(`the owner may not move ${what.name}`);
-    const allowed = to.id === scope.job.view.actor?.id || to.id === scope.self.id || (scope.owner !== undefined && canLinkTo(scope.ownerRole, scope.owner, to));
+    const allowed = to.id === scope.job.view.actor?.id || to.id === scope.self.id || mayLinkTo(scope, to);
     if (!allowed) throw new Refused(`the owner may not put things into ${to.name}`);
     scope.game.world.move(what, to.id);
   },
@@ -92,7 +102,7 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
     const on = object(scope, target);
     const kept = typeof name === 'string' && (reserved.has(name.toLowerCase()) || (name.toLowerCase() === 'channels' && on.kind === 'player'));
     if (typeof name !== 'string' || !attributeName.test(name) || kept) throw new Refused(`"${String(name)}" cannot be set by a script`);
-    if (on.id !== scope.self.id && !(scope.owner && canModify(scope.ownerRole, scope.owner, on))) throw new Refused(`the owner may not change ${on.name}`);
+    if (on.id !== scope.self.id && !mayModify(scope, on)) throw new Refused(`the owner may not change ${on.name}`);
     if (value === null || value === undefined) delete on.attributes[name];
     else on.attributes[name] = cleanValue(value);
     scope.game.world.touch(on);
@@ -111,9 +121,13 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
 
 /** Applies the effects in order; returns what was refused, for the owner. */
 export function applyEffects(game: Game, scripting: Scripting, job: ScriptJob, self: WorldObj, effects: ScriptEffect[]): string[] {
-  const ownerObject = game.world.get(job.ownerId);
-  const role = typeof ownerObject?.attributes.role === 'string' ? ownerObject.attributes.role : 'player';
-  const scope: Scope = { game, job, self, owner: ownerObject, ownerRole: role, spawned: new Map(), scripting };
+  const roleOf = (who: WorldObj) => (typeof who.attributes.role === 'string' ? who.attributes.role : 'player');
+  const owner = game.world.get(job.ownerId);
+  const author = game.world.get(job.authorId);
+  const principals = [owner, author].filter((who, i, all): who is WorldObj => who !== undefined && all.indexOf(who) === i).map((who) => ({ who, role: roleOf(who) }));
+  // An author who is gone leaves the script with no rights beyond the actor's own moves.
+  if (job.authorId && !author) principals.length = 0;
+  const scope: Scope = { game, job, self, owner, principals, spawned: new Map(), scripting };
   const problems: string[] = [];
   for (const effect of effects) {
     const apply = appliers[effect.kind];

@@ -37,11 +37,13 @@ export class Scripting {
   /** Runs the object's handler for the event, if it has one. */
   fire(event: string, self: WorldObj, context: EventContext = {}): void {
     const handler = this.handlers.get(self.id, event);
-    if (!handler || self.flags.has('destroyed') || !this.withinBudget(self.ownerId)) return;
+    // Halted (given to a new owner, or by hand): nothing runs until the owner clears the flag.
+    if (!handler || self.flags.has('destroyed') || self.flags.has('halted') || !this.withinBudget(self.ownerId)) return;
     const job: ScriptJob = {
       runId: randomUUID(),
       objectId: self.id,
       ownerId: self.ownerId,
+      authorId: handler.authorId,
       event,
       version: handler.version,
       source: handler.source,
