@@ -1,5 +1,6 @@
 // Test support: run the real `loom` command as a child process and read what it says.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +101,8 @@ export async function startLoomUp(label: string, urls: { postgres: string; redis
     LOOM_QUEUE_PREFIX: prefix.replace(/:$/, '.'),
     LOOM_DATA_DIR: dataDir,
     LOOM_HOST: '127.0.0.1',
+    // Given rather than made by `loom up`, so a test's own extra process of the wiring can call in.
+    LOOM_INTERNAL_KEY: randomBytes(32).toString('hex'),
     ...extra,
   };
   const loom = runLoom(['up', '--base-port', String(basePort)], env);

@@ -29,6 +29,10 @@ const integer = (min: number, max: number): Parser<number> => (raw) => {
 };
 const port = integer(0, 65535);
 const text: Parser<string> = (raw) => raw;
+const secret: Parser<string> = (raw) => {
+  if (raw.length < 16) throw new Error('must be at least 16 characters (e.g. openssl rand -hex 32)');
+  return raw;
+};
 const url = (...protocols: string[]): Parser<string> => (raw) => {
   let parsed: URL;
   try {
@@ -81,7 +85,9 @@ export const settings = {
   amqpUrl: setting('AMQP_URL', undefined, 'RabbitMQ for the job queue; unset = in-process worker pool.', url('amqp:', 'amqps:')),
   redisPrefix: setting('LOOM_REDIS_PREFIX', 'loom:', 'Prefix of every Redis key and channel (several worlds on one Redis).', text),
   queuePrefix: setting('LOOM_QUEUE_PREFIX', 'loom.', 'Prefix of every RabbitMQ queue and exchange.', text),
-  host: setting('LOOM_HOST', '0.0.0.0', 'Address the listeners bind to.', text),
+  host: setting('LOOM_HOST', '0.0.0.0', 'Address the listeners for players and HTTP bind to.', text),
+  grpcHost: setting('LOOM_GRPC_HOST', '127.0.0.1', 'Address a standalone service\'s internal gRPC binds to; anything but loopback needs LOOM_INTERNAL_KEY.', text),
+  internalKey: setting('LOOM_INTERNAL_KEY', undefined, 'Shared secret of the internal gRPC calls: every client sends it, every server refuses a call without it (grpc.health.v1 aside). `loom up` makes one.', secret),
   httpPort: setting('LOOM_HTTP_PORT', '8080', 'HTTP: REST API, web client, /health, /ready, /metrics (all-in-one and http-api).', port),
   telnetPort: setting('LOOM_TELNET_PORT', '4000', 'Telnet for text players.', port),
   udpPort: setting('LOOM_UDP_PORT', '5000', 'UDP for 3D players.', port),

@@ -40,6 +40,11 @@ export async function startHost({ services, config, mode }: HostOptions): Promis
   const first = services[0];
   if (!first) throw new Error('no service to start');
   if (mode === 'standalone' && services.length !== 1) throw new Error('a standalone host runs exactly one service');
+  // Before anything starts: internal gRPC reads accounts, makes admins and runs code for its callers.
+  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.grpcHost);
+  if (mode === 'standalone' && isContract(first.name) && !loopback && !config.internalKey) {
+    throw new Error(`refusing to serve internal gRPC on ${config.grpcHost} without LOOM_INTERNAL_KEY: anyone who reaches it could read accounts and make admins`);
+  }
   const identity = mode === 'all-in-one' ? 'loom' : first.name;
   const tracing = startTracing({ serviceName: identity, endpoint: config.otlpEndpoint });
   const logger = createLogger(identity, config.logLevel);
@@ -108,12 +113,13 @@ export async function startHost({ services, config, mode }: HostOptions): Promis
     if (mode === 'standalone' && isContract(first.name)) {
       const implementation = started[0]?.service.implementation as Implementation<typeof first.name>;
       grpc = await startGrpcServer(contracts[first.name], implementation, {
-        host: config.host,
+        internalKey: config.internalKey,
+        host: config.grpcHost,
         port: config.grpcPort ?? defaultPorts[first.name].grpc ?? 0,
         metrics,
         logger,
       });
-      listening.push(`gRPC ${config.host}:${grpc.port} (${contracts[first.name].fullName}, grpc.health.v1)`);
+      listening.push(`gRPC ${config.grpcHost}:${grpc.port} (${contracts[first.name].fullName}, grpc.health.v1)`);
     }
     await http.listen({ host: config.host, port: httpPort });
     const boundPort = (http.server.address() as { port: number }).port;

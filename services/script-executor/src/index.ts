@@ -41,9 +41,15 @@ export const service = defineService({
       implementation: {
         async run(request) {
           const input = fromRunRequest(request);
-          // A limit the request leaves at 0 (unset in proto3) keeps the configured one.
-          const asked = Object.fromEntries(Object.entries(input.limits ?? {}).filter(([, value]) => Boolean(value)));
-          const result = await pool.run({ ...input, limits: { ...limits, ...asked } });
+          // A caller may ask for less than the configured limits, never for more; 0 (unset) keeps them.
+          const asked = input.limits ?? {};
+          const capped = Object.fromEntries(
+            Object.entries(limits).map(([key, most]) => {
+              const value = asked[key as keyof typeof limits];
+              return [key, typeof value === 'number' && value > 0 ? Math.min(value, most) : most];
+            }),
+          ) as typeof limits;
+          const result = await pool.run({ ...input, limits: capped });
           runs.inc({ outcome: result.errorKind ?? 'ok' });
           return toRunResult(result);
         },

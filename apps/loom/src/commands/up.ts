@@ -3,6 +3,7 @@
 // A service that dies is started again (after 1 s, doubling to 30 s while it keeps dying), as
 // Kubernetes would restart its pod: a `kill -9` of any one process heals by itself.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { addressVariable, defaultPorts, ensureDatabase, serviceNames, type ServiceName } from '@loom/runtime';
@@ -53,6 +54,8 @@ function environment(ports: Ports): NodeJS.ProcessEnv {
     LOOM_HTTP_PORT: String(ports.http),
     LOOM_TELNET_PORT: String(ports.telnet),
     LOOM_UDP_PORT: String(ports.udp),
+    // The services' shared secret for internal gRPC: one per `loom up` unless the environment gives one.
+    LOOM_INTERNAL_KEY: process.env.LOOM_INTERNAL_KEY || randomBytes(32).toString('hex'),
   };
   for (const name of Object.keys(contracts) as ContractServiceName[]) env[addressVariable(name)] = `127.0.0.1:${ports.grpc[name]}`;
   return env;

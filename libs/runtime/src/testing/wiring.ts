@@ -2,6 +2,7 @@
 // all-in-one: one host, in-process calls, embedded storage in a temp folder.
 // distributed: one standalone host per service, real gRPC between them, PostgreSQL + Redis + RabbitMQ,
 // a fresh database, key prefix and queue prefix per call, removed again by stop().
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,8 @@ export async function startWiring(kind: WiringKind, services: ServiceModule[], e
       redis.disconnect();
     });
     const addresses = { ...base.addresses };
+    // Internal calls carry a key, as under `loom up`: every distributed test goes through the check.
+    const internalKey = base.internalKey ?? randomBytes(24).toString('hex');
     let httpBase = '';
     for (const service of services) {
       const config: LoomConfig = {
@@ -70,13 +73,14 @@ export async function startWiring(kind: WiringKind, services: ServiceModule[], e
         redisPrefix: prefix,
         queuePrefix: `${database}.`,
         addresses: { ...addresses },
+        internalKey,
       };
       const host = await startHost({ services: [service], config, mode: 'standalone' });
       hosts.set(service.name, host);
       if (host.grpcPort) addresses[service.name as ContractServiceName] = `127.0.0.1:${host.grpcPort}`;
       if (service.name === 'http-api') httpBase = `http://127.0.0.1:${host.httpPort}`;
     }
-    return { kind, httpBase, hosts, config: { ...base, databaseUrl, addresses }, stop };
+    return { kind, httpBase, hosts, config: { ...base, databaseUrl, addresses, internalKey }, stop };
   } catch (error) {
     await stop();
     throw error;

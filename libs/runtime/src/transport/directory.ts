@@ -14,7 +14,7 @@ export type ServiceClient<N extends ContractServiceName> = LoomClient<Contracts[
 export type Implementation<N extends ContractServiceName> = ServiceImplementation<Contracts[N]>;
 
 export interface DirectoryOptions {
-  config: Pick<LoomConfig, 'addresses' | 'rpcTimeoutMs'>;
+  config: Pick<LoomConfig, 'addresses' | 'rpcTimeoutMs' | 'internalKey'>;
   metrics: Metrics;
   logger: Logger;
   /** Services that run in this process; every other one is reached over gRPC. */
@@ -59,7 +59,7 @@ export class ServiceDirectory {
         channel = openChannel(address);
         this.channels.set(address, channel);
       }
-      client = remoteClient(contracts[name], channel, { metrics, timeoutMs: config.rpcTimeoutMs }) as ServiceClient<N>;
+      client = remoteClient(contracts[name], channel, { metrics, timeoutMs: config.rpcTimeoutMs, internalKey: config.internalKey }) as ServiceClient<N>;
     }
     this.clients.set(name, client);
     return client;

@@ -2,7 +2,7 @@
 // metrics, and gRPC statuses turned back into the typed errors the callee threw. Unary calls have a
 // deadline; server streams (a player's session) have none, they live as long as the session, and
 // keepalive pings notice a dead peer within seconds instead.
-import { ClientError, createChannel, createClientFactory, type Channel, type ClientMiddleware, type CompatServiceDefinition } from 'nice-grpc';
+import { ClientError, Metadata, createChannel, createClientFactory, type Channel, type ClientMiddleware, type CompatServiceDefinition } from 'nice-grpc';
 import { deadlineMiddleware, type DeadlineOptions } from 'nice-grpc-client-middleware-deadline';
 import { retryMiddleware, type RetryOptions } from 'nice-grpc-client-middleware-retry';
 import { openTelemetryClientMiddleware } from 'nice-grpc-opentelemetry';
@@ -10,6 +10,7 @@ import { prometheusClientMiddleware } from 'nice-grpc-prometheus';
 import type { Client } from 'nice-grpc';
 import type { Metrics } from '../metrics.ts';
 import { errorFromStatus } from './errors.ts';
+import { internalKeyHeader } from './grpc-server.ts';
 
 export type LoomCallOptions = DeadlineOptions & RetryOptions;
 export type LoomClient<Def extends CompatServiceDefinition> = Client<Def, LoomCallOptions>;
@@ -50,6 +51,8 @@ export const channelOptions = {
 
 export interface RemoteClientOptions {
   metrics: Metrics;
+  /** The shared secret internal servers ask for (LOOM_INTERNAL_KEY). */
+  internalKey?: string;
   /** Deadline of each call, retries included, unless the caller passes its own. */
   timeoutMs: number;
 }
@@ -66,8 +69,14 @@ export function remoteClient<Def extends CompatServiceDefinition>(
   const unary: LoomCallOptions = { deadline: options.timeoutMs, retryMaxAttempts: 4, retryBaseDelayMs: 50, retryMaxDelayMs: 1000 };
   const defaults: Record<string, LoomCallOptions> = {};
   for (const [key, method] of Object.entries((definition as unknown as TsProtoDefinition).methods)) defaults[key] = method.responseStream ? {} : unary;
+  const withKey: ClientMiddleware = async function* (call, callOptions) {
+    const metadata = Metadata(callOptions.metadata);
+    if (options.internalKey) metadata.set(internalKeyHeader, options.internalKey);
+    return yield* call.next(call.request, { ...callOptions, metadata });
+  };
   // On a client the last middleware attached runs first: typed errors outermost, one deadline over all retries.
   return createClientFactory()
+    .use(withKey)
     .use(prometheusClientMiddleware(options.metrics.grpcClient))
     .use(openTelemetryClientMiddleware())
     .use(retryMiddleware)

@@ -1,4 +1,5 @@
 // The gRPC server of a standalone service: its contract, grpc.health.v1, metrics, tracing, typed errors.
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, ServerError, Status, type CompatServiceDefinition, type ServerMiddleware, type ServiceImplementation } from 'nice-grpc';
 import { openTelemetryServerMiddleware } from 'nice-grpc-opentelemetry';
 import { prometheusServerMiddleware } from 'nice-grpc-prometheus';
@@ -12,6 +13,23 @@ export interface GrpcServerOptions {
   port: number;
   metrics: Metrics;
   logger: Logger;
+  /** When set, every call but grpc.health.v1's must carry it (metadata `x-loom-key`). */
+  internalKey?: string;
+}
+
+/** The metadata key internal calls carry the shared secret in. */
+export const internalKeyHeader = 'x-loom-key';
+
+/** Refuses calls without the internal key: internal RPCs read password state, make admins, run code. */
+function keyMiddleware(key: string): ServerMiddleware {
+  const expected = Buffer.from(key);
+  return async function* (call, context) {
+    if (!call.method.path.startsWith('/grpc.health.v1.')) {
+      const given = Buffer.from(context.metadata.get(internalKeyHeader) ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new ServerError(Status.UNAUTHENTICATED, 'internal calls need the internal key (LOOM_INTERNAL_KEY)');
+    }
+    return yield* call.next(call.request, context);
+  };
 }
 
 export interface GrpcServer {
@@ -45,7 +63,10 @@ export async function startGrpcServer<Def extends CompatServiceDefinition>(
   const server = createServer({ 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5000 })
     .use(prometheusServerMiddleware(options.metrics.grpcServer))
     .use(openTelemetryServerMiddleware())
-    .use(errorMiddleware(options.logger));
+    .use(errorMiddleware(options.logger))
+    .use(options.internalKey ? keyMiddleware(options.internalKey) : async function* (call, context) {
+      return yield* call.next(call.request, context);
+    });
   const health = HealthState();
   server.add(HealthDefinition, HealthServiceImpl(health));
   server.add(definition, implementation);
