@@ -73,7 +73,7 @@ export function boundPorts(startupLine: string): { http: number; telnet: number;
 
 /** `loom start` on embedded storage in `dataDir`, every port picked free, nothing from the environment's servers. */
 export function embeddedEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { LOOM_DATA_DIR: dataDir, LOOM_HOST: '127.0.0.1', LOOM_HTTP_PORT: '0', LOOM_TELNET_PORT: '0', LOOM_UDP_PORT: '0', REDIS_URL: '', DATABASE_URL: '', AMQP_URL: '', ...extra };
+  return { LOOM_DATA_DIR: dataDir, LOOM_HOST: '127.0.0.1', LOOM_HTTP_PORT: '0', LOOM_TELNET_PORT: '0', LOOM_UDP_PORT: '0', REDIS_URL: '', DATABASE_URL: '', AMQP_URL: '', LOOM_REGISTER_PER_ADDRESS: '100000', ...extra };
 }
 
 /** `loom up` in a fresh database, Redis key prefix, queue prefix, port block and data folder; stop() removes them. */
@@ -103,6 +103,7 @@ export async function startLoomUp(label: string, urls: { postgres: string; redis
     LOOM_HOST: '127.0.0.1',
     // Given rather than made by `loom up`, so a test's own extra process of the wiring can call in.
     LOOM_INTERNAL_KEY: randomBytes(32).toString('hex'),
+    LOOM_REGISTER_PER_ADDRESS: '100000', // tests make many accounts from 127.0.0.1
     ...extra,
   };
   const loom = runLoom(['up', '--base-port', String(basePort)], env);

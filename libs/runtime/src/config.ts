@@ -114,6 +114,8 @@ export const settings = {
   accessTokenTtlS: setting('LOOM_ACCESS_TOKEN_TTL', '900', 'Seconds an access token (JWT) is valid.', integer(30, 86400)),
   refreshTokenTtlS: setting('LOOM_REFRESH_TOKEN_TTL', '2592000', 'Seconds a refresh token is valid if unused.', integer(60, 31536000)),
   loginMaxFailures: setting('LOOM_LOGIN_MAX_FAILURES', '5', 'Failed logins on one account (four times this from one address) before a lockout.', integer(1, 1000)),
+  registerPerAddress: setting('LOOM_REGISTER_PER_ADDRESS', '5', 'New accounts one network address may make per LOOM_REGISTER_WINDOW; more get 429 (RESOURCE_EXHAUSTED).', integer(1, 1000000)),
+  registerWindowS: setting('LOOM_REGISTER_WINDOW', '600', 'Seconds over which registrations per address count.', integer(1, 86400)),
   loginLockoutS: setting('LOOM_LOGIN_LOCKOUT', '900', 'Seconds over which failed logins count; a lockout ends when its window does.', integer(1, 86400)),
   logLevel: setting('LOG_LEVEL', 'info', 'trace, debug, info, warn, error or fatal.', oneOf('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent')),
   otlpEndpoint: setting('OTEL_EXPORTER_OTLP_ENDPOINT', undefined, 'OTLP/HTTP collector for traces; unset = tracing off.', url('http:', 'https:')),

@@ -2,7 +2,7 @@ import { defineService } from '@loom/runtime';
 import type { JWK } from 'jose';
 import { AuthCore } from './core/accounts.ts';
 import { loadSigningKeys } from './core/keys.ts';
-import { LoginLimits } from './core/limits.ts';
+import { LoginLimits, RegistrationLimits } from './core/limits.ts';
 import { AccessTokens } from './core/tokens.ts';
 
 export { AuthCore } from './core/accounts.ts';
@@ -16,6 +16,7 @@ export const service = defineService({
     const keys = await loadSigningKeys({ privateKeyPem: config.jwtPrivateKey, verifyKeys: config.jwtVerifyKeys as JWK[] | undefined, dataDir: config.dataDir });
     const tokens = new AccessTokens(keys, config.accessTokenTtlS);
     const limits = new LoginLimits(kv, { maxFailures: config.loginMaxFailures, lockoutS: config.loginLockoutS });
-    return { implementation: new AuthCore(persistence, kv, tokens, config.refreshTokenTtlS, limits, logger), stop: async () => {} };
+    const registrations = new RegistrationLimits(kv, { perAddress: config.registerPerAddress, windowS: config.registerWindowS });
+    return { implementation: new AuthCore(persistence, kv, tokens, config.refreshTokenTtlS, limits, registrations, logger), stop: async () => {} };
   },
 });

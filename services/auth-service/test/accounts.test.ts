@@ -217,3 +217,29 @@ function story(kind: WiringKind, skip: string | false) {
 
 story('all-in-one', false);
 story('distributed', distributedSkip);
+
+function registrationLimit(kind: WiringKind, skip: string | false) {
+  describe(`registration limit (${kind})`, { skip }, () => {
+    let wiring: Wiring;
+    before(async () => {
+      wiring = await startWiring(kind, [persistence, auth, httpApi], { LOOM_REGISTER_PER_ADDRESS: '5', LOOM_REGISTER_WINDOW: '600' });
+    });
+    after(() => wiring?.stop());
+
+    it('lets one address make five accounts in ten minutes, answers the sixth with a clear 429, and logins go on', async () => {
+      const register = (username: string) =>
+        fetch(`${wiring.httpBase}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'a fine password' }) });
+      const statuses = [];
+      for (let i = 1; i <= 8; i++) statuses.push((await register(`Mint${i}`)).status);
+      assert.deepEqual(statuses, [201, 201, 201, 201, 201, 429, 429, 429]);
+      const refused = (await (await register('Mint9')).json()) as { error: { code: string; message: string } };
+      assert.equal(refused.error.code, 'RESOURCE_EXHAUSTED');
+      assert.match(refused.error.message, /too many new accounts from your address; try again in 10 minutes/);
+      const login = await fetch(`${wiring.httpBase}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'Mint1', password: 'a fine password' }) });
+      assert.equal(login.status, 200);
+    });
+  });
+}
+
+registrationLimit('all-in-one', false);
+registrationLimit('distributed', distributedSkip);

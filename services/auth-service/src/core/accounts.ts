@@ -8,7 +8,7 @@ import {
   type KeyValue, type Logger, type ServiceClient,
 } from '@loom/runtime';
 import { isRole, roles } from '@loom/world';
-import type { LoginLimits } from './limits.ts';
+import type { LoginLimits, RegistrationLimits } from './limits.ts';
 import { hashPassword, maxPasswordLength, minPasswordLength, verifyDecoy, verifyPassword } from './passwords.ts';
 import { RefreshTokens } from './refresh-tokens.ts';
 import type { AccessTokens } from './tokens.ts';
@@ -49,6 +49,7 @@ export class AuthCore implements AuthServiceImplementation {
     private readonly tokens: AccessTokens,
     refreshTtlS: number,
     private readonly limits: LoginLimits,
+    private readonly registrations: RegistrationLimits,
     /** Security events (failed logins, lockouts, token reuse, bans), never a password or a token. */
     private readonly logger: Logger,
   ) {
@@ -58,10 +59,14 @@ export class AuthCore implements AuthServiceImplementation {
     });
   }
 
-  async register({ username, password, email }: RegisterRequest): Promise<AuthResult> {
+  async register({ username, password, email, clientAddress }: RegisterRequest): Promise<AuthResult> {
     checkUsername(username);
     checkPassword(password);
     if (email && !emailPattern.test(email)) throw new InvalidArgumentError(`"${email}" is not an email address`);
+    await this.registrations.take(clientAddress).catch((error: unknown) => {
+      if (error instanceof ResourceExhaustedError) this.logger.warn({ event: 'registration_throttled', clientAddress }, error.message);
+      throw error;
+    });
     let user: User;
     try {
       user = await this.persistence.createUser({ username, email, passwordHash: await hashPassword(password), role: '' });

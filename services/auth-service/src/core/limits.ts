@@ -1,5 +1,6 @@
 // Login throttling: failures counted per account and per address in the key-value cache, in a window that
-// opens with the first failure; past the limit, logins are refused until the window closes.
+// opens with the first failure; past the limit, logins are refused until the window closes. And
+// registration throttling: accounts made per address in a window, so one machine cannot mint hundreds.
 import { ResourceExhaustedError, type KeyValue } from '@loom/runtime';
 
 export interface LimitSettings {
@@ -45,5 +46,30 @@ export class LoginLimits {
 
   async succeeded(username: string): Promise<void> {
     await this.kv.delete(this.keys(username, '').account);
+  }
+}
+
+export interface RegistrationSettings {
+  perAddress: number;
+  windowS: number;
+}
+
+export class RegistrationLimits {
+  constructor(
+    private readonly kv: KeyValue,
+    private readonly settings: RegistrationSettings,
+  ) {}
+
+  /**
+   * Counts a registration from the address; throws ResourceExhaustedError past the limit. An unknown
+   * address ('': an internal caller such as a tool) is not limited; the gateways and http-api pass theirs.
+   */
+  async take(address: string): Promise<void> {
+    if (!address) return;
+    const key = `auth:register:addr:${address}`;
+    const count = await this.kv.increment(key, 1, { ttlMs: this.settings.windowS * 1000 });
+    if (count <= this.settings.perAddress) return;
+    const left = (await this.kv.ttl(key)) ?? this.settings.windowS * 1000;
+    throw new ResourceExhaustedError(`too many new accounts from your address; try again in ${minutes(left)}`);
   }
 }

@@ -120,7 +120,7 @@ export class TextSession {
       const result =
         step.action === 'login'
           ? await this.options.auth.login({ ...credentials, clientAddress: this.connection.remoteAddress })
-          : await this.options.auth.register({ ...credentials, email: '' });
+          : await this.options.auth.register({ ...credentials, email: '', clientAddress: this.connection.remoteAddress });
       this.enter(result.accessToken, result.refreshToken, result.expiresIn);
     } catch (error) {
       if (!(error instanceof LoomError)) throw error;
