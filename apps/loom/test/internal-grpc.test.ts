@@ -33,6 +33,14 @@ describe('internal gRPC (distributed)', { skip }, () => {
     assert.equal(await stockHealthCheck(address('persistence-service')), 'SERVING');
   });
 
+  it('with the key, returns no password hash from any user call', async () => {
+    const call = (method: string, request: object) => stockUnaryCall(address('persistence-service'), 'loom/v1/persistence.proto', 'loom.v1.PersistenceService', method, request, { 'x-loom-key': key });
+    const created = await call('CreateUser', { username: 'Hashy', passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA', role: '' });
+    assert.equal(created.passwordHash, '');
+    assert.equal((await call('GetUser', { username: 'Hashy' })).passwordHash, '');
+    assert.ok(((await call('ListUsers', { limit: 100 })).users as Array<{ passwordHash: string }>).every((u) => u.passwordHash === ''));
+  });
+
   it('with the key, still holds a run to the configured CPU limit whatever the caller asks', async () => {
     const result = await stockUnaryCall(address('script-executor'), 'loom/v1/script.proto', 'loom.v1.ScriptExecutorService', 'Run', { source: 'while (true) {}', eventName: 'on_use', limits: { cpuMs: 4000 } }, { 'x-loom-key': key });
     assert.equal(result.errorKind, 'timeout');

@@ -7,7 +7,8 @@ import { silentLogger } from '@loom/runtime/logger.ts';
 import { createMetrics } from '@loom/runtime/metrics.ts';
 import type { Sql } from '@loom/runtime/sql/sql.ts';
 import { inProcessClient } from '@loom/runtime/transport/in-process.ts';
-import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '@loom/runtime/transport/errors.ts';
+import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError, UnauthenticatedError } from '@loom/runtime/transport/errors.ts';
+import { hashPassword } from '@loom/runtime/passwords.ts';
 import { migrations } from '../src/core/migrations.ts';
 import { persistenceStore } from '../src/core/store.ts';
 
@@ -77,6 +78,20 @@ export function storeContract(name: string, open: () => Promise<Sql>): void {
       await assert.rejects(store.getUser({ id: 999_999, username: '' }), NotFoundError);
       await assert.rejects(store.updateUser({ ...ada, username: 'first' }), AlreadyExistsError);
       await assert.rejects(store.updateUser({ ...ada, role: 'god' }), InvalidArgumentError);
+    });
+
+    it('checks passwords against the stored hash, which no answer carries', async () => {
+      const hashed = await hashPassword('correct horse');
+      const cleo = await store.createUser({ username: 'Cleo', email: '', passwordHash: hashed, role: '' });
+      assert.equal(cleo.passwordHash, '', 'CreateUser answers without the hash');
+      assert.equal((await store.getUser({ id: cleo.id, username: '' })).passwordHash, '');
+      assert.ok((await store.listUsers({ afterId: 0, limit: 1000 })).users.every((u) => u.passwordHash === ''));
+      assert.equal((await store.verifyPassword({ id: 0, username: 'CLEO', password: 'correct horse' })).id, cleo.id);
+      await assert.rejects(store.verifyPassword({ id: cleo.id, username: '', password: 'wrong horse' }), UnauthenticatedError);
+      await assert.rejects(store.verifyPassword({ id: 0, username: 'nobody', password: 'correct horse' }), UnauthenticatedError);
+      // An update that does not name a new hash keeps the password.
+      await store.updateUser({ ...cleo, role: 'builder' });
+      assert.equal((await store.verifyPassword({ id: cleo.id, username: '', password: 'correct horse' })).role, 'builder');
     });
 
     it('pages through users', async () => {

@@ -9,7 +9,7 @@ import {
 } from '@loom/runtime';
 import { isRole, roles } from '@loom/world';
 import type { LoginLimits, RegistrationLimits } from './limits.ts';
-import { hashPassword, maxPasswordLength, minPasswordLength, verifyDecoy, verifyPassword } from './passwords.ts';
+import { hashPassword, maxPasswordLength, minPasswordLength, verifyDecoy } from '@loom/runtime';
 import { RefreshTokens } from './refresh-tokens.ts';
 import type { AccessTokens } from './tokens.ts';
 
@@ -86,14 +86,14 @@ export class AuthCore implements AuthServiceImplementation {
       if (error instanceof ResourceExhaustedError) this.logger.warn({ event: 'login_locked_out', username, clientAddress }, error.message);
       throw error;
     });
-    const user = await this.persistence.getUser({ username }).catch((error: unknown) => {
-      if (error instanceof NotFoundError) return undefined;
+    // persistence-service checks the password against the hash it keeps (an unknown name as slowly).
+    const user = await this.persistence.verifyPassword({ id: 0, username, password }).catch((error: unknown) => {
+      if (error instanceof UnauthenticatedError) return undefined;
       throw error;
     });
-    const ok = user ? await verifyPassword(user.passwordHash, password) : await verifyDecoy(password);
-    if (!user || !ok) {
+    if (!user) {
       await this.limits.failed(username, clientAddress);
-      this.logger.info({ event: 'login_failed', username, clientAddress, known: Boolean(user) }, 'login failed');
+      this.logger.info({ event: 'login_failed', username, clientAddress }, 'login failed');
       throw new UnauthenticatedError(wrongCredentials);
     }
     await this.limits.succeeded(username);
@@ -133,8 +133,9 @@ export class AuthCore implements AuthServiceImplementation {
 
   async changePassword({ accessToken, currentPassword, newPassword }: ChangePasswordRequest): Promise<ChangePasswordResponse> {
     const principal = await this.verify({ accessToken, resumeWithinS: 0 });
-    const user = await this.persistence.getUser({ id: principal.userId });
-    if (!(await verifyPassword(user.passwordHash, currentPassword))) throw new UnauthenticatedError('the current password is wrong');
+    const user = await this.persistence.verifyPassword({ id: principal.userId, username: '', password: currentPassword }).catch((error: unknown) => {
+      throw error instanceof UnauthenticatedError ? new UnauthenticatedError('the current password is wrong') : error;
+    });
     checkPassword(newPassword);
     await this.persistence.updateUser({ ...user, passwordHash: await hashPassword(newPassword), updatedAtMs: Date.now() });
     return { revokedSessions: await this.endSessions({ userId: user.id, keepFamilyId: principal.sessionId }) };

@@ -2,7 +2,7 @@
 import type { User } from '@loom/proto';
 import { NotFoundError, type KeyValue, type ServiceClient } from '@loom/runtime';
 import { checkPassword, checkUsername, userStateKey } from './accounts.ts';
-import { hashPassword } from './passwords.ts';
+import { hashPassword } from '@loom/runtime';
 
 export interface AdminAccount {
   user: User;

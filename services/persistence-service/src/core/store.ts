@@ -7,7 +7,7 @@ import { allocateObjectIds, loadObjects, saveObjects } from './objects.ts';
 import { createRefreshToken, getRefreshToken, revokeRefreshTokens, rotateRefreshToken } from './refresh-tokens.ts';
 import { getChannelSanctions, removeChannelSanction, setChannelSanction } from './sanctions.ts';
 import { getScript, listCurrentScripts, listScriptVersions, saveScript } from './scripts.ts';
-import { createUser, getUser, listUsers, updateUser } from './users.ts';
+import { createUser, getUser, listUsers, updateUser, verifyUserPassword } from './users.ts';
 
 export function persistenceStore(sql: Sql): Implementation<'persistence-service'> {
   return {
@@ -17,6 +17,7 @@ export function persistenceStore(sql: Sql): Implementation<'persistence-service'
     createUser: (request) => createUser(sql, request),
     getUser: (request) => getUser(sql, request),
     updateUser: (request) => updateUser(sql, request),
+    verifyPassword: (request) => verifyUserPassword(sql, request),
     listUsers: (request) => listUsers(sql, request),
     createRefreshToken: (request) => createRefreshToken(sql, request),
     getRefreshToken: (request) => getRefreshToken(sql, request),

@@ -39,7 +39,7 @@ export interface User {
   email: string;
   /** player | builder | admin */
   role: string;
-  /** Argon2id PHC string; never leaves auth-service and persistence-service. */
+  /** Argon2id PHC string, sent by auth-service to store a new password; every answer leaves it empty. */
   passwordHash: string;
   banned: boolean;
   playerObjectId: number;

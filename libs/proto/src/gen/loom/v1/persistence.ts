@@ -59,6 +59,13 @@ export interface CreateUserRequest {
   role: string;
 }
 
+export interface VerifyPasswordRequest {
+  id: number;
+  /** Matched ignoring case; used when id is 0. */
+  username: string;
+  password: string;
+}
+
 export interface GetUserRequest {
   id: number;
   /** Matched ignoring case; used when id is 0. */
@@ -749,6 +756,85 @@ export const CreateUserRequest: MessageFns<CreateUserRequest> = {
     message.email = object.email ?? "";
     message.passwordHash = object.passwordHash ?? "";
     message.role = object.role ?? "";
+    return message;
+  },
+};
+
+function createBaseVerifyPasswordRequest(): VerifyPasswordRequest {
+  return { id: 0, username: "", password: "" };
+}
+
+export const VerifyPasswordRequest: MessageFns<VerifyPasswordRequest> = {
+  encode(message: VerifyPasswordRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0) {
+      writer.uint32(8).int64(message.id);
+    }
+    if (message.username !== "") {
+      writer.uint32(18).string(message.username);
+    }
+    if (message.password !== "") {
+      writer.uint32(26).string(message.password);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyPasswordRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyPasswordRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.username = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.password = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<VerifyPasswordRequest>): VerifyPasswordRequest {
+    return VerifyPasswordRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<VerifyPasswordRequest>): VerifyPasswordRequest {
+    const message = createBaseVerifyPasswordRequest();
+    message.id = object.id ?? 0;
+    message.username = object.username ?? "";
+    message.password = object.password ?? "";
     return message;
   },
 };
@@ -2182,6 +2268,7 @@ export const PersistenceServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /** Replaces the user's fields; an empty password_hash keeps the stored one. */
     updateUser: {
       name: "UpdateUser",
       requestType: User as typeof User,
@@ -2189,6 +2276,18 @@ export const PersistenceServiceDefinition = {
       responseType: User as typeof User,
       responseStream: false,
       options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    /**
+     * The user whose stored hash the password matches; UNAUTHENTICATED otherwise (an unknown user takes
+     * as long as a wrong password). The one way a password is checked: no call returns a stored hash.
+     */
+    verifyPassword: {
+      name: "VerifyPassword",
+      requestType: VerifyPasswordRequest as typeof VerifyPasswordRequest,
+      requestStream: false,
+      responseType: User as typeof User,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
     listUsers: {
       name: "ListUsers",
@@ -2344,7 +2443,13 @@ export interface PersistenceServiceImplementation<CallContextExt = {}> {
   /** Fails with ALREADY_EXISTS when the username is taken, ignoring case. */
   createUser(request: CreateUserRequest, context: CallContext & CallContextExt): Promise<DeepPartial<User>>;
   getUser(request: GetUserRequest, context: CallContext & CallContextExt): Promise<DeepPartial<User>>;
+  /** Replaces the user's fields; an empty password_hash keeps the stored one. */
   updateUser(request: User, context: CallContext & CallContextExt): Promise<DeepPartial<User>>;
+  /**
+   * The user whose stored hash the password matches; UNAUTHENTICATED otherwise (an unknown user takes
+   * as long as a wrong password). The one way a password is checked: no call returns a stored hash.
+   */
+  verifyPassword(request: VerifyPasswordRequest, context: CallContext & CallContextExt): Promise<DeepPartial<User>>;
   listUsers(request: ListUsersRequest, context: CallContext & CallContextExt): Promise<DeepPartial<UserPage>>;
   /** Refresh tokens, stored hashed; a login starts a family, every refresh adds a member and retires the old one. */
   createRefreshToken(request: RefreshToken, context: CallContext & CallContextExt): Promise<DeepPartial<RefreshToken>>;
@@ -2410,7 +2515,13 @@ export interface PersistenceServiceClient<CallOptionsExt = {}> {
   /** Fails with ALREADY_EXISTS when the username is taken, ignoring case. */
   createUser(request: DeepPartial<CreateUserRequest>, options?: CallOptions & CallOptionsExt): Promise<User>;
   getUser(request: DeepPartial<GetUserRequest>, options?: CallOptions & CallOptionsExt): Promise<User>;
+  /** Replaces the user's fields; an empty password_hash keeps the stored one. */
   updateUser(request: DeepPartial<User>, options?: CallOptions & CallOptionsExt): Promise<User>;
+  /**
+   * The user whose stored hash the password matches; UNAUTHENTICATED otherwise (an unknown user takes
+   * as long as a wrong password). The one way a password is checked: no call returns a stored hash.
+   */
+  verifyPassword(request: DeepPartial<VerifyPasswordRequest>, options?: CallOptions & CallOptionsExt): Promise<User>;
   listUsers(request: DeepPartial<ListUsersRequest>, options?: CallOptions & CallOptionsExt): Promise<UserPage>;
   /** Refresh tokens, stored hashed; a login starts a family, every refresh adds a member and retires the old one. */
   createRefreshToken(request: DeepPartial<RefreshToken>, options?: CallOptions & CallOptionsExt): Promise<RefreshToken>;

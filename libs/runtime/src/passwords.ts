@@ -1,4 +1,6 @@
 // Argon2id (OWASP's recommended parameters); verification is constant-time inside the library.
+// auth-service hashes new passwords; persistence-service verifies them against what it stores, so that
+// no call ever carries a stored hash out.
 import { hash, verify } from '@node-rs/argon2';
 
 const Argon2id = 2;
