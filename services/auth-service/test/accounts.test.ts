@@ -72,6 +72,11 @@ function story(kind: WiringKind, skip: string | false) {
       const bad = await call('POST', '/api/v1/auth/register', { username: 'no spaces!', password: 'long enough pw' });
       assert.equal(bad.status, 400);
       assert.equal(bad.body.error.code, 'INVALID_ARGUMENT');
+      for (const email of ['nul\u0000@example.org', 'lone\ud800@example.org', 'bell\u0007@example.org']) {
+        const odd = await call('POST', '/api/v1/auth/register', { username: 'carol', password: 'long enough pw', email });
+        assert.equal(odd.status, 400, `${JSON.stringify(email)}: ${JSON.stringify(odd.body)}`);
+        assert.equal(odd.body.error.message, 'that is not an email address');
+      }
     });
 
     it('answers a wrong password and an unknown name the same way', async () => {

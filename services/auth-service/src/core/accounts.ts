@@ -9,6 +9,7 @@ import {
 } from '@loom/runtime';
 import { isRole, roles } from '@loom/world';
 import type { LoginLimits, RegistrationLimits } from './limits.ts';
+import { cleanText } from '@loom/world';
 import { hashPassword, maxPasswordLength, minPasswordLength, verifyDecoy } from '@loom/runtime';
 import { RefreshTokens } from './refresh-tokens.ts';
 import type { AccessTokens } from './tokens.ts';
@@ -62,7 +63,9 @@ export class AuthCore implements AuthServiceImplementation {
   async register({ username, password, email, clientAddress }: RegisterRequest): Promise<AuthResult> {
     checkUsername(username);
     checkPassword(password);
-    if (email && !emailPattern.test(email)) throw new InvalidArgumentError(`"${email}" is not an email address`);
+    // Control characters and lone surrogates (JSON can carry them; gRPC turns them into U+FFFD) are no part
+    // of an address, and no store takes NUL.
+    if (email && (!emailPattern.test(email) || cleanText(email) !== email || email.includes('\ufffd'))) throw new InvalidArgumentError('that is not an email address');
     await this.registrations.take(clientAddress).catch((error: unknown) => {
       if (error instanceof ResourceExhaustedError) this.logger.warn({ event: 'registration_throttled', clientAddress }, error.message);
       throw error;
