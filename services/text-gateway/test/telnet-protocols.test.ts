@@ -70,6 +70,18 @@ describe('MCCP2', { timeout: 10_000 }, () => {
     assert.equal(client.count([IAC, SB, Opt.COMPRESS2, IAC, SE]), 1);
   });
 
+  it('a client toggling compression 50,000 times in one packet gets at most 16 streams and plain text after', async () => {
+    const { client, connection } = await connect();
+    // Each toggle used to replay every switch still held behind it: quadratic work for one unauthenticated client.
+    const toggle = [IAC, DO, Opt.COMPRESS2, IAC, DONT, Opt.COMPRESS2];
+    await client.send(Buffer.from(Array.from({ length: 50_000 }, () => toggle).flat()));
+    await client.barrier();
+    assert.ok(client.count([IAC, SB, Opt.COMPRESS2, IAC, SE]) <= 16, `${client.count([IAC, SB, Opt.COMPRESS2, IAC, SE])} streams started`);
+    const from = client.received.length;
+    connection.write('still here\n');
+    await client.waitFor('still here\r\n', from);
+  });
+
   it('closing ends the compressed stream properly before the socket', async () => {
     const { client, connection } = await connect();
     await client.send([IAC, DO, Opt.COMPRESS2]);

@@ -41,6 +41,8 @@ export interface TelnetEvents {
 
 const MAX_SUBNEGOTIATION_BYTES = 64 * 1024;
 const CLOSE_GRACE_MS = 10_000;
+/** MCCP2 streams one connection may start; a client asking for more gets plain text from then on. */
+const MAX_COMPRESSION_STARTS = 16;
 /** Offered at connect (WILL). CHARSET too is WILL: in RFC 2066 the side that sent WILL sends the REQUEST. */
 const OFFERED = [Opt.SGA, Opt.EOR, Opt.CHARSET, Opt.GMCP, Opt.MSSP, Opt.COMPRESS2];
 /** Asked of the client at connect (DO). */
@@ -55,6 +57,7 @@ export class TelnetConnection extends EventEmitter<TelnetEvents> {
   readonly #socket: Duplex;
   readonly #mssp: (() => MsspVariables) | undefined;
   readonly #output: TelnetOutput;
+  #compressionStarts = 0;
   readonly #lines: LineAssembler;
   readonly #parser: TelnetParser;
   readonly #options: Negotiator;
@@ -200,8 +203,9 @@ export class TelnetConnection extends EventEmitter<TelnetEvents> {
     if (option === Opt.CHARSET) {
       this.#charsetChanged(side, enabled);
     } else if (side === 'local' && option === Opt.COMPRESS2) {
-      if (enabled) this.#output.startCompression();
-      else this.#output.stopCompression();
+      // Each stream costs a zlib context: a client switching it on and off forever gets no more of them.
+      if (enabled && ++this.#compressionStarts <= MAX_COMPRESSION_STARTS) this.#output.startCompression();
+      else if (!enabled) this.#output.stopCompression();
     } else if (enabled && side === 'remote' && option === Opt.TTYPE) {
       this.#output.send(subnegotiation(Opt.TTYPE, Buffer.of(TTYPE_SEND)));
     } else if (enabled && side === 'local' && option === Opt.MSSP && this.#mssp) {

@@ -43,14 +43,22 @@ export class TelnetOutput {
   /** MCCP2: sends IAC SB COMPRESS2 IAC SE uncompressed, then compresses everything after it. */
   startCompression(): void {
     if (this.#ending) return;
-    if (this.#held) this.#held.push('start');
+    if (this.#held) this.#hold('start');
     else if (!this.#deflate) this.#start();
   }
 
   /** Ends the compressed stream (zlib Z_FINISH); the client then reads plain bytes again. */
   stopCompression(): void {
-    if (this.#held) this.#held.push('stop');
+    if (this.#held) this.#hold('stop');
     else this.#finishCompression();
+  }
+
+  /** Switches with no bytes between them come to the last one: a client toggling MCCP costs nothing. */
+  #hold(change: Switch): void {
+    const held = this.#held!;
+    const last = held.at(-1);
+    if (last === 'start' || last === 'stop') held[held.length - 1] = change;
+    else held.push(change);
   }
 
   /** Ends the compressed stream if there is one, then the socket once everything queued is out. */
