@@ -7,6 +7,9 @@ export interface WsLogin {
   refreshToken: string;
 }
 
+/** Output a browser may leave unread before it is dropped, as telnet's slow-client bound. */
+export const maxQueuedOutputBytes = 1024 * 1024;
+
 export class WsTextConnection implements TextConnection {
   readonly protocol = 'websocket';
   readonly width = 0;
@@ -15,6 +18,7 @@ export class WsTextConnection implements TextConnection {
     private readonly socket: WebSocket,
     readonly remoteAddress: string,
     private readonly maxLineLength: number,
+    private readonly maxQueuedBytes = maxQueuedOutputBytes,
   ) {}
 
   /** Wires frames to the session; `onLogin` receives token logins. */
@@ -63,6 +67,10 @@ export class WsTextConnection implements TextConnection {
   }
 
   private send(frame: Record<string, unknown>): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(frame));
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(JSON.stringify(frame));
+    // A client that stops reading would make the server keep everything said to it: past the bound it
+    // is cut off (it reads nothing more, so a goodbye could not reach it either).
+    if (this.socket.bufferedAmount > this.maxQueuedBytes) this.socket.terminate();
   }
 }
