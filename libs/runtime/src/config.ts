@@ -105,6 +105,8 @@ export const settings = {
   scriptMaxOutput: setting('LOOM_SCRIPT_MAX_OUTPUT', '8192', 'Bytes of text and values one script run may produce.', integer(256, 10485760)),
   scriptRunsPerOwner: setting('LOOM_SCRIPT_RUNS_PER_OWNER', '20', 'Script runs one owner\'s objects may start per second; more are skipped and the owner told.', integer(1, 10000)),
   textFloodLines: setting('LOOM_TEXT_FLOOD_LINES', '60', 'Lines a text connection may send in 2 seconds (a pasted script counts); more are dropped with a warning.', integer(5, 100000)),
+  textConnectionsPerAddress: setting('LOOM_TEXT_CONNECTIONS_PER_ADDRESS', '32', 'Text connections (telnet and /ws/text together) one network address may hold open at once; more are refused.', integer(1, 1000000)),
+  loginTimeoutS: setting('LOOM_LOGIN_TIMEOUT', '60', 'Seconds a text connection may sit at the login prompt before it is closed.', integer(5, 3600)),
   idleTimeoutS: setting('LOOM_IDLE_TIMEOUT', '3600', 'Seconds a text connection may stay silent before it is closed.', integer(10, 604800)),
   rpcTimeoutMs: setting('LOOM_RPC_TIMEOUT_MS', '5000', 'Deadline of a call between services (not of a player\'s session stream, which has none).', integer(10, 600000)),
   sessionGraceS: setting('LOOM_SESSION_GRACE', '60', 'Seconds world-state keeps a player whose gateway stream broke without a goodbye; the gateway reattaching within them resumes the session with nothing lost.', integer(0, 3600)),

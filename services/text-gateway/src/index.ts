@@ -6,6 +6,7 @@ import { TextSession } from './core/text-session.ts';
 import { listenTelnet } from './api/telnet-listener.ts';
 import { registerWsText } from './api/ws-text-route.ts';
 import { msspVariables } from './core/mssp-status.ts';
+import { ConnectionsPerAddress } from './core/address-limit.ts';
 
 const maxLineBytes = 4096;
 
@@ -26,7 +27,8 @@ export const service = defineService({
       void told.finally(() => leaving.delete(told));
     };
     const newSession = (connection: TextConnection) =>
-      new TextSession(connection, { auth, world, logger, worldName: config.worldName, idleTimeoutMs: config.idleTimeoutS * 1000, floodLines: config.textFloodLines, onLeave });
+      new TextSession(connection, { auth, world, logger, worldName: config.worldName, idleTimeoutMs: config.idleTimeoutS * 1000, loginTimeoutMs: config.loginTimeoutS * 1000, floodLines: config.textFloodLines, onLeave });
+    const perAddress = new ConnectionsPerAddress(config.textConnectionsPerAddress);
     let boundPort = () => config.telnetPort;
     const telnet = await listenTelnet({
       host: config.host,
@@ -35,9 +37,10 @@ export const service = defineService({
       // The bound port (LOOM_TELNET_PORT may be 0): MUD listings connect to what MSSP says.
       mssp: () => msspVariables(config.worldName, boundPort(), status),
       newSession,
+      perAddress,
     });
     boundPort = () => telnet.port;
-    const ws = await registerWsText(http, { maxLineBytes, newSession });
+    const ws = await registerWsText(http, { maxLineBytes, newSession, perAddress });
     return {
       listening: [`telnet ${config.host}:${telnet.port}`, 'browser text client /text (WebSocket /ws/text)'],
       async drain() {

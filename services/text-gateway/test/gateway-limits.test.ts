@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import WebSocket from 'ws';
 import { after, before, describe, it } from 'node:test';
 import { createInflate, type Inflate } from 'node:zlib';
 import { service as authService } from '@loom/auth-service';
@@ -144,7 +145,7 @@ function msspVariables(payload: Buffer): Record<string, string> {
 
 // The idle test waits 10 s of nothing: it runs alongside the others, on its own wiring.
 describe('the text gateway', { concurrency: true }, () => {
-  describe('at its limits (all-in-one, telnet)', { timeout: 60_000, concurrency: false }, () => {
+  describe('at its limits (all-in-one, telnet)', { concurrency: false }, () => {
     let wiring: Wiring;
     let port: number;
     const clients: Array<{ close(): void }> = [];
@@ -327,7 +328,47 @@ describe('the text gateway', { concurrency: true }, () => {
     });
   });
 
-  describe('with LOOM_IDLE_TIMEOUT=10', { timeout: 40_000, concurrency: false }, () => {
+  describe('with 3 connections per address and a 5 s login prompt', { concurrency: false }, () => {
+    let wiring: Wiring;
+    const clients: PlayerClient[] = [];
+    before(async () => {
+      wiring = await startWiring('all-in-one', modules, { LOOM_TEXT_CONNECTIONS_PER_ADDRESS: '3', LOOM_LOGIN_TIMEOUT: '5' });
+    });
+    after(async () => {
+      for (const client of clients) client.close();
+      await wiring?.stop();
+    });
+
+    it('closes a connection that sits at the login prompt past the login timeout', async () => {
+      const waiting = await PlayerClient.connect(telnetPort(wiring));
+      clients.push(waiting);
+      await waiting.waitFor(/Nobody logged in for 5 seconds\. Goodbye!/);
+      await eventually(() => waiting.closed, 'the connection closed');
+    });
+    it('refuses a fourth connection from one address, over telnet or /ws/text, until one closes', async () => {
+      const open = async () => {
+        const client = await PlayerClient.connect(telnetPort(wiring));
+        clients.push(client);
+        return client;
+      };
+      const three = [await open(), await open(), await open()];
+      for (const client of three) await client.waitFor(/connect <name> <password>/);
+      const first = three[0];
+      const fourth = await open();
+      await fourth.waitFor(/Too many connections from your address/);
+      await eventually(() => fourth.closed, 'the fourth connection closed');
+      const ws = new WebSocket(`${wiring.httpBase.replace(/^http/, 'ws')}/ws/text`);
+      const [code] = (await once(ws, 'close')) as [number];
+      assert.equal(code, 1008, 'the WebSocket is refused too');
+      first!.close();
+      await eventually(() => first!.closed, 'the first closed');
+      const again = await open();
+      await again.waitFor(/connect <name> <password>/);
+    });
+
+  });
+
+  describe('with LOOM_IDLE_TIMEOUT=10', { concurrency: false }, () => {
     let wiring: Wiring;
     let client: PlayerClient | undefined;
     let awake: PlayerClient | undefined;

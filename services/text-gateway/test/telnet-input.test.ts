@@ -33,7 +33,7 @@ function random(seed: number): () => number {
   };
 }
 
-describe('typed lines', { timeout: 20_000 }, () => {
+describe('typed lines', () => {
   it('a line may end in CR LF, LF, CR NUL or a lone CR, and an empty line is still a line', async () => {
     const { client, lines } = await connect();
     await client.send('look\r\nnorth\nsouth\r\0east\rwest\n\r\n');

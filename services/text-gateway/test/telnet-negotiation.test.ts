@@ -10,7 +10,7 @@ const text = (value: string) => [...Buffer.from(value, 'latin1')];
 
 const connect = pairPerTest(afterEach);
 
-describe('telnet negotiation', { timeout: 10_000 }, () => {
+describe('telnet negotiation', () => {
   it('a client connecting is offered SGA, EOR, CHARSET, GMCP, MSSP and MCCP2, and asked for NAWS and TTYPE', async () => {
     const { client } = await connect({ mssp: () => ({ NAME: 'Loom' }) });
     const offers = [

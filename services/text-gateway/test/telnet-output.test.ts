@@ -6,7 +6,7 @@ import { pairPerTest } from '../src/telnet/testing.ts';
 
 const connect = pairPerTest(afterEach);
 
-describe('telnet output', { timeout: 20_000 }, () => {
+describe('telnet output', () => {
   it('newlines go out as CR LF, text as UTF-8', async () => {
     const { client, connection } = await connect();
     const from = client.received.length;

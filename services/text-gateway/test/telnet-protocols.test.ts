@@ -11,7 +11,7 @@ const gmcp = (payload: string) => [IAC, SB, Opt.GMCP, ...text(payload), IAC, SE]
 
 const connect = pairPerTest(afterEach);
 
-describe('GMCP', { timeout: 10_000 }, () => {
+describe('GMCP', () => {
   it('is only sent once the client agreed to it', async () => {
     const { client, connection } = await connect();
     assert.equal(connection.sendGmcp('Room.Info', { num: 1 }), false);
@@ -42,7 +42,7 @@ describe('GMCP', { timeout: 10_000 }, () => {
   });
 });
 
-describe('MSSP', { timeout: 10_000 }, () => {
+describe('MSSP', () => {
   it('a MUD listing crawler asking for MSSP gets the current variables', async () => {
     let players = 3;
     const { client } = await connect({ mssp: () => ({ NAME: 'Loom', PLAYERS: String(players), CODEBASE: ['Loom', 'Loom 0.1'] }) });
@@ -54,7 +54,7 @@ describe('MSSP', { timeout: 10_000 }, () => {
   });
 });
 
-describe('MCCP2', { timeout: 10_000 }, () => {
+describe('MCCP2', () => {
   it('after DO COMPRESS2 everything is deflated, and the client inflates the text back', async () => {
     const { client, connection } = await connect();
     await client.send([IAC, DO, Opt.COMPRESS2]);

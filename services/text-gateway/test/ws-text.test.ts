@@ -16,7 +16,7 @@ const modules = [persistence, authService, chatService, worldState, textGateway,
 
 const isError = (frame: ServerFrame): frame is { type: 'error'; text: string } => frame.type === 'error';
 
-describe('the browser text client over /ws/text (all-in-one)', { timeout: 60_000 }, () => {
+describe('the browser text client over /ws/text (all-in-one)', () => {
   let wiring: Wiring;
   let telnetPort: number;
   const clients: Array<{ close(): void }> = [];

@@ -4,6 +4,7 @@ import type { MsspVariables } from '../telnet/connection.ts';
 import { TelnetConnection } from '../telnet/connection.ts';
 import type { TextConnection } from '../core/connection.ts';
 import type { TextSession } from '../core/text-session.ts';
+import { tooManyConnections, type ConnectionsPerAddress } from '../core/address-limit.ts';
 
 export interface TelnetListener {
   port: number;
@@ -32,13 +33,21 @@ export async function listenTelnet(options: {
   maxLineBytes: number;
   mssp: () => MsspVariables;
   newSession: (connection: TextConnection) => TextSession;
+  perAddress: ConnectionsPerAddress;
 }): Promise<TelnetListener> {
   const open = new Set<TelnetConnection>();
   const server: Server = createServer((socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    if (!options.perAddress.admit(address)) {
+      socket.end(`${tooManyConnections}\r\n`);
+      socket.on('error', () => undefined);
+      return;
+    }
+    socket.once('close', () => options.perAddress.release(address));
     socket.setNoDelay(true);
     const telnet = new TelnetConnection(socket, { mssp: options.mssp, maxLineBytes: options.maxLineBytes });
     open.add(telnet);
-    const session = options.newSession(adapt(telnet, socket.remoteAddress ?? 'unknown'));
+    const session = options.newSession(adapt(telnet, address));
     telnet.on('line', (line) => session.line(line));
     telnet.on('lineTooLong', () => session.lineTooLong());
     telnet.on('gmcp', (message) => session.gmcp(message.package, message.data));

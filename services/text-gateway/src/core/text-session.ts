@@ -13,6 +13,8 @@ export interface SessionOptions {
   logger: Logger;
   worldName: string;
   idleTimeoutMs: number;
+  /** How long the login prompt waits (a connection that never logs in holds a slot for nothing). */
+  loginTimeoutMs?: number;
   /** Lines accepted per flood window; more are dropped with a warning. */
   floodLines?: number;
   floodWindowMs?: number;
@@ -37,6 +39,7 @@ export class TextSession {
   private commands: Promise<void> = Promise.resolve();
   private loginFailures = 0;
   private idleTimer: NodeJS.Timeout | undefined;
+  private loginTimer: NodeJS.Timeout | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private floodWindowStart = 0;
   private floodCount = 0;
@@ -50,6 +53,9 @@ export class TextSession {
   start(): void {
     this.show(`{c}{B}Welcome to ${this.options.worldName}!{x}\nA world built by the people who play in it.\n\n${loginHelp}`);
     this.resetIdle();
+    const loginTimeoutMs = this.options.loginTimeoutMs ?? 60_000;
+    this.loginTimer = setTimeout(() => this.state === 'login' && this.close(`Nobody logged in for ${duration(loginTimeoutMs)}. Goodbye!`), loginTimeoutMs);
+    this.loginTimer.unref();
     this.connection.prompt(promptText);
   }
 
@@ -132,6 +138,7 @@ export class TextSession {
 
   private enter(accessToken: string, refreshToken: string, expiresInS: number): void {
     this.state = 'playing';
+    clearTimeout(this.loginTimer);
     this.sessionId = randomUUID();
     this.accessToken = accessToken;
     this.refreshToken = refreshToken;
@@ -242,6 +249,7 @@ export class TextSession {
   private stop(): void {
     this.state = 'closed';
     clearTimeout(this.idleTimer);
+    clearTimeout(this.loginTimer);
     clearTimeout(this.refreshTimer);
     this.stream?.close();
   }
