@@ -32,6 +32,8 @@ describe('CPU', () => {
     assert.match(r.error ?? '', /30 ms/);
     await hostile('for (;;) { try { while (true) {} } catch (e) {} }', 'timeout', { limits: { cpuMs: 20 } });
     await hostile('/(a+)+$/.test("a".repeat(40) + "b")', 'timeout', { limits: { cpuMs: 20 } });
+    // A runaway in a promise job is a timeout too, not an "ok" run.
+    await hostile('Promise.resolve().then(() => { while (true) {} });', 'timeout', { limits: { cpuMs: 20 } });
   });
 
   test('native loops that never poll the interrupt handler are refused before they start', async () => {

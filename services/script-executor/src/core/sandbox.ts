@@ -60,7 +60,13 @@ export class Sandbox {
   /** Set after a run that dirtied the runtime; the rebuild waits for maintain() or the next run. */
   private stale = false;
   private closed = false;
-  private readonly interrupt = (): boolean => performance.now() > this.deadline;
+  /** Set once a run passed its deadline: whatever it did after, it is a timeout. */
+  private expired = false;
+  private readonly interrupt = (): boolean => {
+    if (performance.now() <= this.deadline) return false;
+    this.expired = true;
+    return true;
+  };
 
   private constructor(
     private wasm: QuickJSWASMModule,
@@ -91,6 +97,7 @@ export class Sandbox {
       return this.crashed(err, limits, started);
     } finally {
       this.deadline = Infinity;
+      this.expired = false;
     }
   }
 
@@ -137,6 +144,8 @@ export class Sandbox {
     if (vm.rt.hasPendingJob()) {
       const jobs = vm.rt.executePendingJobs(limits.maxJobs);
       if (jobs.error) return this.failed(this.escaped(vm, jobs.error, 'run'), input.source, limits, started);
+      // A job stopped by the deadline is no error QuickJS reports: the effects so far, and a timeout.
+      if (this.expired) this.deadline = performance.now() + 20;
       const flood = vm.rt.hasPendingJob();
       text = callForString(vm, vm.finish);
       if (flood) {
@@ -147,6 +156,10 @@ export class Sandbox {
     }
     const raw = JSON.parse(text) as RawResult;
     const result: SandboxResult = { effects: raw.effects, cpuMs: performance.now() - started };
+    if (this.expired) {
+      // Past its deadline, whatever the script caught or left in a promise job: a timeout.
+      return { ...result, error: describeError('timeout', NO_ERROR, limits), errorKind: 'timeout' };
+    }
     if (raw.limit) {
       Object.assign(result, { error: raw.limit.message, errorKind: raw.limit.kind }, locate(raw.limit.stack, input.source));
     } else if (raw.error) {
