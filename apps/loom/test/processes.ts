@@ -48,9 +48,9 @@ export function runLoom(args: string[], env: NodeJS.ProcessEnv): LoomProcess {
           else resolve(line!);
         };
         const check = (line: string) => pattern.test(line) && done(undefined, line);
-        const timer = setTimeout(() => done(new Error(`no line matching ${pattern} within ${timeoutMs} ms; last lines:\n${lines.slice(-20).join('\n')}`)), timeoutMs);
+        const timer = setTimeout(() => done(new Error(`no line matching ${pattern} within ${timeoutMs} ms; last lines:\n${lines.slice(-60).join('\n')}`)), timeoutMs);
         waiters.add(check);
-        exited.then((code) => done(new Error(`loom exited (${code}) before a line matching ${pattern}; last lines:\n${lines.slice(-30).join('\n')}`)));
+        exited.then((code) => done(new Error(`loom exited (${code}) before a line matching ${pattern}; last lines:\n${lines.slice(-60).join('\n')}`)));
       });
     },
     async stop(signal = 'SIGTERM', timeoutMs = 20000) {
@@ -91,7 +91,9 @@ export async function startLoomUp(label: string, urls: { postgres: string; redis
   const database = uniqueName(label);
   const prefix = `${uniqueName(label.replace(/_/g, ''))}:`;
   const databaseUrl = Object.assign(new URL(urls.postgres), { pathname: `/${database}` }).toString();
-  const basePort = 20000 + Math.floor(Math.random() * 400) * 50;
+  // Blocks of 50 between 20000 and 32749: below Linux's ephemeral range (32768-60999), where the
+  // services' own outgoing connections could already hold a port a service is about to bind.
+  const basePort = 20000 + Math.floor(Math.random() * 255) * 50;
   const dataDir = mkdtempSync(join(tmpdir(), `${label}-`));
   const env: NodeJS.ProcessEnv = {
     DATABASE_URL: databaseUrl,
