@@ -12,6 +12,9 @@ export function createMetrics(labels: Record<string, string> = {}) {
   const registry = new Registry();
   registry.setDefaultLabels(labels);
   collectDefaultMetrics({ register: registry });
+  // prom-client names three gauges *_total, which Prometheus keeps for counters (promtool refuses them);
+  // each is the sum of its per-type gauge (nodejs_active_handles{type=...} and so on), which stays.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
   const registers = [registry];
   return {
     registry,
