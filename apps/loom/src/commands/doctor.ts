@@ -1,7 +1,7 @@
 // Checks every dependency the configuration names and says what answers; exit 1 when a configured server does not.
 import { access, constants, mkdir } from 'node:fs/promises';
 import { contracts, type ContractServiceName } from '@loom/proto';
-import { checkRemoteHealth, loadConfig, openSql, pingAmqp, pingRedis } from '@loom/runtime';
+import { addressVariable, checkRemoteHealth, loadConfig, openSql, pingAmqp, pingRedis } from '@loom/runtime';
 
 interface Row {
   what: string;
@@ -49,7 +49,9 @@ export async function doctor(): Promise<void> {
   rows.push(config.amqpUrl ? await probe('queue', redact(config.amqpUrl), true, () => pingAmqp(config.amqpUrl!)) : { what: 'queue', where: 'in-process', ok: true, note: 'embedded', required: false });
   for (const name of Object.keys(contracts) as ContractServiceName[]) {
     const address = config.addresses[name];
-    rows.push(await probe(name, address, false, async () => {
+    // An address the environment names is a service this deployment expects: it must answer.
+    const named = Boolean(process.env[addressVariable(name)]);
+    rows.push(await probe(name, address, named, async () => {
       await checkRemoteHealth(address, 1000);
       return 'SERVING';
     }));
