@@ -23,7 +23,8 @@ export interface LoomProcess {
 }
 
 export function runLoom(args: string[], env: NodeJS.ProcessEnv): LoomProcess {
-  const child = spawn(process.execPath, [loomBin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A test that dies (a timeout, a crash) takes its `loom start` with it: the child watches its stdin pipe.
+  const child = spawn(process.execPath, [loomBin, ...args], { env: { ...process.env, LOOM_STOP_WITH_PARENT: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const waiters = new Set<(line: string) => void>();
   for (const stream of [child.stdout!, child.stderr!]) {

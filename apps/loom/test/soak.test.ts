@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GameClient, type ServerEvent } from '@loom/netcode';
 import { eventually } from '@loom/runtime/testing/patience.ts';
+import { serviceNames } from '@loom/runtime';
 import { needServer } from '@loom/runtime/testing/servers.ts';
 import { udpTransport } from '../../../services/graphics-gateway/test/udp-transport.ts';
 import { BrowserPlayer } from '../../../services/text-gateway/test/browser-player.ts';
@@ -180,5 +181,19 @@ describe('a real evening in the distributed wiring (soak)', { skip }, () => {
       await act(p, `after the text-gateway restart from ${p.name.replace(/\W/g, '')}`);
       assert.ok(p.connected(), `${p.name} is connected`);
     }
+  });
+
+  it('takes every service with it when loom up itself is killed with SIGKILL (no orphans holding ports)', async () => {
+    const pids = await Promise.all(serviceNames.map(async (name) => ((await (await fetch(`http://127.0.0.1:${up.ports.ops[name]}/health`)).json()) as { pid: number }).pid));
+    up.loom.child.kill('SIGKILL');
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const [i, pid] of pids.entries()) await eventually(() => !alive(pid), `${serviceNames[i]} (pid ${pid}) exiting after loom up was killed`);
   });
 });

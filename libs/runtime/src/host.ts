@@ -30,6 +30,8 @@ export interface Host {
   /** One line per listener, for the startup log. */
   listening: string[];
   stop(): Promise<void>;
+  /** Stops every log line: for when nobody reads this process's output any more (its parent died). */
+  silence(): void;
 }
 
 function isContract(name: string): name is ContractServiceName {
@@ -48,6 +50,7 @@ export async function startHost({ services, config, mode }: HostOptions): Promis
   const identity = mode === 'all-in-one' ? 'loom' : first.name;
   const tracing = startTracing({ serviceName: identity, endpoint: config.otlpEndpoint });
   const logger = createLogger(identity, config.logLevel);
+  const loggers = [logger];
   const metrics = createMetrics({ service: identity });
   const adapters = openAdapters(config, logger);
   const directory = new ServiceDirectory({ config, metrics, logger, local: new Set(services.map((s) => s.name)) });
@@ -88,7 +91,7 @@ export async function startHost({ services, config, mode }: HostOptions): Promis
       const context: ServiceContext = {
         name: module.name,
         config,
-        logger: mode === 'all-in-one' ? createLogger(module.name, config.logLevel) : logger,
+        logger: mode === 'all-in-one' ? loggers[loggers.push(createLogger(module.name, config.logLevel)) - 1]! : logger,
         metrics,
         http,
         directory,
@@ -125,7 +128,11 @@ export async function startHost({ services, config, mode }: HostOptions): Promis
     const boundPort = (http.server.address() as { port: number }).port;
     listening.push(`HTTP ${config.host}:${boundPort} (${ownsPublicPort ? 'API, ' : ''}/health, /ready, /metrics)`);
     for (const { service } of started) listening.push(...(service.listening ?? []));
-    return { identity, logger, http, httpPort: boundPort, grpcPort: grpc?.port, listening, stop };
+    // A write to a pipe nobody reads can block this thread for good: a stop must still get through.
+    const silence = () => {
+      for (const each of loggers) each.level = 'silent';
+    };
+    return { identity, logger, http, httpPort: boundPort, grpcPort: grpc?.port, listening, stop, silence };
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;

@@ -91,9 +91,10 @@ export async function up(options: { basePort?: number }): Promise<void> {
   const width = Math.max(...serviceNames.map((n) => n.length));
   const restartDelay = new Map<ServiceName, number>();
   const launch = (name: ServiceName, i: number) => {
+    // stdin is a pipe the service watches (LOOM_STOP_WITH_PARENT): if `loom up` is killed, its services stop too.
     const child = spawn(process.execPath, [loomBin, 'service', name], {
-      env: { ...env, LOOM_OPS_PORT: String(ports.ops[name]), ...(ports.grpc[name] ? { LOOM_GRPC_PORT: String(ports.grpc[name]) } : {}) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...env, LOOM_STOP_WITH_PARENT: '1', LOOM_OPS_PORT: String(ports.ops[name]), ...(ports.grpc[name] ? { LOOM_GRPC_PORT: String(ports.grpc[name]) } : {}) },
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     const label = process.stdout.isTTY ? `\x1b[${colours[i % colours.length]}m${name.padEnd(width)} |\x1b[0m` : `${name.padEnd(width)} |`;
     prefixLines(child, label);
@@ -128,6 +129,11 @@ export async function up(options: { basePort?: number }): Promise<void> {
   };
   process.on('SIGINT', stopAll);
   process.on('SIGTERM', stopAll);
+  // Run by a test or a tool that watches us through stdin: when it dies, stop everything.
+  if (process.env.LOOM_STOP_WITH_PARENT === '1') {
+    process.stdin.resume();
+    process.stdin.once('close', stopAll);
+  }
 
   try {
     await waitReady(ports, children);

@@ -5,13 +5,13 @@
 export const patienceMs = Number(process.env.LOOM_TEST_PATIENCE_MS) || 60_000;
 
 /**
- * Polls `find` until it returns something (not undefined, not false) and resolves with it; rejects after
+ * Polls `find` (which may be async) until it returns something (not undefined, not false) and resolves with it; rejects after
  * `timeoutMs` with what was awaited and, from `context`, what was seen instead.
  */
-export async function eventually<T>(find: () => T | undefined | false, what: string, context: () => string = () => '', timeoutMs = patienceMs): Promise<T> {
+export async function eventually<T>(find: () => T | undefined | false | Promise<T | undefined | false>, what: string, context: () => string = () => '', timeoutMs = patienceMs): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const found = find();
+    const found = await find();
     if (found !== undefined && found !== false) return found;
     if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms${context() ? `; ${context()}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
