@@ -15,5 +15,5 @@ export * from './run.ts';
 export { ensureDatabase } from './sql/ensure-database.ts';
 export { pingAmqp, pingRedis } from './probes.ts';
 export { untilAvailable } from './transport/until-available.ts';
-export { SessionStream, type SessionStreamHandlers } from './transport/session-stream.ts';
+export { SessionStream, worldAwayLines, type SessionStreamHandlers } from './transport/session-stream.ts';
 export { hashPassword, maxPasswordLength, minPasswordLength, verifyDecoy, verifyPassword } from './passwords.ts';

@@ -20,11 +20,11 @@ export interface GrpcServerOptions {
 /** The metadata key internal calls carry the shared secret in. */
 export const internalKeyHeader = 'x-loom-key';
 
-/** Refuses calls without the internal key: internal RPCs read password state, make admins, run code. */
-function keyMiddleware(key: string): ServerMiddleware {
-  const expected = Buffer.from(key);
+/** Refuses calls without the internal key (when one is set): internal RPCs change accounts and run code. */
+function keyMiddleware(key: string | undefined): ServerMiddleware {
+  const expected = Buffer.from(key ?? '');
   return async function* (call, context) {
-    if (!call.method.path.startsWith('/grpc.health.v1.')) {
+    if (key && !call.method.path.startsWith('/grpc.health.v1.')) {
       const given = Buffer.from(context.metadata.get(internalKeyHeader) ?? '');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new ServerError(Status.UNAUTHENTICATED, 'internal calls need the internal key (LOOM_INTERNAL_KEY)');
     }
@@ -64,9 +64,7 @@ export async function startGrpcServer<Def extends CompatServiceDefinition>(
     .use(prometheusServerMiddleware(options.metrics.grpcServer))
     .use(openTelemetryServerMiddleware())
     .use(errorMiddleware(options.logger))
-    .use(options.internalKey ? keyMiddleware(options.internalKey) : async function* (call, context) {
-      return yield* call.next(call.request, context);
-    });
+    .use(keyMiddleware(options.internalKey));
   const health = HealthState();
   server.add(HealthDefinition, HealthServiceImpl(health));
   server.add(definition, implementation);

@@ -6,6 +6,14 @@ import type { OpenSessionRequest, WorldEvent } from '@loom/proto';
 import type { ServiceClient } from './directory.ts';
 import { CancelledError, DeadlineExceededError, InternalError, LoomError, UnavailableError } from './errors.ts';
 
+/** What a held player reads, the same from every gateway (each renders it its own way). */
+export const worldAwayLines = {
+  away: 'The world is away for a moment; you stay connected.',
+  back: 'The world is back.',
+  /** The answer to a command typed while the world is away. */
+  retry: 'The world is away for a moment; you stay connected. Try that again when it is back.',
+} as const;
+
 export interface SessionStreamHandlers {
   event(event: WorldEvent): void;
   /** Reattaching failed once: the world is away (the player may be told, once). */

@@ -2,7 +2,7 @@
 // become reliable JSON events and delta-compressed snapshots; inputs and command lines become intents.
 import { randomUUID } from 'node:crypto';
 import type { WorldEvent } from '@loom/proto';
-import { NotFoundError, SessionStream, UnavailableError, type Logger, type ServiceClient } from '@loom/runtime';
+import { NotFoundError, SessionStream, UnavailableError, worldAwayLines, type Logger, type ServiceClient } from '@loom/runtime';
 import {
   EntityFlag, SnapshotHistory, decodeEvent, decodeInput, encodeDelta, encodeEvent, encodeSnapshotMessage,
   quantizePosition, quantizeYaw, type ClientEvent, type EntityState, type Message, type ServerEvent,
@@ -48,8 +48,8 @@ export class GraphicsSession {
       accessToken: () => accessToken,
       handlers: {
         event: (event) => this.event(event),
-        away: () => this.send({ t: 'text', text: 'The world is away for a moment; you stay connected.' }),
-        back: () => this.send({ t: 'text', text: 'The world is back.' }),
+        away: () => this.send({ t: 'text', text: worldAwayLines.away }),
+        back: () => this.send({ t: 'text', text: worldAwayLines.back }),
         ended: (error) => {
           if (error !== undefined) {
             this.logger.warn({ err: error }, 'world session ended');
@@ -79,7 +79,7 @@ export class GraphicsSession {
       }
       const event = decodeEvent<ClientEvent>(message.payload);
       if (event?.t === 'cmd' && typeof event.line === 'string') {
-        if (this.stream?.away) this.send({ t: 'text', text: 'The world is away for a moment; try that again when it is back.' });
+        if (this.stream?.away) this.send({ t: 'text', text: worldAwayLines.retry });
         else void this.world.submitIntent({ sessionId: this.worldSessionId, command: event.line.slice(0, 4096), accessToken: '' }).catch(this.intentFailed);
       }
     }

@@ -1,7 +1,7 @@
 // One text player's connection: the login dialog, then lines to world-state and its events back, rendered.
 import { randomUUID } from 'node:crypto';
 import type { WorldEvent } from '@loom/proto';
-import { LoomError, NotFoundError, SessionStream, UnauthenticatedError, UnavailableError, type Logger, type ServiceClient } from '@loom/runtime';
+import { LoomError, NotFoundError, SessionStream, UnauthenticatedError, UnavailableError, worldAwayLines, type Logger, type ServiceClient } from '@loom/runtime';
 import { escapeMarkup, render } from '../text/ansi.ts';
 import { wrap } from '../text/wrap.ts';
 import type { TextConnection } from './connection.ts';
@@ -24,7 +24,7 @@ export interface SessionOptions {
 }
 
 const promptText = '> ';
-const awayLine = '{y}The world is away for a moment; you stay connected. Try that again when it is back.{x}';
+const awayLine = `{y}${worldAwayLines.retry}{x}`;
 
 export class TextSession {
   private readonly dialog = new LoginDialog();
@@ -151,11 +151,11 @@ export class TextSession {
         event: (event) => this.event(event),
         away: () => {
           this.options.logger.warn({ sessionId: this.sessionId }, 'world-state is away; holding the player');
-          this.show('{y}The world is away for a moment; you stay connected.{x}');
+          this.show(`{y}${worldAwayLines.away}{x}`);
           this.queuePrompt();
         },
         back: () => {
-          this.show('{g}The world is back.{x}');
+          this.show(`{g}${worldAwayLines.back}{x}`);
           this.queuePrompt();
         },
         ended: (error, attached) => {
