@@ -184,6 +184,31 @@ describe('loom start (all-in-one, embedded)', () => {
     }
   });
 
+  it('counts what an operator watches: players online, ticks, commands, say round trips, saves, chat lines', { skip: promtool }, async () => {
+    const eve = await PlayerClient.connect(ports.telnet);
+    try {
+      eve.send('create Eve eve-password-1');
+      await eve.waitFor(/Welcome to \w+, Eve!/);
+      eve.send('say counted');
+      await eve.waitFor(/You say, "counted"/);
+      eve.send('+public counted too');
+      await eve.waitFor(/\[public\] Eve: counted too/);
+      const text = await (await fetch(`${base}/metrics`)).text();
+      assert.equal(checkMetrics(text), '');
+      assert.match(text, /loom_world_players_online\{[^}]*gateway="telnet"[^}]*\} [1-9]/);
+      assert.match(text, /loom_gateway_players\{[^}]*kind="telnet"[^}]*\} [1-9]/);
+      assert.match(text, /loom_world_commands_total\{[^}]*command="say"[^}]*\} [1-9]/);
+      assert.match(text, /loom_world_commands_total\{[^}]*command="channel"[^}]*\} [1-9]/);
+      assert.match(text, /loom_say_echo_seconds_count(\{[^}]*\})? [1-9]/);
+      assert.match(text, /loom_world_tick_seconds_count(\{[^}]*\})? [1-9]/);
+      assert.match(text, /loom_world_tick_overruns_total(\{[^}]*\})? \d/);
+      assert.match(text, /loom_world_saves_total\{[^}]*outcome="ok"[^}]*\} [1-9]/);
+      assert.match(text, /loom_chat_lines_total\{[^}]*outcome="posted"[^}]*\} [1-9]/);
+    } finally {
+      eve.close();
+    }
+  });
+
   it('has telnet and UDP bound', async () => {
     await new Promise<void>((resolve, reject) => {
       const socket = createConnection({ host: '127.0.0.1', port: ports.telnet }, () => {

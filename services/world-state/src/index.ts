@@ -4,6 +4,7 @@ import type { ChatPort } from './core/game.ts';
 import { WorldEngine } from './core/engine.ts';
 import { physicsPort } from './ports/physics.ts';
 import { scriptsPort } from './ports/scripts.ts';
+import { playersOnlineGauge, worldMeter } from './world-metrics.ts';
 import { scriptJobQueue, scriptOutcomeTopic, type ScriptOutcome } from '@loom/world';
 
 export { WorldEngine } from './core/engine.ts';
@@ -31,10 +32,11 @@ function chatPort(chat: ServiceClient<'chat-service'>): ChatPort {
 export const service = defineService({
   name: 'world-state',
   dependsOn: ['persistence-service', 'auth-service', 'chat-service', 'physics-service'],
-  async start({ config, directory, bus, queue, logger }) {
+  async start({ config, directory, bus, queue, logger, metrics }) {
     const auth = directory.connect('auth-service');
     const persistence = directory.connect('persistence-service');
     const engine = new WorldEngine({
+      meter: worldMeter(metrics),
       persistence,
       scripts: scriptsPort(persistence),
       // Runs go through the job queue to script-executor (its worker pool): the tick never waits on a script.
@@ -59,6 +61,7 @@ export const service = defineService({
         setTimeout(() => process.kill(process.pid, 'SIGTERM'), 200);
       },
     });
+    playersOnlineGauge(metrics, () => engine.playersByGateway());
     await engine.start();
     const subscriptions = [
       await bus.subscribe('chat.message', (message) => engine.deliverChat(message.payload as ChatLine)),

@@ -31,6 +31,17 @@ describe('world commands', () => {
     assert.deepEqual(Object.keys(info.exits).sort(), ['east', 'north', 'south', 'west']);
   });
 
+  it('names what each line ran from a fixed set, so metrics never label by what a player typed', async () => {
+    assert.equal(await run(bob, 'say hi'), 'say');
+    assert.equal(await run(bob, "'hi"), 'say');
+    assert.equal(await run(bob, 'n'), 'exit');
+    assert.equal(await run(bob, '+public hello'), 'channel');
+    assert.equal(await run(bob, 'xyzzy-unique-1234'), 'unknown');
+    assert.equal(await run(bob, '@dig Vault'), '@dig');
+    assert.match(bob.read(), /Only builders may use @dig/);
+    assert.equal(await run(bob, '   '), 'none');
+  });
+
   it('walks by exit names and aliases; both rooms see it', async () => {
     await run(bob, 'n');
     assert.match(bob.read(), /Weavers' Lane/);

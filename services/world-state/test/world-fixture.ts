@@ -35,7 +35,7 @@ export interface TestWorld {
   posted: Array<{ channel: string; text: string }>;
   shutdownReason(): string | undefined;
   connect(name: string, role?: string): Player;
-  run(player: Player, line: string): Promise<void>;
+  run(player: Player, line: string): Promise<string>;
 }
 
 /** Scripts kept in memory with versions, as persistence-service keeps them. */

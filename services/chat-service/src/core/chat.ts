@@ -9,10 +9,21 @@ export const chatTopic = 'chat.message';
 const channelPattern = /^(\*|[a-z0-9][a-z0-9_.:-]{0,63})$/i;
 export const maxChatLength = 2000;
 
+/** What became of a posted line: the operator's view of chat (metrics). */
+export type ChatOutcome = 'posted' | 'sanctioned' | 'flood' | 'invalid' | 'failed';
+
 export interface ChatSettings {
   floodLines: number;
   floodWindowS: number;
   filter: (text: string) => string;
+  counted?: (outcome: ChatOutcome) => void;
+}
+
+function outcomeOf(error: unknown): ChatOutcome {
+  if (error instanceof PermissionDeniedError) return 'sanctioned';
+  if (error instanceof ResourceExhaustedError) return 'flood';
+  if (error instanceof InvalidArgumentError) return 'invalid';
+  return 'failed';
 }
 
 /** Control characters would let one player rewrite another's terminal. */
@@ -40,6 +51,17 @@ export class ChatCore implements ChatServiceImplementation {
   ) {}
 
   async post(request: PostRequest): Promise<ChatLine> {
+    try {
+      const line = await this.postLine(request);
+      this.settings.counted?.('posted');
+      return line;
+    } catch (error) {
+      this.settings.counted?.(outcomeOf(error));
+      throw error;
+    }
+  }
+
+  private async postLine(request: PostRequest): Promise<ChatLine> {
     const channel = requireChannel(request.channel);
     if (channel === '*') throw new InvalidArgumentError('"*" names every channel for moderation; nobody can talk on it');
     const text = this.settings.filter(clean(request.text));

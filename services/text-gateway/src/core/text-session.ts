@@ -6,6 +6,7 @@ import { escapeMarkup, render } from '../text/ansi.ts';
 import { wrap } from '../text/wrap.ts';
 import type { TextConnection } from './connection.ts';
 import { LoginDialog, loginHelp } from './login-dialog.ts';
+import { isSay, unmeteredText, type TextMeter } from './text-meter.ts';
 
 export interface SessionOptions {
   auth: ServiceClient<'auth-service'>;
@@ -21,6 +22,7 @@ export interface SessionOptions {
   maxLoginFailures?: number;
   /** Told of each goodbye to the world as it is sent (a draining gateway waits for them). */
   onLeave?: (told: Promise<void>) => void;
+  meter?: TextMeter;
 }
 
 const promptText = '> ';
@@ -44,6 +46,8 @@ export class TextSession {
   private floodWindowStart = 0;
   private floodCount = 0;
   private promptQueued = false;
+  /** When the oldest say not yet echoed was read (performance.now()), for the say latency metric. */
+  private sayReadAt: number | undefined;
 
   constructor(
     private readonly connection: TextConnection,
@@ -71,6 +75,7 @@ export class TextSession {
       this.show(awayLine);
       return this.queuePrompt();
     }
+    if (this.sayReadAt === undefined && isSay(text)) this.sayReadAt = performance.now();
     const accessToken = this.freshAccessToken;
     this.freshAccessToken = '';
     this.commands = this.commands.then(() =>
@@ -136,8 +141,13 @@ export class TextSession {
     }
   }
 
+  private get meter(): TextMeter {
+    return this.options.meter ?? unmeteredText;
+  }
+
   private enter(accessToken: string, refreshToken: string, expiresInS: number): void {
     this.state = 'playing';
+    this.meter.playing(this.connection.protocol, 1);
     clearTimeout(this.loginTimer);
     this.sessionId = randomUUID();
     this.accessToken = accessToken;
@@ -185,6 +195,7 @@ export class TextSession {
     this.stream?.close();
     this.stream = undefined;
     this.state = 'login';
+    this.meter.playing(this.connection.protocol, -1);
     this.sessionId = '';
     this.refreshToken = '';
     clearTimeout(this.refreshTimer);
@@ -211,6 +222,10 @@ export class TextSession {
         return this.connection.close(this.rendered(event.text));
     }
     if (event.text) {
+      if (this.sayReadAt !== undefined) {
+        this.meter.sayEchoed((performance.now() - this.sayReadAt) / 1000);
+        this.sayReadAt = undefined;
+      }
       this.show(event.text);
       this.queuePrompt();
     }
@@ -247,6 +262,7 @@ export class TextSession {
 
   /** Ends this session's side of things: no more lines, timers or world events. */
   private stop(): void {
+    if (this.state === 'playing') this.meter.playing(this.connection.protocol, -1);
     this.state = 'closed';
     clearTimeout(this.idleTimer);
     clearTimeout(this.loginTimer);

@@ -22,6 +22,7 @@ import { place, showRoom } from './movement.ts';
 import { Sessions, type Session } from './sessions.ts';
 import { buildStarterWorld } from './starter-world.ts';
 import { World } from './world.ts';
+import { unmetered, type WorldMeter } from './world-meter.ts';
 
 export interface EngineOptions {
   persistence: ServiceClient<'persistence-service'>;
@@ -41,6 +42,8 @@ export interface EngineOptions {
   sessionGraceMs: number;
   saveIntervalMs: number;
   requestShutdown: (reason: string) => void;
+  /** Where tick, command and save figures go (metrics); none by default. */
+  meter?: WorldMeter;
 }
 
 /** How long past its expiry a resumed session's access token is still taken (a player connected all day). */
@@ -64,8 +67,10 @@ export class WorldEngine implements WorldStateServiceImplementation {
   private readonly detached = new Map<string, NodeJS.Timeout>();
   private stopping = false;
   private saving: Promise<void> = Promise.resolve();
+  private readonly meter: WorldMeter;
 
   constructor(private readonly options: EngineOptions) {
+    this.meter = options.meter ?? unmetered;
     this.ids = new IdPool((count) => options.persistence.allocateObjectIds({ count }).then((r) => r.ids));
     this.world = new World(() => this.ids.next());
     this.game = new Game(this.world, this.sessions, { worldName: options.worldName, chat: options.chat, scripts: options.scripts, account: options.account, requestShutdown: options.requestShutdown });
@@ -115,12 +120,14 @@ export class WorldEngine implements WorldStateServiceImplementation {
   /** The fixed tick: what scripts asked for is applied, timers fire. Commands never wait for it. */
   private onTick(): void {
     this.tick++;
+    const started = performance.now();
     try {
       this.game.scripting?.tick();
-      this.embodiment.tick(this.tick, performance.now());
+      this.embodiment.tick(this.tick, started);
     } catch (error) {
       this.options.logger.error({ err: error }, 'tick failed');
     }
+    this.meter.tick((performance.now() - started) / 1000, 1 / this.options.tickHz);
   }
 
   /** A script run's outcome from the sandbox (through the bus), applied on the next tick. */
@@ -133,12 +140,16 @@ export class WorldEngine implements WorldStateServiceImplementation {
     this.saving = this.saving.then(async () => {
       const batch = this.world.takeChanges();
       if (batch.objects.length === 0 && batch.deletedIds.length === 0) return;
+      const started = performance.now();
+      const changed = batch.objects.length + batch.deletedIds.length;
       try {
         const { rejected } = await this.options.persistence.saveObjects(batch);
         // Text is cleaned where it enters the world, so this is a bug to report, never a reason to stop saving.
         for (const { id, reason } of rejected) this.options.logger.error({ objectId: id, reason }, 'an object could not be stored and was left out of the save');
+        this.meter.save((performance.now() - started) / 1000, changed, 'ok');
       } catch (error) {
         this.world.restoreChanges(batch);
+        this.meter.save((performance.now() - started) / 1000, changed, 'failed');
         this.options.logger.error({ err: error, pending: this.world.pendingChanges }, 'saving the world failed; will retry');
       }
     });
@@ -237,7 +248,9 @@ export class WorldEngine implements WorldStateServiceImplementation {
       this.embodiment.input(player, { clientTick, direction: direction ?? { x: 0, y: 0, z: 0 }, yaw, jump });
       if (!request.command) return { serverTick: this.tick, accepted: true, message: '' };
     }
-    await this.interpreter.run(this.game, session, player, request.command, (error, verb) => this.options.logger.error({ err: error, verb }, 'command failed'));
+    const started = performance.now();
+    const ran = await this.interpreter.run(this.game, session, player, request.command, (error, verb) => this.options.logger.error({ err: error, verb }, 'command failed'));
+    this.meter.command(ran, (performance.now() - started) / 1000);
     return { serverTick: this.tick, accepted: true, message: '' };
   }
 
@@ -275,6 +288,13 @@ export class WorldEngine implements WorldStateServiceImplementation {
 
   deleteObjectScript(request: ObjectScriptRequest): Promise<Script> {
     return this.objectScripts.delete(request);
+  }
+
+  /** Players in the world by the gateway kind they came through (`telnet`, `websocket`, `udp`). */
+  playersByGateway(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const session of this.sessions.all()) counts.set(session.gateway, (counts.get(session.gateway) ?? 0) + 1);
+    return counts;
   }
 
   async status(_request: StatusRequest): Promise<WorldStatus> {

@@ -45,36 +45,50 @@ export class Interpreter {
     for (const command of this.commands) for (const name of [command.name, ...command.aliases]) this.byName.set(name.toLowerCase(), command);
   }
 
-  /** Runs one line for the actor; every answer goes to the actor's session as events. */
-  /** `log` gets unexpected errors with the verb only: arguments may hold a password. */
-  async run(game: Game, session: Session, actor: WorldObj, typed: string, log: (error: unknown, verb: string) => void): Promise<void> {
+  /**
+   * Runs one line for the actor; every answer goes to the actor's session as events. Returns what ran, by a
+   * name from a fixed set (a command's name, `exit`, `channel`, `editor`, `unknown`, `none`), for metrics.
+   * `log` gets unexpected errors with the verb only: arguments may hold a password.
+   */
+  async run(game: Game, session: Session, actor: WorldObj, typed: string, log: (error: unknown, verb: string) => void): Promise<string> {
     if (session.editor) {
       const context: CommandContext = { game, actor, session, verb: '', switches: [], args: '', reply: (text) => game.tell(actor, text) };
-      return editorLine(context, cleanInput(typed)).catch((error: unknown) => this.failed(context, error, '@script', log));
+      await editorLine(context, cleanInput(typed)).catch((error: unknown) => this.failed(context, error, '@script', log));
+      return 'editor';
     }
     const line = cleanInput(typed).trim();
-    if (!line) return;
+    if (!line) return 'none';
     const parsed = parseLine(line);
     const context: CommandContext = { game, actor, session, ...parsed, reply: (text) => game.tell(actor, text) };
+    let ran = 'unknown';
     try {
       if (parsed.verb === '+') {
+        ran = 'channel';
         const space = parsed.args.search(/\s/);
         const name = (space < 0 ? parsed.args : parsed.args.slice(0, space)).toLowerCase();
-        return await talkOnChannel({ ...context, args: space < 0 ? '' : parsed.args.slice(space + 1).trim() }, name);
+        await talkOnChannel({ ...context, args: space < 0 ? '' : parsed.args.slice(space + 1).trim() }, name);
+        return ran;
       }
       const command = this.byName.get(prefixes[parsed.verb] ?? parsed.verb);
       if (command) {
-        if (!roleAtLeast(session.role, command.role)) return context.reply(`Only ${command.role}s may use ${command.name}.`);
-        return await command.run({ ...context, verb: parsed.verb });
+        ran = command.name;
+        if (!roleAtLeast(session.role, command.role)) context.reply(`Only ${command.role}s may use ${command.name}.`);
+        else await command.run({ ...context, verb: parsed.verb });
+        return ran;
       }
       const exit = game.exitsOf(actor.locationId).find((e) => [e.name, ...e.aliases].some((n) => n.toLowerCase() === line.toLowerCase()));
-      if (exit) return walk(game, actor, exit);
+      if (exit) {
+        ran = 'exit';
+        walk(game, actor, exit);
+        return ran;
+      }
       context.reply(this.unknown(parsed.verb, session.role));
     } catch (error) {
       this.failed(context, error, parsed.verb, log);
     } finally {
       game.sendVitals(actor);
     }
+    return ran;
   }
 
   /** A refusal the player can act on is told as it is; anything else is logged and told vaguely. */
