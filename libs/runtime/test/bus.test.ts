@@ -7,7 +7,9 @@ import { busContract } from '../src/bus/bus.contract.ts';
 import type { BusMessage } from '../src/bus/bus.ts';
 import { MemoryBus, MemoryBusHub } from '../src/bus/memory-bus.ts';
 import { RedisBus } from '../src/bus/redis-bus.ts';
+import { startOutageProxy } from '../src/testing/outage-proxy.ts';
 import { needServer, uniqueName } from '../src/testing/servers.ts';
+import { UnavailableError } from '../src/transport/errors.ts';
 import { eventually } from '../src/testing/patience.ts';
 
 const redis = await needServer('redis');
@@ -105,5 +107,35 @@ describe('RedisBus', { skip: redis.skip }, () => {
     await until(() => heard.length > 0);
     assert.deepEqual(heard, ['fence']);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('resubscribes by itself after Redis was cut off, and refuses to publish while it is', async () => {
+    const proxy = await startOutageProxy(redis.url);
+    const bus = new RedisBus({ url: proxy.url, prefix });
+    const direct = new RedisBus({ url: redis.url, prefix });
+    const heard: unknown[] = [];
+    try {
+      await bus.subscribe('weather', (message) => {
+        heard.push(message.payload);
+      });
+      await direct.publish('weather', 'before');
+      await until(() => heard.includes('before'));
+      proxy.cut();
+      await eventually(() => bus.ping().then(() => false, (error: unknown) => error instanceof UnavailableError), 'an UnavailableError from ping');
+      await assert.rejects(bus.publish('weather', 'during'), UnavailableError);
+      proxy.heal();
+      // Until the subscriber is back, what is published goes nowhere (pub/sub keeps nothing): publish until one arrives.
+      await eventually(async () => {
+        await direct.publish('weather', 'after');
+        return heard.includes('after');
+      }, 'a message after the outage');
+      await eventually(() => bus.ping().then(() => true, () => false), 'the publisher back too');
+      await bus.publish('weather', 'from the healed publisher');
+      await until(() => heard.includes('from the healed publisher'));
+      assert.deepEqual(heard.filter((payload) => payload === 'before' || payload === 'during'), ['before']);
+    } finally {
+      await Promise.all([bus.close(), direct.close()]);
+      await proxy.close();
+    }
   });
 });

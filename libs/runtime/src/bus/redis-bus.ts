@@ -1,6 +1,9 @@
 // Bus over Redis pub/sub. A subscribed connection is reserved for pushes, so publishing has its own.
-import { Redis } from 'ioredis';
+// Both reconnect by themselves and the subscriber resubscribes; messages published while it was away are
+// lost, as pub/sub promises. While Redis is unreachable, publish and subscribe fail at once (UnavailableError).
 import { silentLogger, type Logger } from '../logger.ts';
+import { openRedis, type RedisClient } from '../redis-client.ts';
+import { UnavailableError } from '../transport/errors.ts';
 import type { Bus, BusHandler, BusMessage, Subscription } from './bus.ts';
 import { invokeHandler, logHandlerError, type HandlerErrorReporter } from './deliver.ts';
 
@@ -33,17 +36,13 @@ function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
-function connect(url: string, logger: Logger, role: string): Redis {
-  return new Redis(url).on('error', (error: unknown) => logger.warn({ err: error, role }, 'redis bus connection error'));
-}
-
 export class RedisBus implements Bus {
   readonly kind = 'redis';
   readonly #prefix: string;
   readonly #logger: Logger;
   readonly #onError: HandlerErrorReporter;
-  readonly #publisher: Redis;
-  readonly #subscriber: Redis;
+  readonly #publisher: RedisClient;
+  readonly #subscriber: RedisClient;
   /** Keyed by the Redis channel or pattern: one Redis subscription serves every local handler on it. */
   readonly #handlers = new Map<string, Set<{ handler: BusHandler }>>();
   #closing?: Promise<void>;
@@ -52,19 +51,20 @@ export class RedisBus implements Bus {
     this.#prefix = prefix;
     this.#logger = logger;
     this.#onError = logHandlerError(logger);
-    this.#publisher = connect(url, logger, 'publisher');
-    this.#subscriber = connect(url, logger, 'subscriber');
-    this.#subscriber.on('message', (channel: string, raw: string) => this.#dispatch(channel, channel, raw));
-    this.#subscriber.on('pmessage', (pattern: string, channel: string, raw: string) => this.#dispatch(pattern, channel, raw));
+    this.#publisher = openRedis(url, logger, 'bus publisher');
+    this.#subscriber = openRedis(url, logger, 'bus subscriber');
+    this.#subscriber.redis.on('message', (channel: string, raw: string) => this.#dispatch(channel, channel, raw));
+    this.#subscriber.redis.on('pmessage', (pattern: string, channel: string, raw: string) => this.#dispatch(pattern, channel, raw));
   }
 
   async publish(topic: string, payload: unknown, headers: Record<string, string> = {}): Promise<void> {
     this.#assertOpen();
-    await this.#publisher.publish(this.#prefix + topic, JSON.stringify({ payload, headers }));
+    await this.#publisher.call((redis) => redis.publish(this.#prefix + topic, JSON.stringify({ payload, headers })));
   }
 
   async subscribe(pattern: string, handler: BusHandler): Promise<Subscription> {
     this.#assertOpen();
+    this.#subscriber.assertUp();
     const isPattern = pattern.endsWith('*');
     const key = isPattern ? `${escapeGlob(this.#prefix + pattern.slice(0, -1))}*` : this.#prefix + pattern;
     const entries = this.#handlers.get(key) ?? new Set();
@@ -74,10 +74,13 @@ export class RedisBus implements Bus {
     const unsubscribe = async () => {
       if (!entries.delete(entry) || entries.size > 0 || this.#closing) return;
       this.#handlers.delete(key);
-      await (isPattern ? this.#subscriber.punsubscribe(key) : this.#subscriber.unsubscribe(key));
+      // With Redis away there is nothing to tell it: the handler is gone here, and a resubscription finds none.
+      await this.#subscriber.call((redis) => (isPattern ? redis.punsubscribe(key) : redis.unsubscribe(key))).catch((error: unknown) => {
+        if (!(error instanceof UnavailableError)) throw error;
+      });
     };
     // Sent even when the key is already subscribed, so this call resolves only once Redis has confirmed it.
-    await (isPattern ? this.#subscriber.psubscribe(key) : this.#subscriber.subscribe(key)).catch(async (error: unknown) => {
+    await this.#subscriber.call((redis) => (isPattern ? redis.psubscribe(key) : redis.subscribe(key))).catch(async (error: unknown) => {
       await unsubscribe().catch(() => undefined);
       throw error;
     });
@@ -86,13 +89,13 @@ export class RedisBus implements Bus {
 
   async ping(): Promise<void> {
     this.#assertOpen();
-    await Promise.all([this.#publisher.ping(), this.#subscriber.ping()]);
+    await Promise.all([this.#publisher.call((redis) => redis.ping()), this.#subscriber.call((redis) => redis.ping())]);
   }
 
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#handlers.clear();
-      await Promise.all([this.#publisher.quit(), this.#subscriber.quit()]);
+      await Promise.all([this.#publisher.close(), this.#subscriber.close()]);
     })();
     return this.#closing;
   }

@@ -1,6 +1,7 @@
 // KeyValue over Redis. Every key carries `prefix`, so deployments and test runs can share a server.
-import { Redis } from 'ioredis';
+// While Redis is unreachable every call fails at once with UnavailableError; the client reconnects by itself.
 import { silentLogger, type Logger } from '../logger.ts';
+import { openRedis, type RedisClient } from '../redis-client.ts';
 import type { KeyValue, SetOptions } from './kv.ts';
 import { checkStep, ttlOf } from './validate.ts';
 
@@ -13,58 +14,58 @@ export interface RedisKeyValueOptions {
 
 export class RedisKeyValue implements KeyValue {
   readonly kind = 'redis';
-  readonly #redis: Redis;
+  readonly #client: RedisClient;
   readonly #prefix: string;
   #closing?: Promise<void>;
 
   constructor({ url, prefix, logger = silentLogger }: RedisKeyValueOptions) {
     this.#prefix = prefix;
-    this.#redis = new Redis(url).on('error', (error: unknown) => logger.warn({ err: error }, 'redis key-value connection error'));
+    this.#client = openRedis(url, logger, 'key-value');
   }
 
   get(key: string): Promise<string | null> {
-    return this.#redis.get(this.#prefix + key);
+    return this.#client.call((redis) => redis.get(this.#prefix + key));
   }
 
   async set(key: string, value: string, options?: SetOptions): Promise<void> {
     const ttlMs = ttlOf(options);
     const redisKey = this.#prefix + key;
-    await (ttlMs === undefined ? this.#redis.set(redisKey, value) : this.#redis.set(redisKey, value, 'PX', ttlMs));
+    await this.#client.call((redis) => (ttlMs === undefined ? redis.set(redisKey, value) : redis.set(redisKey, value, 'PX', ttlMs)));
   }
 
   async setIfAbsent(key: string, value: string, options?: SetOptions): Promise<boolean> {
     const ttlMs = ttlOf(options);
     const redisKey = this.#prefix + key;
-    const reply = ttlMs === undefined ? await this.#redis.set(redisKey, value, 'NX') : await this.#redis.set(redisKey, value, 'PX', ttlMs, 'NX');
+    const reply = await this.#client.call((redis) => (ttlMs === undefined ? redis.set(redisKey, value, 'NX') : redis.set(redisKey, value, 'PX', ttlMs, 'NX')));
     return reply === 'OK';
   }
 
   async increment(key: string, by = 1, options?: SetOptions): Promise<number> {
     const [ttlMs, step] = [ttlOf(options), checkStep(by)];
     const redisKey = this.#prefix + key;
-    if (ttlMs === undefined) return this.#redis.incrby(redisKey, step);
+    if (ttlMs === undefined) return this.#client.call((redis) => redis.incrby(redisKey, step));
     // Creating the key (with its TTL) only when absent, in the same transaction, is what limits the TTL to creation.
-    const replies = await this.#redis.multi().set(redisKey, '0', 'PX', ttlMs, 'NX').incrby(redisKey, step).exec();
+    const replies = await this.#client.call((redis) => redis.multi().set(redisKey, '0', 'PX', ttlMs, 'NX').incrby(redisKey, step).exec());
     const [error, value] = replies?.[1] ?? [new Error('increment transaction was aborted')];
     if (error) throw error;
     return value as number;
   }
 
   async delete(key: string): Promise<boolean> {
-    return (await this.#redis.del(this.#prefix + key)) > 0;
+    return (await this.#client.call((redis) => redis.del(this.#prefix + key))) > 0;
   }
 
   async ttl(key: string): Promise<number | null> {
-    const ms = await this.#redis.pttl(this.#prefix + key);
+    const ms = await this.#client.call((redis) => redis.pttl(this.#prefix + key));
     return ms < 0 ? null : ms;
   }
 
   async ping(): Promise<void> {
-    await this.#redis.ping();
+    await this.#client.call((redis) => redis.ping());
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.#redis.quit().then(() => undefined);
+    this.#closing ??= this.#client.close();
     return this.#closing;
   }
 }
