@@ -4,7 +4,7 @@
 import { DecodeError } from './bytes.ts';
 import { decodeDelta, SnapshotHistory, type Snapshot } from './delta.ts';
 import { decodeEvent, decodeSnapshotMessage, encodeEvent, encodeInput, type InputMessage, type ServerEvent } from './game.ts';
-import { decodePacket, encodePacket } from './packet.ts';
+import { DisconnectReason, RejectReason, decodePacket, encodePacket } from './packet.ts';
 import { dequantizePosition, dequantizeYaw } from './quantize.ts';
 import { Endpoint } from './reliability.ts';
 
@@ -29,6 +29,26 @@ export interface SeenEntity {
   flags: number;
 }
 
+/** What each REJECT reason tells the player when the server sent no text (docs/protocol.md §3.5). */
+const rejectMeanings: Record<number, string> = {
+  [RejectReason.VersionMismatch]: 'another protocol version',
+  [RejectReason.ServerFull]: 'server full',
+  [RejectReason.AuthFailed]: 'access token refused',
+  [RejectReason.Busy]: 'busy, retry in a moment',
+  [RejectReason.AddressFull]: 'too many players from your address',
+};
+
+/** The server answered the handshake with REJECT: `reason` is its code (RejectReason), `text` its words. */
+export class RefusedError extends Error {
+  constructor(
+    readonly reason: number,
+    readonly text: string,
+  ) {
+    super(`the server refused: ${text || rejectMeanings[reason] || 'refused'}`);
+    this.name = 'RefusedError';
+  }
+}
+
 function randomNonce(): bigint {
   const bytes = new Uint8Array(8);
   globalThis.crypto.getRandomValues(bytes);
@@ -42,6 +62,9 @@ export class GameClient {
   private readonly listeners = new Set<(event: ServerEvent) => void>();
   private latest: { snapshot: Snapshot; roomId: number; ackedClientTick: number } | undefined;
   private handshake: ((datagram: Uint8Array) => void) | undefined;
+  private readonly disconnectListeners = new Set<(reason: number) => void>();
+  /** The DISCONNECT reason (DisconnectReason) once the server ended the session; undefined while it lives. */
+  disconnectReason: number | undefined;
   tickRate = 20;
 
   constructor(
@@ -51,7 +74,7 @@ export class GameClient {
     transport.onDatagram((bytes) => (this.endpoint ? this.receive(bytes) : this.handshake?.(bytes)));
   }
 
-  /** Connects with the account's access token; rejects with the server's reason or after the timeout. */
+  /** Connects with the account's access token; rejects with a RefusedError (the server's reason) or after the timeout. */
   connect(accessToken: string, timeoutMs = 5000): Promise<void> {
     const nonce = randomNonce();
     let cookie: Uint8Array | undefined;
@@ -78,7 +101,7 @@ export class GameClient {
           this.tickRate = packet.tickRate;
           finish();
         } else if (packet.type === 'reject') {
-          finish(new Error(`the server refused: ${packet.text || `reason ${packet.reason}`}`));
+          finish(new RefusedError(packet.reason, packet.text));
         }
       };
       attempt();
@@ -88,6 +111,12 @@ export class GameClient {
   onEvent(listener: (event: ServerEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Called once when the server ends the session (DISCONNECT), with its reason. */
+  onDisconnect(listener: (reason: number) => void): () => void {
+    this.disconnectListeners.add(listener);
+    return () => this.disconnectListeners.delete(listener);
   }
 
   sendInput(input: InputMessage): void {
@@ -123,12 +152,30 @@ export class GameClient {
     return { roomId, tick: snapshot.tick, ackedClientTick, entities };
   }
 
+  /** Leaves: the server is told (DISCONNECT quit, three times: it is not acknowledged), so the seat frees at once. */
   close(): void {
+    if (this.endpoint) {
+      const goodbye = encodePacket({ type: 'disconnect', sessionId: this.endpoint.sessionId, reason: DisconnectReason.Quit });
+      for (let i = 0; i < 3; i++) this.transport.send(goodbye);
+      this.endpoint = undefined;
+    }
     this.transport.close();
   }
 
   private receive(bytes: Uint8Array): void {
-    for (const message of this.endpoint!.receive(bytes, this.now())) {
+    const endpoint = this.endpoint!;
+    const packet = decodePacket(bytes);
+    if (packet instanceof DecodeError) return;
+    if (packet.type === 'disconnect') {
+      if (packet.sessionId !== endpoint.sessionId) return;
+      // The session is over: nothing more is sent or read (the server sends DISCONNECT three times).
+      this.endpoint = undefined;
+      this.disconnectReason = packet.reason;
+      for (const listener of this.disconnectListeners) listener(packet.reason);
+      return;
+    }
+    if (packet.type !== 'data') return;
+    for (const message of endpoint.receivePacket(packet, this.now())) {
       if (message.channel === 'reliable') {
         const event = decodeEvent<ServerEvent>(message.payload);
         if (!event) continue;

@@ -33,8 +33,8 @@ export const PacketType = {
 
 export const FrameKind = { Unreliable: 1, Reliable: 2 } as const;
 
-export const RejectReason = { VersionMismatch: 1, ServerFull: 2, AuthFailed: 3, Busy: 4 } as const;
-export const DisconnectReason = { Quit: 1, Timeout: 2, Kicked: 3, Shutdown: 4, Replaced: 5 } as const;
+export const RejectReason = { VersionMismatch: 1, ServerFull: 2, AuthFailed: 3, Busy: 4, AddressFull: 5 } as const;
+export const DisconnectReason = { Quit: 1, Timeout: 2, Kicked: 3, Shutdown: 4, Replaced: 5, TakenOver: 6 } as const;
 
 export type Frame =
   | { kind: 'unreliable'; payload: Uint8Array }

@@ -91,6 +91,8 @@ export const settings = {
   httpPort: setting('LOOM_HTTP_PORT', '8080', 'HTTP: REST API, web client, /health, /ready, /metrics (all-in-one and http-api).', port),
   telnetPort: setting('LOOM_TELNET_PORT', '4000', 'Telnet for text players.', port),
   udpPort: setting('LOOM_UDP_PORT', '5000', 'UDP for 3D players.', port),
+  graphicsMaxSessions: setting('LOOM_GRAPHICS_MAX_SESSIONS', '256', '3D players (UDP and /ws/graphics together) one graphics gateway takes at once; more are refused as "server full".', integer(1, 1000000)),
+  graphicsSessionsPerAddress: setting('LOOM_GRAPHICS_SESSIONS_PER_ADDRESS', '8', '3D players one network address (an IPv6 /64) may have connected at once, and handshakes it may have in progress; more are refused with the reason.', integer(1, 1000000)),
   grpcPort: setting('LOOM_GRPC_PORT', undefined, 'gRPC port of a standalone service; default per service (50051-50057).', port),
   opsPort: setting('LOOM_OPS_PORT', undefined, 'HTTP port for /health, /ready, /metrics of a standalone service; default per service (9101-9109).', port),
   tickHz: setting('LOOM_TICK_HZ', '20', 'World ticks per second.', integer(1, 120)),

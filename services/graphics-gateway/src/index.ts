@@ -1,6 +1,6 @@
 // graphics-gateway: 3D players over UDP (docs/protocol.md). Each accepted protocol session becomes a
 // world-state session; the access token from the handshake is checked by auth-service.
-import { Counter, UnavailableError, defineService } from '@loom/runtime';
+import { Counter, Gauge, UnavailableError, defineService } from '@loom/runtime';
 import { GraphicsSession } from './core/graphics-session.ts';
 import { registerWsGraphics } from './api/ws-graphics-route.ts';
 import { startUdpServer } from './protocol/udp-server.ts';
@@ -12,8 +12,6 @@ export const service = defineService({
     const auth = directory.connect('auth-service');
     const world = directory.connect('world-state');
     const sessions = new Map<number, GraphicsSession>();
-    // The token verified at the handshake, until the session it opens takes it.
-    const tokens = new Map<number, string>();
     const accepted = new Counter({ name: 'loom_udp_sessions_total', help: '3D sessions accepted over UDP.', registers: [metrics.registry] });
     // The WebSocket route and the UDP server need each other: frames go to the table, its sends to the sockets.
     let receiveWs: (bytes: Uint8Array, from: { address: string; port: number }) => void = () => undefined;
@@ -23,6 +21,8 @@ export const service = defineService({
       host: config.host,
       port: config.udpPort,
       tickRate: config.tickHz,
+      maxClients: config.graphicsMaxSessions,
+      perAddress: config.graphicsSessionsPerAddress,
       async verifyToken(token) {
         try {
           const principal = await auth.verify({ accessToken: token });
@@ -30,17 +30,14 @@ export const service = defineService({
           await world.status({}).catch((error: unknown) => {
             throw new UnavailableError(`the world is not available right now; try again in a moment (${error instanceof Error ? error.message : error})`);
           });
-          tokens.set(principal.userId, token);
           return { userId: principal.userId, username: principal.username };
         } catch (error) {
           return error instanceof Error ? error : new Error(String(error));
         }
       },
       events: {
-        connected(session) {
+        connected(session, token) {
           accepted.inc();
-          const token = tokens.get(session.userId) ?? '';
-          tokens.delete(session.userId);
           const graphics = new GraphicsSession(session, world, logger, () => {
             if (sessions.get(session.id) === graphics) server.table.disconnect(session.id, 0);
           });
@@ -57,6 +54,26 @@ export const service = defineService({
       },
     });
     receiveWs = (bytes, from) => void server.table.receive(bytes, from);
+    const registers = [metrics.registry];
+    new Gauge({
+      registers,
+      name: 'loom_graphics_table',
+      help: 'What the 3D connection table holds: sessions, spent cookies, network addresses with a handshake budget (proven ones only).',
+      labelNames: ['part'],
+      collect() {
+        for (const [part, count] of Object.entries(server.table.footprint)) this.set({ part }, count);
+      },
+    });
+    new Counter({
+      registers,
+      name: 'loom_graphics_protocol_events_total',
+      help: 'What the 3D protocol refused or dropped, by kind (docs/protocol.md): forged cookies, address full, server full, taken over...',
+      labelNames: ['event'],
+      collect() {
+        this.reset();
+        for (const [event, count] of Object.entries(server.table.stats)) if (count > 0) this.inc({ event }, count);
+      },
+    });
     return {
       listening: [`UDP ${config.host}:${server.address.port} (3D players, docs/protocol.md)`, 'WebSocket graphics /ws/graphics'],
       async drain() {

@@ -20,7 +20,8 @@ export async function registerWsGraphics(http: FastifyInstance, receive: (bytes:
   // text-gateway may have registered the plugin on the same server (the all-in-one).
   if (!http.hasDecorator('websocketServer')) await http.register(websocket);
   http.get('/ws/graphics', { websocket: true }, (socket, request) => {
-    const peer: PeerAddress = { address: `${prefix}${++next}:${request.ip}`, port: 0 };
+    // Named per socket for the cookie and the session; limits count against the IP (`host`).
+    const peer: PeerAddress = { address: `${prefix}${++next}:${request.ip}`, port: 0, host: request.ip };
     sockets.set(peer.address, socket);
     socket.on('message', (data, isBinary) => {
       const bytes = data as Buffer;

@@ -6,6 +6,8 @@ import { TokenBucket } from './rate-limit.ts';
 export interface PeerAddress {
   address: string;
   port: number;
+  /** The network address limits count against, when `address` is not one (a WebSocket peer's name). */
+  host?: string;
 }
 export interface Identity {
   userId: number;
