@@ -33,20 +33,6 @@ export interface Adapters {
   close(): Promise<void>;
 }
 
-/** An adapter whose connection is still being made: every call waits for it. */
-function whenConnected<T extends { kind: string }>(kind: T['kind'], connecting: Promise<T>): T {
-  connecting.catch(() => undefined);
-  return new Proxy({ kind } as T, {
-    get(target, property) {
-      if (property in target) return target[property as keyof T];
-      return async (...args: unknown[]) => {
-        const adapter = (await connecting) as unknown as Record<string | symbol, (...a: unknown[]) => unknown>;
-        return adapter[property]!(...args);
-      };
-    },
-  });
-}
-
 export function openAdapters(config: LoomConfig, logger: Logger): Adapters {
   const opened = new Map<string, Opened & { value: unknown }>();
   const once = <T extends Omit<Opened, 'name'>>(name: string, open: () => T): T => {
@@ -66,12 +52,12 @@ export function openAdapters(config: LoomConfig, logger: Logger): Adapters {
         : once('bus (memory)', () => tracedBus(new MemoryBus({ logger }))),
     kv: () =>
       config.redisUrl
-        ? once('kv (redis)', () => new RedisKeyValue({ url: config.redisUrl!, prefix: `${config.redisPrefix}kv:` }))
+        ? once('kv (redis)', () => new RedisKeyValue({ url: config.redisUrl!, prefix: `${config.redisPrefix}kv:`, logger }))
         : once('kv (memory)', () => new MemoryKeyValue()),
     queue: () =>
       config.amqpUrl
         ? once('queue (rabbitmq)', () =>
-            tracedQueue(whenConnected<JobQueue>('amqp', AmqpQueue.connect({ url: config.amqpUrl!, prefix: config.queuePrefix, logger }))),
+            tracedQueue(AmqpQueue.open({ url: config.amqpUrl!, prefix: config.queuePrefix, logger })),
           )
         : once('queue (memory)', () => tracedQueue(new MemoryQueue({ logger }))),
     opened: () => [...opened.values()],

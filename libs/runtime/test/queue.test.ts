@@ -1,10 +1,14 @@
-import { after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
 import { connect } from 'amqplib';
 import { AmqpQueue, amqpQueueNames } from '../src/queue/amqp-queue.ts';
 import { MemoryQueue } from '../src/queue/memory-queue.ts';
 import { queueContract } from '../src/queue/queue.contract.ts';
 import type { JobQueue } from '../src/queue/queue.ts';
+import { startOutageProxy } from '../src/testing/outage-proxy.ts';
+import { eventually } from '../src/testing/patience.ts';
 import { needServer, uniqueName } from '../src/testing/servers.ts';
+import { UnavailableError } from '../src/transport/errors.ts';
 
 const amqp = await needServer('rabbitmq');
 
@@ -40,4 +44,31 @@ describe('AmqpQueue', { skip: amqp.skip }, () => {
   });
 
   queueContract('AmqpQueue', async () => recordingNames(await AmqpQueue.connect({ url: amqp.url, prefix }), used), { durable: true });
+
+  it('reconnects after the broker was cut off: jobs enqueued meanwhile are delivered once, and the consumer resumes', async () => {
+    const proxy = await startOutageProxy(amqp.url);
+    const queue = AmqpQueue.open({ url: proxy.url, prefix });
+    used.add('outage');
+    const delivered: unknown[] = [];
+    try {
+      const consumer = await queue.consume('outage', async (job) => {
+        delivered.push(job.payload);
+      });
+      await queue.enqueue('outage', 'before');
+      await eventually(() => delivered.includes('before'), 'the job before the outage');
+      proxy.cut();
+      await eventually(() => queue.ping().then(() => false, (error: unknown) => error instanceof UnavailableError), 'an UnavailableError from ping');
+      // Held until the broker is back: resolves once it has confirmed the job.
+      const during = Promise.all([queue.enqueue('outage', 'during 1'), queue.enqueue('outage', 'during 2')]);
+      proxy.heal();
+      await during;
+      await queue.enqueue('outage', 'after');
+      await eventually(() => ['during 1', 'during 2', 'after'].every((job) => delivered.includes(job)), 'the jobs enqueued during and after the outage');
+      await consumer.stop();
+      assert.deepEqual([...delivered].sort(), ['after', 'before', 'during 1', 'during 2']);
+    } finally {
+      await queue.close();
+      await proxy.close();
+    }
+  });
 });
