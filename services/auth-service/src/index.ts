@@ -15,7 +15,9 @@ export const service = defineService({
     const persistence = directory.connect('persistence-service');
     const keys = await loadSigningKeys({ privateKeyPem: config.jwtPrivateKey, verifyKeys: config.jwtVerifyKeys as JWK[] | undefined, dataDir: config.dataDir });
     const tokens = new AccessTokens(keys, config.accessTokenTtlS);
-    const limits = new LoginLimits(kv, { maxFailures: config.loginMaxFailures, lockoutS: config.loginLockoutS });
+    const limits = new LoginLimits(kv, { maxFailures: config.loginMaxFailures, windowS: config.loginWindowS, firstDelayMs: config.loginDelayMs }, async (username, clientAddress) =>
+      (await persistence.knownAddress({ username, clientAddress })).known,
+    );
     const registrations = new RegistrationLimits(kv, { perAddress: config.registerPerAddress, windowS: config.registerWindowS });
     return { implementation: new AuthCore(persistence, kv, tokens, config.refreshTokenTtlS, limits, registrations, logger), stop: async () => {} };
   },

@@ -2,18 +2,32 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { importPKCS8, SignJWT, decodeProtectedHeader, decodeJwt } from 'jose';
 import { service as httpApi } from '@loom/http-api';
 import { service as persistence } from '@loom/persistence-service';
+import { eventually } from '@loom/runtime/testing/patience.ts';
 import { needServer } from '@loom/runtime/testing/servers.ts';
 import { startWiring, type Wiring, type WiringKind } from '@loom/runtime/testing/wiring.ts';
 import { service as auth } from '../src/index.ts';
 
 const servers = await Promise.all([needServer('postgres'), needServer('redis')]);
 const distributedSkip = servers.find((s) => s.skip)?.skip ?? false;
-const env = { LOOM_LOGIN_MAX_FAILURES: '3', LOOM_LOGIN_LOCKOUT: '2' };
+const env = { LOOM_LOGIN_MAX_FAILURES: '3', LOOM_LOGIN_WINDOW: '600' };
+
+/** A JSON POST sent from a given local address (any of 127.0.0.0/8 reaches the server on 127.0.0.1). */
+function postFrom(localAddress: string, url: string, body: unknown): Promise<{ status: number; body: ReturnType<typeof JSON.parse> }> {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: response.statusCode!, body: text ? JSON.parse(text) : undefined }));
+    });
+    req.on('error', reject).end(data);
+  });
+}
 
 interface Session {
   user: { id: number; username: string; role: string };
@@ -33,12 +47,14 @@ function story(kind: WiringKind, skip: string | false) {
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     };
-    const register = async (username: string, password = 'a fine password') => {
-      const r = await call('POST', '/api/v1/auth/register', { username, password });
+    const register = async (username: string, password = 'a fine password', from?: string) => {
+      const r = from ? await postFrom(from, `${wiring.httpBase}/api/v1/auth/register`, { username, password }) : await call('POST', '/api/v1/auth/register', { username, password });
       assert.equal(r.status, 201, JSON.stringify(r.body));
       return r.body as Session;
     };
-    const login = (username: string, password: string) => call('POST', '/api/v1/auth/login', { username, password });
+    /** From 127.0.0.1 unless another loopback address is named: players at different addresses. */
+    const login = (username: string, password: string, from?: string) =>
+      from ? postFrom(from, `${wiring.httpBase}/api/v1/auth/login`, { username, password }) : call('POST', '/api/v1/auth/login', { username, password });
     let admin: Session;
 
     before(async () => {
@@ -137,26 +153,46 @@ function story(kind: WiringKind, skip: string | false) {
       assert.equal((await call('POST', '/api/v1/auth/refresh', { refreshToken: s.refreshToken })).status, 401);
     });
 
-    it('locks an account after repeated failures and lets it in once the lockout expires', async () => {
+    it('holds a guesser from one address with growing waits, and lets the owner in there once the wait ends', async () => {
       await register('ivy', 'ivy password');
-      for (let i = 0; i < 3; i++) assert.equal((await login('ivy', 'wrong guess')).status, 401);
-      const locked = await login('ivy', 'ivy password');
-      assert.equal(locked.status, 429);
-      assert.match(locked.body.error.message, /too many failed logins for this account; try again in 1 minute/);
-      await new Promise((r) => setTimeout(r, 2100));
-      assert.equal((await login('ivy', 'ivy password')).status, 200);
+      const guess = () => login('ivy', 'wrong guess', '127.0.0.2');
+      for (let i = 0; i < 3; i++) assert.equal((await guess()).status, 401);
+      const held = await login('ivy', 'ivy password', '127.0.0.2');
+      assert.equal(held.status, 429);
+      assert.equal(held.body.error.code, 'RESOURCE_EXHAUSTED');
+      assert.match(held.body.error.message, /too many failed logins for this account from your address; try again in 1 second$/);
+      // Each failure past the free ones doubles the wait (LOOM_LOGIN_DELAY_MS, 1 s by default).
+      await eventually(async () => (await guess()).status === 401, 'a guess let through once the wait ended');
+      assert.match((await guess()).body.error.message, /try again in 2 seconds$/);
+      assert.equal((await login('ivy', 'ivy password')).status, 200, 'her own address is not held by another address');
+      await eventually(async () => (await login('ivy', 'ivy password', '127.0.0.2')).status === 200, 'the owner let in from the guessed address');
     });
 
-    it('locks an address that fails across many accounts, and lets it in once the lockout expires', async () => {
-      await register('kit', 'kit password');
-      await new Promise((r) => setTimeout(r, 2100)); // earlier tests' failures from this address expire
-      // LOOM_LOGIN_MAX_FAILURES=3, and an address may fail four times as often as one account.
-      for (let i = 0; i < 12; i++) assert.equal((await login(`nobody_${i}`, 'some guess')).status, 401);
-      const locked = await login('kit', 'kit password');
-      assert.equal(locked.status, 429);
-      assert.match(locked.body.error.message, /too many failed logins for your address/);
-      await new Promise((r) => setTimeout(r, 2100));
-      assert.equal((await login('kit', 'kit password')).status, 200);
+    it('never locks the owner out from an address they signed in from, whatever others try', async () => {
+      await register('olga', 'olga password'); // a session from 127.0.0.1: a known address for olga
+      // Guessers spread over addresses: past three failures from new places, every new place waits...
+      for (const address of ['127.0.0.3', '127.0.0.4', '127.0.0.5']) assert.equal((await login('olga', 'wrong guess', address)).status, 401);
+      for (const [address, password] of [['127.0.0.3', 'wrong guess'], ['127.0.0.6', 'olga password']]) {
+        const held = await login('olga', password!, address);
+        assert.equal(held.status, 429);
+        assert.match(held.body.error.message, /too many failed logins for this account from new places; try again in/);
+      }
+      // ...and the owner at home is let in, as often as she likes.
+      for (let i = 0; i < 3; i++) assert.equal((await login('olga', 'olga password')).status, 200);
+    });
+
+    it('slows a sprayer trying many accounts from one address, not the players who sign in there', async () => {
+      const nat = '127.0.0.7';
+      await register('nat_player', 'nat password', nat);
+      // LOOM_LOGIN_MAX_FAILURES=3, and an address may fail four times as often on accounts not known there.
+      for (let i = 0; i < 12; i++) assert.equal((await login(`nobody_${i}`, 'some guess', nat)).status, 401);
+      const sprayed = await login('nobody_12', 'some guess', nat);
+      assert.equal(sprayed.status, 429);
+      assert.match(sprayed.body.error.message, /too many failed logins from your address; try again in 1 second$/);
+      assert.equal((await login('nat_player', 'nat password', nat)).status, 200);
+      await eventually(async () => (await login('nobody_13', 'some guess', nat)).status === 401, 'a spray let through once the wait ended');
+      assert.match((await login('nobody_14', 'some guess', nat)).body.error.message, /try again in 2 seconds$/);
+      assert.equal((await login('nat_player', 'nat password', nat)).status, 200);
     });
 
     it("an admin's role change takes effect on the account's next request", async () => {

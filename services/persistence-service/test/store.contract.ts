@@ -32,9 +32,9 @@ function object(id: number, overrides: Partial<WorldObject> = {}): WorldObject {
   };
 }
 
-function token(id: string, familyId: string, userId: number): RefreshToken {
+function token(id: string, familyId: string, userId: number, clientAddress = ''): RefreshToken {
   const now = Date.now();
-  return { id, familyId, userId, secretHash: 'ab'.repeat(32), expiresAtMs: now + 60_000, createdAtMs: now, retiredAtMs: 0, revokedAtMs: 0 };
+  return { id, familyId, userId, secretHash: 'ab'.repeat(32), expiresAtMs: now + 60_000, createdAtMs: now, retiredAtMs: 0, revokedAtMs: 0, clientAddress };
 }
 
 export function storeContract(name: string, open: () => Promise<Sql>): void {
@@ -181,6 +181,19 @@ export function storeContract(name: string, open: () => Promise<Sql>): void {
       assert.deepEqual(rest.familyIds, ['f2']);
       assert.equal((await store.getRefreshToken({ id: 'f3-t' })).revokedAtMs, 0);
       await assert.rejects(store.rotateRefreshToken({ oldId: 'f1-t', next: token('f1-u', 'f1', userId) }), FailedPreconditionError);
+    });
+
+    it("answers a session's state and where the user has signed in from", async () => {
+      const { id: userId } = await store.getUser({ id: 0, username: 'second' });
+      await store.createRefreshToken(token('g1-t', 'g1', userId, '192.0.2.7'));
+      await store.rotateRefreshToken({ oldId: 'g1-t', next: token('g1-u', 'g1', userId, '192.0.2.7') });
+      assert.deepEqual(await store.getRefreshFamily({ familyId: 'g1' }), { familyId: 'g1', userId, revokedAtMs: 0 });
+      await store.revokeRefreshTokens({ familyId: 'g1', userId: 0, keepFamilyId: '' });
+      assert.ok((await store.getRefreshFamily({ familyId: 'g1' })).revokedAtMs > 0);
+      await assert.rejects(store.getRefreshFamily({ familyId: 'no such family' }), NotFoundError);
+      assert.equal((await store.knownAddress({ username: 'SECOND', clientAddress: '192.0.2.7' })).known, true);
+      assert.equal((await store.knownAddress({ username: 'second', clientAddress: '192.0.2.8' })).known, false);
+      assert.equal((await store.knownAddress({ username: 'first', clientAddress: '192.0.2.7' })).known, false);
     });
 
     it('keeps every version of a script, and a deletion is a version too', async () => {

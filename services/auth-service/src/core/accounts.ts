@@ -8,7 +8,7 @@ import {
   type KeyValue, type Logger, type ServiceClient,
 } from '@loom/runtime';
 import { isRole, roles } from '@loom/world';
-import type { LoginLimits, RegistrationLimits } from './limits.ts';
+import { addressKey, type LoginLimits, type RegistrationLimits } from './limits.ts';
 import { cleanText } from '@loom/world';
 import { hashPassword, maxPasswordLength, minPasswordLength, verifyDecoy } from '@loom/runtime';
 import { RefreshTokens } from './refresh-tokens.ts';
@@ -54,9 +54,8 @@ export class AuthCore implements AuthServiceImplementation {
     /** Security events (failed logins, lockouts, token reuse, bans), never a password or a token. */
     private readonly logger: Logger,
   ) {
-    this.refreshTokens = new RefreshTokens(persistence, refreshTtlS, async (familyIds, userId) => {
+    this.refreshTokens = new RefreshTokens(persistence, refreshTtlS, kv, tokens.ttlS * 1000, (familyIds, userId) => {
       this.logger.warn({ event: 'refresh_token_reuse', userId, familyIds }, 'a used refresh token came back: its sessions are ended');
-      await this.refuseAccess(familyIds);
     });
   }
 
@@ -77,7 +76,7 @@ export class AuthCore implements AuthServiceImplementation {
       if (error instanceof AlreadyExistsError) throw new AlreadyExistsError(`the name ${username} is taken`);
       throw error;
     }
-    return this.startSession(user);
+    return this.startSession(user, clientAddress);
   }
 
   async login({ username, password, clientAddress }: LoginRequest): Promise<AuthResult> {
@@ -85,7 +84,7 @@ export class AuthCore implements AuthServiceImplementation {
       await verifyDecoy(password);
       throw new UnauthenticatedError(wrongCredentials);
     }
-    await this.limits.check(username, clientAddress).catch((error: unknown) => {
+    const attempt = await this.limits.begin(username, clientAddress).catch((error: unknown) => {
       if (error instanceof ResourceExhaustedError) this.logger.warn({ event: 'login_locked_out', username, clientAddress }, error.message);
       throw error;
     });
@@ -95,18 +94,18 @@ export class AuthCore implements AuthServiceImplementation {
       throw error;
     });
     if (!user) {
-      await this.limits.failed(username, clientAddress);
+      await attempt.failed();
       this.logger.info({ event: 'login_failed', username, clientAddress }, 'login failed');
       throw new UnauthenticatedError(wrongCredentials);
     }
-    await this.limits.succeeded(username);
+    await attempt.succeeded();
     if (user.banned) throw new PermissionDeniedError('this account is banned');
-    return this.startSession(user);
+    return this.startSession(user, clientAddress);
   }
 
   async verify({ accessToken, resumeWithinS }: VerifyRequest): Promise<Principal> {
     const claims = await this.tokens.verify(accessToken, resumeWithinS);
-    if (await this.kv.get(`auth:revoked:${claims.sessionId}`)) throw new UnauthenticatedError('this session has ended; log in again');
+    if (await this.refreshTokens.ended(claims.sessionId)) throw new UnauthenticatedError('this session has ended; log in again');
     const state = await this.userState(claims.userId);
     if (state.banned) throw new UnauthenticatedError('this account is banned');
     return { userId: claims.userId, username: state.username, role: state.role, sessionId: claims.sessionId };
@@ -197,21 +196,15 @@ export class AuthCore implements AuthServiceImplementation {
     return state;
   }
 
-  /** Revokes refresh families and refuses their live access tokens from now on. */
+  /** Revokes refresh families; their access tokens, checked against them on every use, are refused from now on. */
   private async endSessions(which: { familyId?: string; userId?: number; keepFamilyId?: string }): Promise<number> {
     const { familyIds } = await this.persistence.revokeRefreshTokens(which);
-    await this.refuseAccess(which.familyId ? [...new Set([which.familyId, ...familyIds])] : familyIds);
+    await this.refreshTokens.markEnded(which.familyId ? [...new Set([which.familyId, ...familyIds])] : familyIds);
     return familyIds.length;
   }
 
-  /** Access tokens cannot be recalled, so their session goes on a deny list until they would have expired. */
-  private async refuseAccess(familyIds: string[]): Promise<void> {
-    const ttlMs = this.tokens.ttlS * 1000;
-    await Promise.all(familyIds.map((id) => this.kv.set(`auth:revoked:${id}`, '1', { ttlMs })));
-  }
-
-  private async startSession(user: User): Promise<AuthResult> {
-    const { token, familyId } = await this.refreshTokens.start(user.id);
+  private async startSession(user: User, clientAddress: string): Promise<AuthResult> {
+    const { token, familyId } = await this.refreshTokens.start(user.id, addressKey(clientAddress));
     await this.cacheState(user);
     return this.result(user, token, familyId);
   }

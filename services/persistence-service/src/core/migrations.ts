@@ -117,4 +117,11 @@ export const migrations: Migration[] = [
         PRIMARY KEY (channel, user_id, kind)
       );`,
   },
+  {
+    version: 8,
+    name: 'login addresses',
+    sql: `
+      ALTER TABLE refresh_tokens ADD COLUMN client_address text NOT NULL DEFAULT '';
+      CREATE INDEX refresh_tokens_user_address ON refresh_tokens (user_id, client_address);`,
+  },
 ];

@@ -1,7 +1,11 @@
 // Refresh-token records. auth-service owns the rules (hashing, reuse detection); this keeps the records and
 // makes rotation atomic, so two refreshes racing with one token cannot both succeed.
 import type {
+  GetRefreshFamilyRequest,
   GetRefreshTokenRequest,
+  KnownAddressRequest,
+  KnownAddressResponse,
+  RefreshFamily,
   RefreshToken,
   RevokeRefreshTokensRequest,
   RevokeRefreshTokensResponse,
@@ -13,7 +17,8 @@ import { msOf, requireId, requireText, timeOf } from './sql-text.ts';
 
 const COLUMNS = `id, family_id AS "familyId", user_id AS "userId", secret_hash AS "secretHash",
   ${msOf('expires_at')} AS "expiresAtMs", ${msOf('created_at')} AS "createdAtMs",
-  COALESCE(${msOf('retired_at')}, 0) AS "retiredAtMs", COALESCE(${msOf('revoked_at')}, 0) AS "revokedAtMs"`;
+  COALESCE(${msOf('retired_at')}, 0) AS "retiredAtMs", COALESCE(${msOf('revoked_at')}, 0) AS "revokedAtMs",
+  client_address AS "clientAddress"`;
 
 // Records a day past their expiry serve nothing (an expired token is refused before reuse is considered).
 const PRUNE_AFTER = "interval '1 day'";
@@ -30,9 +35,9 @@ function requireRecord(token: RefreshToken | undefined): RefreshToken {
 
 async function insert(tx: SqlExecutor, token: RefreshToken): Promise<RefreshToken> {
   const { rows } = await tx.query<RefreshToken>(
-    `INSERT INTO refresh_tokens (id, family_id, user_id, secret_hash, expires_at, created_at)
-     VALUES ($1, $2, $3, $4, to_timestamp($5::int8 / 1000.0), ${timeOf('$6::int8')}) RETURNING ${COLUMNS}`,
-    [token.id, token.familyId, token.userId, token.secretHash, token.expiresAtMs, token.createdAtMs],
+    `INSERT INTO refresh_tokens (id, family_id, user_id, secret_hash, expires_at, created_at, client_address)
+     VALUES ($1, $2, $3, $4, to_timestamp($5::int8 / 1000.0), ${timeOf('$6::int8')}, $7) RETURNING ${COLUMNS}`,
+    [token.id, token.familyId, token.userId, token.secretHash, token.expiresAtMs, token.createdAtMs, token.clientAddress],
   );
   return rows[0]!;
 }
@@ -86,4 +91,27 @@ export async function revokeRefreshTokens(sql: Sql, request: RevokeRefreshTokens
     );
   }
   return { familyIds: [...new Set(result.rows.map((r) => r.familyId))] };
+}
+
+export async function getRefreshFamily(sql: Sql, request: GetRefreshFamilyRequest): Promise<RefreshFamily> {
+  const familyId = requireText(request.familyId, 'family id');
+  // Any revoked member ends the family: a rotation racing a revocation may leave one member unrevoked.
+  const { rows } = await sql.query<RefreshFamily>(
+    `SELECT family_id AS "familyId", min(user_id) AS "userId", COALESCE(${msOf('min(revoked_at)')}, 0) AS "revokedAtMs"
+     FROM refresh_tokens WHERE family_id = $1 GROUP BY family_id`,
+    [familyId],
+  );
+  if (!rows[0]) throw new NotFoundError('no such session');
+  return rows[0];
+}
+
+export async function knownAddress(sql: Sql, request: KnownAddressRequest): Promise<KnownAddressResponse> {
+  const username = requireText(request.username, 'username');
+  const address = requireText(request.clientAddress, 'client address');
+  const { rows } = await sql.query<{ known: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM refresh_tokens r JOIN users u ON u.id = r.user_id
+                    WHERE lower(u.username) = lower($1) AND r.client_address = $2) AS known`,
+    [username, address],
+  );
+  return { known: rows[0]?.known === true };
 }

@@ -4,7 +4,7 @@ import type { Sql } from '@loom/runtime/sql/sql.ts';
 import { getAssetMeta, putAssetMeta } from './assets.ts';
 import { appendChatLines, chatHistory } from './chat.ts';
 import { allocateObjectIds, loadObjects, saveObjects } from './objects.ts';
-import { createRefreshToken, getRefreshToken, revokeRefreshTokens, rotateRefreshToken } from './refresh-tokens.ts';
+import { createRefreshToken, getRefreshFamily, getRefreshToken, knownAddress, revokeRefreshTokens, rotateRefreshToken } from './refresh-tokens.ts';
 import { getChannelSanctions, removeChannelSanction, setChannelSanction } from './sanctions.ts';
 import { getScript, listCurrentScripts, listScriptVersions, saveScript } from './scripts.ts';
 import { createUser, getUser, listUsers, updateUser, verifyUserPassword } from './users.ts';
@@ -23,6 +23,8 @@ export function persistenceStore(sql: Sql): Implementation<'persistence-service'
     getRefreshToken: (request) => getRefreshToken(sql, request),
     rotateRefreshToken: (request) => rotateRefreshToken(sql, request),
     revokeRefreshTokens: (request) => revokeRefreshTokens(sql, request),
+    getRefreshFamily: (request) => getRefreshFamily(sql, request),
+    knownAddress: (request) => knownAddress(sql, request),
     saveScript: (request) => saveScript(sql, request),
     getScript: (request) => getScript(sql, request),
     listScriptVersions: (request) => listScriptVersions(sql, request),

@@ -95,6 +95,28 @@ export interface RefreshToken {
   retiredAtMs: number;
   /** Set when its family was revoked (logout, ban, reuse detected). */
   revokedAtMs: number;
+  /** Where the login that started the family came from (empty: an internal caller). */
+  clientAddress: string;
+}
+
+export interface GetRefreshFamilyRequest {
+  familyId: string;
+}
+
+export interface RefreshFamily {
+  familyId: string;
+  userId: number;
+  /** Set when any token of the family was revoked: the session has ended. */
+  revokedAtMs: number;
+}
+
+export interface KnownAddressRequest {
+  username: string;
+  clientAddress: string;
+}
+
+export interface KnownAddressResponse {
+  known: boolean;
 }
 
 export interface GetRefreshTokenRequest {
@@ -1050,6 +1072,7 @@ function createBaseRefreshToken(): RefreshToken {
     createdAtMs: 0,
     retiredAtMs: 0,
     revokedAtMs: 0,
+    clientAddress: "",
   };
 }
 
@@ -1078,6 +1101,9 @@ export const RefreshToken: MessageFns<RefreshToken> = {
     }
     if (message.revokedAtMs !== 0) {
       writer.uint32(64).int64(message.revokedAtMs);
+    }
+    if (message.clientAddress !== "") {
+      writer.uint32(74).string(message.clientAddress);
     }
     return writer;
   },
@@ -1159,6 +1185,14 @@ export const RefreshToken: MessageFns<RefreshToken> = {
             message.revokedAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.clientAddress = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1184,6 +1218,263 @@ export const RefreshToken: MessageFns<RefreshToken> = {
     message.createdAtMs = object.createdAtMs ?? 0;
     message.retiredAtMs = object.retiredAtMs ?? 0;
     message.revokedAtMs = object.revokedAtMs ?? 0;
+    message.clientAddress = object.clientAddress ?? "";
+    return message;
+  },
+};
+
+function createBaseGetRefreshFamilyRequest(): GetRefreshFamilyRequest {
+  return { familyId: "" };
+}
+
+export const GetRefreshFamilyRequest: MessageFns<GetRefreshFamilyRequest> = {
+  encode(message: GetRefreshFamilyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== "") {
+      writer.uint32(10).string(message.familyId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetRefreshFamilyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetRefreshFamilyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetRefreshFamilyRequest>): GetRefreshFamilyRequest {
+    return GetRefreshFamilyRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetRefreshFamilyRequest>): GetRefreshFamilyRequest {
+    const message = createBaseGetRefreshFamilyRequest();
+    message.familyId = object.familyId ?? "";
+    return message;
+  },
+};
+
+function createBaseRefreshFamily(): RefreshFamily {
+  return { familyId: "", userId: 0, revokedAtMs: 0 };
+}
+
+export const RefreshFamily: MessageFns<RefreshFamily> = {
+  encode(message: RefreshFamily, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.familyId !== "") {
+      writer.uint32(10).string(message.familyId);
+    }
+    if (message.userId !== 0) {
+      writer.uint32(16).int64(message.userId);
+    }
+    if (message.revokedAtMs !== 0) {
+      writer.uint32(24).int64(message.revokedAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RefreshFamily {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRefreshFamily();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.familyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.userId = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.revokedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RefreshFamily>): RefreshFamily {
+    return RefreshFamily.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RefreshFamily>): RefreshFamily {
+    const message = createBaseRefreshFamily();
+    message.familyId = object.familyId ?? "";
+    message.userId = object.userId ?? 0;
+    message.revokedAtMs = object.revokedAtMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseKnownAddressRequest(): KnownAddressRequest {
+  return { username: "", clientAddress: "" };
+}
+
+export const KnownAddressRequest: MessageFns<KnownAddressRequest> = {
+  encode(message: KnownAddressRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.username !== "") {
+      writer.uint32(10).string(message.username);
+    }
+    if (message.clientAddress !== "") {
+      writer.uint32(18).string(message.clientAddress);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): KnownAddressRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseKnownAddressRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.username = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.clientAddress = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<KnownAddressRequest>): KnownAddressRequest {
+    return KnownAddressRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<KnownAddressRequest>): KnownAddressRequest {
+    const message = createBaseKnownAddressRequest();
+    message.username = object.username ?? "";
+    message.clientAddress = object.clientAddress ?? "";
+    return message;
+  },
+};
+
+function createBaseKnownAddressResponse(): KnownAddressResponse {
+  return { known: false };
+}
+
+export const KnownAddressResponse: MessageFns<KnownAddressResponse> = {
+  encode(message: KnownAddressResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.known !== false) {
+      writer.uint32(8).bool(message.known);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): KnownAddressResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseKnownAddressResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.known = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<KnownAddressResponse>): KnownAddressResponse {
+    return KnownAddressResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<KnownAddressResponse>): KnownAddressResponse {
+    const message = createBaseKnownAddressResponse();
+    message.known = object.known ?? false;
     return message;
   },
 };
@@ -2332,6 +2623,24 @@ export const PersistenceServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "IDEMPOTENT" },
     },
+    /** A login session's state, the truth an access token's `sid` is checked against; NOT_FOUND when none is kept. */
+    getRefreshFamily: {
+      name: "GetRefreshFamily",
+      requestType: GetRefreshFamilyRequest as typeof GetRefreshFamilyRequest,
+      requestStream: false,
+      responseType: RefreshFamily as typeof RefreshFamily,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /** Whether a session of the user (by name) was started from the address and is still kept. */
+    knownAddress: {
+      name: "KnownAddress",
+      requestType: KnownAddressRequest as typeof KnownAddressRequest,
+      requestStream: false,
+      responseType: KnownAddressResponse as typeof KnownAddressResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
     /** Stores a new version; the response carries the version number given. */
     saveScript: {
       name: "SaveScript",
@@ -2467,6 +2776,16 @@ export interface PersistenceServiceImplementation<CallContextExt = {}> {
     request: RevokeRefreshTokensRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<RevokeRefreshTokensResponse>>;
+  /** A login session's state, the truth an access token's `sid` is checked against; NOT_FOUND when none is kept. */
+  getRefreshFamily(
+    request: GetRefreshFamilyRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RefreshFamily>>;
+  /** Whether a session of the user (by name) was started from the address and is still kept. */
+  knownAddress(
+    request: KnownAddressRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<KnownAddressResponse>>;
   /** Stores a new version; the response carries the version number given. */
   saveScript(request: Script, context: CallContext & CallContextExt): Promise<DeepPartial<Script>>;
   getScript(request: GetScriptRequest, context: CallContext & CallContextExt): Promise<DeepPartial<Script>>;
@@ -2539,6 +2858,16 @@ export interface PersistenceServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<RevokeRefreshTokensRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<RevokeRefreshTokensResponse>;
+  /** A login session's state, the truth an access token's `sid` is checked against; NOT_FOUND when none is kept. */
+  getRefreshFamily(
+    request: DeepPartial<GetRefreshFamilyRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RefreshFamily>;
+  /** Whether a session of the user (by name) was started from the address and is still kept. */
+  knownAddress(
+    request: DeepPartial<KnownAddressRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<KnownAddressResponse>;
   /** Stores a new version; the response carries the version number given. */
   saveScript(request: DeepPartial<Script>, options?: CallOptions & CallOptionsExt): Promise<Script>;
   getScript(request: DeepPartial<GetScriptRequest>, options?: CallOptions & CallOptionsExt): Promise<Script>;
