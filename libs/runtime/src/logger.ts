@@ -39,7 +39,7 @@ export type WarnLine = (fields: Record<string, unknown>, message: string) => voi
  * parser), at most `lines` per window, then one line saying how many were left out, so that a flood of bad
  * input cannot flood the log.
  */
-export function rateLimitedWarn(logger: Logger, { lines = 10, windowMs = 10_000 }: RateLimitOptions = {}): WarnLine {
+export function rateLimitedWarn(logger: Pick<Logger, 'warn'>, { lines = 10, windowMs = 10_000 }: RateLimitOptions = {}): WarnLine {
   let windowStart = -Infinity;
   let written = 0;
   let suppressed = 0;
@@ -63,5 +63,17 @@ export function rateLimitedWarn(logger: Logger, { lines = 10, windowMs = 10_000 
     }
     suppressed++;
     report ??= setTimeout(endWindow, windowStart + windowMs - now).unref();
+  };
+}
+
+/**
+ * The errorHandler for @fastify/websocket: a malformed frame is the client's doing, so it closes that socket
+ * with one short warn line, not an error with our stack, and a flood of them stays a few lines.
+ */
+export function webSocketClientErrors(logger: Pick<Logger, 'warn'>): (error: Error, socket: { terminate(): void }, request: { url: string; ip: string }) => void {
+  const warn = rateLimitedWarn(logger);
+  return (error, socket, request) => {
+    warn({ err: error, path: request.url, ip: request.ip }, 'closed a WebSocket after a client error');
+    socket.terminate();
   };
 }

@@ -4,6 +4,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { MTU } from '@loom/netcode';
+import { webSocketClientErrors } from '@loom/runtime';
 import type { PeerAddress } from '../protocol/session.ts';
 
 export interface WsPeers {
@@ -18,7 +19,7 @@ export async function registerWsGraphics(http: FastifyInstance, receive: (bytes:
   const sockets = new Map<string, WebSocket>();
   let next = 0;
   // text-gateway may have registered the plugin on the same server (the all-in-one).
-  if (!http.hasDecorator('websocketServer')) await http.register(websocket);
+  if (!http.hasDecorator('websocketServer')) await http.register(websocket, { errorHandler: webSocketClientErrors(http.log) });
   http.get('/ws/graphics', { websocket: true }, (socket, request) => {
     // Named per socket for the cookie and the session; limits count against the IP (`host`).
     const peer: PeerAddress = { address: `${prefix}${++next}:${request.ip}`, port: 0, host: request.ip };

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
+import { webSocketClientErrors } from '@loom/runtime';
 import type { TextConnection } from '../core/connection.ts';
 import type { TextSession } from '../core/text-session.ts';
 import { WsTextConnection } from '../websocket/ws-text-connection.ts';
@@ -12,7 +13,7 @@ export async function registerWsText(
   options: { maxLineBytes: number; newSession: (connection: TextConnection) => TextSession; perAddress: ConnectionsPerAddress },
 ): Promise<{ close(message: string): void }> {
   const open = new Set<WsTextConnection>();
-  await http.register(websocket, { options: { maxPayload: options.maxLineBytes * 2 + 1024 } });
+  await http.register(websocket, { options: { maxPayload: options.maxLineBytes * 2 + 1024 }, errorHandler: webSocketClientErrors(http.log) });
   // The browser's text client: one page, speaking /ws/text.
   const page = readFileSync(new URL('../web/text-client.html', import.meta.url), 'utf8');
   http.get('/text', async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
