@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BrowserPlayer } from '../../../services/text-gateway/test/browser-player.ts';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
+import { eventually } from '@loom/runtime/testing/patience.ts';
 import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.ts';
 
 describe('a kill -9 and a restart (all-in-one, embedded database)', () => {
@@ -81,4 +82,43 @@ describe('a kill -9 and a restart (all-in-one, embedded database)', () => {
     browser.close();
     assert.ok(!loom!.lines.some((l) => /saving the world failed/.test(l)), 'no save failed');
   });
+
+  for (const stop of ['SIGKILL', 'SIGTERM'] as const) {
+    it(`fires a timer that was waiting when the world stopped (${stop}), once`, async () => {
+      await loom?.stop('SIGKILL');
+      const clock = `clock${stop.toLowerCase()}`;
+      let ports = boundPorts(await (loom = runLoom(['start'], env)).waitFor(/"msg":"loom ready in/, 90000));
+      let player = await PlayerClient.connect(ports.telnet);
+      player.send('connect Keeper keeper-password-2');
+      await player.waitFor(/Welcome to \w+, Keeper!/);
+      player.send(`@create ${clock}`);
+      await player.waitFor(new RegExp(`Created ${clock}`));
+      player.send(`@script ${clock}/on_use=schedule(4); emit('Wound.');`);
+      player.send(`@script ${clock}/on_timer=setAttr(self, 'chimes', (getAttr(self, 'chimes') ?? 0) + 1);`);
+      await player.waitFor(new RegExp(`Saved on_timer of ${clock}`));
+      player.send(`use ${clock}`);
+      await player.waitFor(/Wound\./);
+      await new Promise((resolve) => setTimeout(resolve, saveIntervalMs * 3));
+      if (stop === 'SIGKILL') loom!.child.kill('SIGKILL');
+      else loom!.child.kill('SIGTERM');
+      await new Promise((resolve) => loom!.child.once('exit', resolve));
+      player.close();
+
+      ports = boundPorts(await (loom = runLoom(['start'], env)).waitFor(/"msg":"loom ready in/, 90000));
+      player = await PlayerClient.connect(ports.telnet);
+      player.send('connect Keeper keeper-password-2');
+      await player.waitFor(/Welcome to \w+, Keeper!/);
+      // The timer is due 4 s after the use: it fires once, whenever the world is back by then or after.
+      const chimes = async (): Promise<string> => {
+        player.send(`@examine ${clock}`);
+        const block = (await player.waitFor(new RegExp(`${clock} \\(#\\d+\\)\\s+thing, owned by[\\s\\S]*?Scripts:`)))[0];
+        return /chimes = (\d+)/.exec(block)?.[1] ?? '0';
+      };
+      await eventually(async () => (await chimes()) === '1', 'a chime after the restart');
+      // Well past the due time, still one chime: the timer left the object when it fired.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(await chimes(), '1');
+      player.close();
+    });
+  }
 });

@@ -24,7 +24,12 @@ export class Components {
   private readonly index = new Map<ComponentKind, Set<number>>(kinds.map((k) => [k, new Set()]));
 
   constructor(private readonly world: World) {
-    for (const object of world.all()) for (const kind of kinds) if (object.components[kind] !== undefined) this.index.get(kind)!.add(object.id);
+    this.indexAll();
+  }
+
+  /** Indexes every object's components: after the world is loaded, or timers and transforms saved with it go unseen. */
+  indexAll(): void {
+    for (const object of this.world.all()) for (const kind of kinds) if (object.components[kind] !== undefined) this.index.get(kind)!.add(object.id);
   }
 
   get<K extends ComponentKind>(object: WorldObj, kind: K): ComponentTypes[K] | undefined {

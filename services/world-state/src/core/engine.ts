@@ -87,6 +87,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
       this.world.load(page.objects);
       afterId = page.nextAfterId;
     } while (afterId !== 0);
+    this.game.components.indexAll();
     await this.ids.fill();
     if (this.world.size === 0) {
       buildStarterWorld(this.world, this.options.worldName);
