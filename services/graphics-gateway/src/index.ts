@@ -1,6 +1,7 @@
 // graphics-gateway: 3D players over UDP (docs/protocol.md). Each accepted protocol session becomes a
 // world-state session; the access token from the handshake is checked by auth-service.
 import { Counter, Gauge, UnavailableError, defineService } from '@loom/runtime';
+import { DisconnectReason } from '@loom/netcode';
 import { GraphicsSession } from './core/graphics-session.ts';
 import { registerWsGraphics } from './api/ws-graphics-route.ts';
 import { startUdpServer } from './protocol/udp-server.ts';
@@ -39,7 +40,7 @@ export const service = defineService({
         connected(session, token) {
           accepted.inc();
           const graphics = new GraphicsSession(session, world, logger, () => {
-            if (sessions.get(session.id) === graphics) server.table.disconnect(session.id, 0);
+            if (sessions.get(session.id) === graphics) server.table.disconnect(session.id, DisconnectReason.Kicked);
           });
           sessions.set(session.id, graphics);
           graphics.start(token, session.peer.address);
