@@ -29,7 +29,13 @@ export interface Wiring {
 // Tests make many accounts from 127.0.0.1; the test of the registration limit sets its own.
 const quiet = { LOG_LEVEL: process.env.LOOM_TEST_LOG_LEVEL ?? 'silent', LOOM_REGISTER_PER_ADDRESS: '100000' };
 
-export async function startWiring(kind: WiringKind, services: ServiceModule[], env: NodeJS.ProcessEnv = {}): Promise<Wiring> {
+/** Where the distributed wiring's services reach Redis and RabbitMQ, e.g. through an outage proxy; the shared servers by default. */
+export interface WiringServers {
+  redis?: string;
+  rabbitmq?: string;
+}
+
+export async function startWiring(kind: WiringKind, services: ServiceModule[], env: NodeJS.ProcessEnv = {}, servers: WiringServers = {}): Promise<Wiring> {
   const dataDir = mkdtempSync(join(tmpdir(), 'loom-wiring-'));
   const base = { ...loadConfig({ ...quiet, ...env }), dataDir, host: '127.0.0.1', httpPort: 0, telnetPort: 0, udpPort: 0, grpcPort: 0, opsPort: 0 };
   const hosts = new Map<string, Host>();
@@ -69,8 +75,8 @@ export async function startWiring(kind: WiringKind, services: ServiceModule[], e
       const config: LoomConfig = {
         ...base,
         databaseUrl,
-        redisUrl: testServerUrls.redis,
-        amqpUrl: testServerUrls.rabbitmq,
+        redisUrl: servers.redis ?? testServerUrls.redis,
+        amqpUrl: servers.rabbitmq ?? testServerUrls.rabbitmq,
         redisPrefix: prefix,
         queuePrefix: `${database}.`,
         addresses: { ...addresses },
