@@ -52,7 +52,9 @@ describe('RabbitMQ and Redis cut off and back (distributed)', { skip }, () => {
 
   before(async () => {
     [rabbit, redis] = await Promise.all([startOutageProxy(testServerUrls.rabbitmq), startOutageProxy(testServerUrls.redis)]);
-    wiring = await startWiring('distributed', [persistence, auth, chat, scriptExecutor, physics, worldState, assets, gateway, httpApi], {}, { redis: redis.url, rabbitmq: rabbit.url });
+    // A roomy CPU limit: on a busy machine a cold sandbox's first run can pass 50 ms, and limits are not what this tests.
+    const env = { LOOM_SCRIPT_CPU_MS: '2000' };
+    wiring = await startWiring('distributed', [persistence, auth, chat, scriptExecutor, physics, worldState, assets, gateway, httpApi], env, { redis: redis.url, rabbitmq: rabbit.url });
     // The first account is the world's admin, so it may script: a parrot that repeats what it hears.
     const { accessToken } = await accounts.register({ username: 'Warden', password: 'warden-password', email: '' });
     sessionId = randomUUID();
@@ -86,7 +88,8 @@ describe('RabbitMQ and Redis cut off and back (distributed)', { skip }, () => {
     rabbit.heal();
     await untilReady('world-state', 200);
     await untilReady('script-executor', 200);
-    await eventually(() => parrotLines('during the outage') > 0, 'the run held through the outage');
+    const recent = () => events.slice(-8).map((e) => `${e.kind}:${e.text.slice(0, 80)}`).join(' | ');
+    await eventually(() => parrotLines('during the outage') > 0, 'the run held through the outage', recent);
     // A later run is a fence: once it is answered, a duplicate of the held run would have been too.
     await say('after the outage');
     await eventually(() => parrotLines('after the outage') > 0, 'a run after the outage');
