@@ -12,6 +12,7 @@ export function view(): EventView {
   };
 }
 
+/** A run with a CPU limit no busy test machine reaches; tests of the deadline set their own. */
 export function input(source: string, extra: Partial<SandboxInput> = {}): SandboxInput {
-  return { source, eventName: 'on_say', view: view(), seed: 42, now: 1_700_000_000_000, ...extra };
+  return { source, eventName: 'on_say', view: view(), seed: 42, now: 1_700_000_000_000, limits: { cpuMs: 5_000 }, ...extra };
 }

@@ -1,5 +1,6 @@
 // Turning what QuickJS throws into what a script's owner is told: a kind, a message, and a
 // line/column in the body they wrote (not in our module wrapper).
+import { unshift, type Shift } from './instrument.ts';
 import type { ErrorKind, SandboxLimits } from './view.ts';
 
 /** The file name scripts are compiled under; stack frames in it belong to the script. */
@@ -26,13 +27,14 @@ export const THROWN_NULL = 'uncaught null';
 
 const FRAME = new RegExp(`\\b${SCRIPT_FILE}:(\\d+):(\\d+)`);
 
-/** The first stack frame in the script, mapped back to body coordinates (clamped into the body). */
-export function locate(stack: string | undefined, source: string): Located {
+/** The first stack frame in the script, mapped back to body coordinates (clamped into the body),
+ * columns net of what instrument() inserted. */
+export function locate(stack: string | undefined, source: string, shifts: readonly Shift[] = []): Located {
   const m = stack ? FRAME.exec(stack) : null;
   if (!m) return {};
   const lines = source.split('\n').length;
   const line = Math.min(lines, Math.max(1, Number(m[1]) - HEAD_LINES));
-  return { line, column: Number(m[2]) };
+  return { line, column: unshift(Number(m[1]), Number(m[2]), shifts) };
 }
 
 /** Which limit (if any) an engine error is. `phase` tells whether it happened while compiling. */

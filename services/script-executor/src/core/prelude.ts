@@ -5,6 +5,7 @@
 // cannot leave anything behind for the next run (of another owner) to trip over. It evaluates to
 // { run, finish, describe }, held only by the host (no script can reach them).
 import { API_SOURCE } from './api.ts';
+import { OVERFLOW_GUARD } from './instrument.ts';
 
 export const PRELUDE_SOURCE = String.raw`(() => {
 'use strict';
@@ -112,7 +113,7 @@ const addSpawn = (r, name) => {
 };
 const show = (v) => {
   if (typeof v === 'string') return v;
-  try { const s = stringify(v); return s === undefined ? String(v) : s; } catch { return '[unprintable]'; }
+  try { const s = stringify(v); return s === undefined ? String(v) : s; } catch (e) { caught(e); return '[unprintable]'; }
 };
 // mulberry32: tiny, fast, seeded per run by the host.
 const nextRandom = () => {
@@ -138,6 +139,22 @@ G.Math.random = () => nextRandom();
 // Callbacks that fire on GC could run during a later run (another owner's): remove them.
 delete G.WeakRef;
 delete G.FinalizationRegistry;
+// Code made from strings would escape the host's pass over the source (instrument.ts), so there is none.
+delete G.eval;
+const noCode = function Function() { throw new EvalError('scripts cannot make code from strings (eval, Function)'); };
+defProp(noCode, 'prototype', { value: Function.prototype });
+for (const proto of [Function.prototype, getProto(function* () {}), getProto(async function () {}), getProto(async function* () {})])
+  defProp(proto, 'constructor', { value: noCode });
+G.Function = noCode;
+// Every try block of a script hands what it caught here first (instrument.ts). A stack overflow
+// is not the script's to catch: the host is told, and the interrupt handler then ends the run,
+// with an error no catch or finally sees. Reaching a poll takes the loop below a few microseconds.
+const InternalError = G.InternalError, overflowed = G.${OVERFLOW_GUARD}_host;
+delete G.${OVERFLOW_GUARD}_host;
+const caught = (e) => {
+  if (e instanceof InternalError && e.message === 'stack overflow') { overflowed(); for (;;) {} }
+};
+defProp(G, '${OVERFLOW_GUARD}', { value: caught });
 for (const name of O.keys(api)) defProp(G, name, { value: api[name] });
 G.console = { log: api.log };
 

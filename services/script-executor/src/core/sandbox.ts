@@ -23,6 +23,8 @@
 //   memory: malloc fails, and QuickJS throws 'out of memory', once the heap reaches the ceiling.
 //   QuickJS's limit stays on too: it still refuses any single allocation above it.
 import type { QuickJSHandle, QuickJSWASMModule } from 'quickjs-emscripten';
+import { COUNTDOWN_INIT } from './countdown.ts';
+import { instrument, InstrumentError, type Instrumented, type Shift } from './instrument.ts';
 import { classify, describeError, locate, needsRecycle, SCRIPT_FILE, WRAP_HEAD, WRAP_TAIL, type VmError } from './errors.ts';
 import { bootVm, callForString, disposeVm, loadWasm, payload, type RawResult, type SandboxOptions, type Vm } from './vm.ts';
 import { DEFAULT_LIMITS, resolveLimits, type ErrorKind, type SandboxEffect, type SandboxInput, type SandboxLimits, type SandboxResult } from './view.ts';
@@ -33,6 +35,9 @@ const MAX_COMPILED = 300;
 const RECYCLE_RUNS = 50_000;
 const MAX_SOURCE_CHARS = 64 * 1024;
 const NO_ERROR: VmError = { name: 'Error', message: '', stack: '' };
+/** A run starts with a short countdown, doubled at each poll while steps are cheap. */
+const FIRST_STEPS = 64;
+const POLL_MS = 1;
 
 class Failure {
   constructor(
@@ -51,6 +56,7 @@ export class Sandbox {
   static async create(options: SandboxOptions = {}): Promise<Sandbox> {
     const memoryBytes = resolveLimits({ memoryBytes: options.memoryBytes ?? DEFAULT_LIMITS.memoryBytes }).memoryBytes;
     const [current, spare] = await Promise.all([loadWasm(memoryBytes), loadWasm(memoryBytes)]);
+    instrument('try {} catch {}'); // the parser's first call is slow (loading, cold code): not on a run's clock
     return new Sandbox(current, spare, memoryBytes);
   }
 
@@ -62,9 +68,24 @@ export class Sandbox {
   private closed = false;
   /** Set once a run passed its deadline: whatever it did after, it is a timeout. */
   private expired = false;
+  /** Set when a script's try block caught a stack overflow: the run ends at the next poll. */
+  private overflowed = false;
+  /** When the interrupt handler last ran, and the countdown it set (see countdown.ts). */
+  private lastPoll = 0;
+  private steps = FIRST_STEPS;
   private readonly interrupt = (): boolean => {
-    if (performance.now() <= this.deadline) return false;
-    this.expired = true;
+    const t = performance.now();
+    if (!this.overflowed && t <= this.deadline) {
+      // About one poll per POLL_MS, however costly the steps in between are.
+      const took = t - this.lastPoll;
+      this.lastPoll = t;
+      this.steps = took < POLL_MS / 2 ? Math.min(COUNTDOWN_INIT, this.steps * 2) : Math.max(1, Math.floor((this.steps * POLL_MS) / took));
+      this.vm?.countdown?.(this.steps);
+      return false;
+    }
+    this.expired ||= !this.overflowed;
+    // Every call or jump from here on fails at once, even after something swallowed this error.
+    this.vm?.countdown?.(1);
     return true;
   };
 
@@ -97,7 +118,7 @@ export class Sandbox {
       return this.crashed(err, limits, started);
     } finally {
       this.deadline = Infinity;
-      this.expired = false;
+      this.expired = this.overflowed = false;
     }
   }
 
@@ -124,26 +145,31 @@ export class Sandbox {
     vm.runs++;
     if (vm.memoryBytes !== limits.memoryBytes) vm.rt.setMemoryLimit((vm.memoryBytes = limits.memoryBytes));
     if (vm.stackBytes !== limits.stackBytes) vm.rt.setMaxStackSize((vm.stackBytes = limits.stackBytes));
-    // Compiling counts against the first run's budget; a rebuild above does not.
+    // The host's pass over a new source (bounded by MAX_SOURCE_CHARS) is not the script's time;
+    // QuickJS compiling it counts against the first run's budget; a rebuild above does not.
+    const fresh = vm.compiled.has(input.source) ? undefined : instrumented(input.source);
     this.deadline = performance.now() + limits.cpuMs;
+    this.lastPoll = performance.now();
+    vm.countdown?.((this.steps = FIRST_STEPS));
 
-    let fn = vm.compiled.get(input.source);
-    if (fn === undefined) {
-      const compiled = this.compile(vm, input.source);
-      if (compiled instanceof Failure) return this.failed(compiled, input.source, limits, started);
-      vm.compiled.set(input.source, (fn = compiled));
+    let compiled = vm.compiled.get(input.source);
+    if (compiled === undefined) {
+      const made = this.compile(vm, fresh!);
+      if (made instanceof Failure) return this.failed(made, input.source, limits, started);
+      vm.compiled.set(input.source, (compiled = made));
     }
+    const { fn, shifts } = compiled;
     const arg = vm.ctx.newString(payload(input, limits));
     const res = vm.ctx.callFunction(vm.run, vm.ctx.undefined, fn, arg);
     arg.dispose();
-    if (res.error) return this.failed(this.escaped(vm, res.error, 'run'), input.source, limits, started);
+    if (res.error) return this.failed(this.escaped(vm, res.error, 'run'), input.source, limits, started, shifts);
     let text = vm.ctx.getString(res.value);
     res.value.dispose();
 
     // Promise jobs the script queued run now, under the same deadline, and only so many of them.
     if (vm.rt.hasPendingJob()) {
       const jobs = vm.rt.executePendingJobs(limits.maxJobs);
-      if (jobs.error) return this.failed(this.escaped(vm, jobs.error, 'run'), input.source, limits, started);
+      if (jobs.error) return this.failed(this.escaped(vm, jobs.error, 'run'), input.source, limits, started, shifts);
       // A job stopped by the deadline is no error QuickJS reports: the effects so far, and a timeout.
       if (this.expired) this.deadline = performance.now() + 20;
       const flood = vm.rt.hasPendingJob();
@@ -161,20 +187,20 @@ export class Sandbox {
       return { ...result, error: describeError('timeout', NO_ERROR, limits), errorKind: 'timeout' };
     }
     if (raw.limit) {
-      Object.assign(result, { error: raw.limit.message, errorKind: raw.limit.kind }, locate(raw.limit.stack, input.source));
+      Object.assign(result, { error: raw.limit.message, errorKind: raw.limit.kind }, locate(raw.limit.stack, input.source, shifts));
     } else if (raw.error) {
       const kind = classify(raw.error, 'run');
-      Object.assign(result, { error: describeError(kind, raw.error, limits), errorKind: kind }, locate(raw.error.stack, input.source));
+      Object.assign(result, { error: describeError(kind, raw.error, limits), errorKind: kind }, locate(raw.error.stack, input.source, shifts));
       if (needsRecycle(kind)) this.stale = true;
     }
     return result;
   }
 
-  private compile(vm: Vm, source: string): QuickJSHandle | Failure {
-    if (source.length > MAX_SOURCE_CHARS) {
-      return new Failure('syntax', NO_ERROR, [], false, `script too long (max ${MAX_SOURCE_CHARS} characters)`);
-    }
-    const r = vm.ctx.evalCode(WRAP_HEAD + source + WRAP_TAIL, SCRIPT_FILE, { type: 'module' });
+  private compile(vm: Vm, source: Instrumented | InstrumentError | Failure): { fn: QuickJSHandle; shifts: Shift[] } | Failure {
+    if (source instanceof Failure) return source;
+    if (source instanceof InstrumentError) return this.refused(vm, source);
+    const code = source;
+    const r = vm.ctx.evalCode(code.code, SCRIPT_FILE, { type: 'module' });
     if (r.error) return this.escaped(vm, r.error, 'compile');
     const fn = vm.ctx.getProp(r.value, 'default');
     r.value.dispose();
@@ -182,11 +208,24 @@ export class Sandbox {
       fn.dispose(); // only a body that broke out of the wrapper gets here; its module code already ran
       return new Failure('syntax', NO_ERROR, [], true, 'SyntaxError: a script must be a handler body');
     }
-    return fn;
+    return { fn, shifts: code.shifts };
+  }
+
+  /** A body the instrumenting pass could not take. QuickJS's own words are used when it rejects the
+   * body too (compiled only, never run), so owners read the same messages as before. */
+  private refused(vm: Vm, err: InstrumentError): Failure {
+    if (err.kind === 'stack') return new Failure('stack', NO_ERROR, [], false);
+    const r = vm.ctx.evalCode(err.source, SCRIPT_FILE, { type: 'module', compileOnly: true });
+    if (r.error) return this.escaped(vm, r.error, 'compile');
+    r.value.dispose();
+    const where = err.line === undefined ? '' : ` (${SCRIPT_FILE}:${err.line}:${err.column ?? 1})`;
+    return new Failure('syntax', { name: 'SyntaxError', message: err.message, stack: where }, [], false, err.message);
   }
 
   /** An exception that escaped the VM's try/catch: an uncatchable interrupt, an OOM/overflow in our own code. */
   private escaped(vm: Vm, handle: QuickJSHandle, phase: 'compile' | 'run'): Failure {
+    const overflowed = this.overflowed;
+    this.overflowed = false;
     // Describing it and collecting partial effects run VM code (a thrown object may have getters):
     // give that a short fresh deadline and no memory limit; this runtime is rebuilt after anyway.
     // If the VM cannot even describe what escaped, it ran out of time or (far more often) memory.
@@ -203,17 +242,17 @@ export class Sandbox {
     } finally {
       handle.dispose();
     }
-    const kind = classify(e, phase);
+    const kind = overflowed ? 'stack' : classify(e, phase);
     return new Failure(kind, e, effects, kind !== 'syntax');
   }
 
-  private failed(f: Failure, source: string, limits: SandboxLimits, started: number): SandboxResult {
+  private failed(f: Failure, source: string, limits: SandboxLimits, started: number, shifts: Shift[] = []): SandboxResult {
     if (f.dirty) this.stale = true;
     return {
       effects: f.effects,
       error: f.message ?? describeError(f.kind, f.vmError, limits),
       errorKind: f.kind,
-      ...locate(f.vmError.stack, source),
+      ...locate(f.vmError.stack, source, shifts),
       cpuMs: performance.now() - started,
     };
   }
@@ -258,7 +297,7 @@ export class Sandbox {
     const deadline = this.deadline;
     this.deadline = Infinity;
     try {
-      return bootVm(this.wasm, this.interrupt);
+      return bootVm(this.wasm, this.interrupt, () => (this.overflowed = true));
     } finally {
       this.deadline = deadline;
     }
@@ -268,6 +307,19 @@ export class Sandbox {
     if (this.vm) disposeVm(this.vm);
     this.stale = false;
     return (this.vm = this.boot());
+  }
+}
+
+/** The wrapped, instrumented body; or why it can't be run. */
+function instrumented(source: string): Instrumented | InstrumentError | Failure {
+  if (source.length > MAX_SOURCE_CHARS) {
+    return new Failure('syntax', NO_ERROR, [], false, `script too long (max ${MAX_SOURCE_CHARS} characters)`);
+  }
+  try {
+    return instrument(WRAP_HEAD + source + WRAP_TAIL);
+  } catch (err) {
+    if (err instanceof InstrumentError) return err;
+    throw err;
   }
 }
 

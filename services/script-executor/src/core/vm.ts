@@ -3,6 +3,8 @@
 import { newQuickJSWASMModule, newVariant, RELEASE_SYNC } from 'quickjs-emscripten';
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
 import type { VmError } from './errors.ts';
+import { countdownOf, type SetCountdown } from './countdown.ts';
+import { OVERFLOW_GUARD, type Shift } from './instrument.ts';
 import { PRELUDE_SOURCE } from './prelude.ts';
 import type { ErrorKind, SandboxEffect, SandboxInput, SandboxLimits } from './view.ts';
 
@@ -42,19 +44,25 @@ export interface Vm {
   finish: QuickJSHandle;
   /** The prelude's describe(error) -> {name,message,stack} JSON. */
   describe: QuickJSHandle;
-  /** Compiled handlers by source text. */
-  compiled: Map<string, QuickJSHandle>;
+  /** Compiled handlers by source text, with the columns instrumenting shifted. */
+  compiled: Map<string, { fn: QuickJSHandle; shifts: Shift[] }>;
+  /** Sets when QuickJS next polls the interrupt handler (see countdown.ts); undefined: can't. */
+  countdown: SetCountdown | undefined;
   runs: number;
   /** Limits currently set on the runtime (-1: none), so a run only pays for a change. */
   memoryBytes: number;
   stackBytes: number;
 }
 
-/** Builds a runtime whose interrupt handler asks `interrupt` (a deadline check) and loads the prelude. */
-export function bootVm(wasm: QuickJSWASMModule, interrupt: () => boolean): Vm {
+/** Builds a runtime whose interrupt handler asks `interrupt` (a deadline check) and loads the
+ * prelude, which calls `overflowed` when a script's try block caught a stack overflow. */
+export function bootVm(wasm: QuickJSWASMModule, interrupt: () => boolean, overflowed: () => void): Vm {
   const rt = wasm.newRuntime();
-  rt.setInterruptHandler(interrupt);
   const ctx = rt.newContext();
+  const countdown = countdownOf(wasm, rt, ctx);
+  rt.setInterruptHandler(interrupt);
+  // Handed to the prelude through a global it deletes at once: no script can reach it.
+  ctx.newFunction('overflowed', () => void overflowed()).consume((fn) => ctx.setProp(ctx.global, `${OVERFLOW_GUARD}_host`, fn));
   const api = ctx.unwrapResult(ctx.evalCode(PRELUDE_SOURCE, 'prelude', { type: 'global' }));
   const vm: Vm = {
     rt,
@@ -63,6 +71,7 @@ export function bootVm(wasm: QuickJSWASMModule, interrupt: () => boolean): Vm {
     finish: ctx.getProp(api, 'finish'),
     describe: ctx.getProp(api, 'describe'),
     compiled: new Map(),
+    countdown,
     runs: 0,
     memoryBytes: -1,
     stackBytes: -1,
@@ -72,7 +81,7 @@ export function bootVm(wasm: QuickJSWASMModule, interrupt: () => boolean): Vm {
 }
 
 export function disposeVm(vm: Vm): void {
-  for (const h of vm.compiled.values()) h.dispose();
+  for (const c of vm.compiled.values()) c.fn.dispose();
   vm.run.dispose();
   vm.finish.dispose();
   vm.describe.dispose();
