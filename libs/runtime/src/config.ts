@@ -1,5 +1,6 @@
 // 12-factor configuration: every setting is an environment variable, listed once here.
 // `loom config` prints this table; the README's table is generated from it.
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { contracts, type ContractServiceName } from '@loom/proto';
 import { addressVariable, defaultPorts } from './services.ts';
@@ -52,6 +53,17 @@ const hostPort: Parser<string> = (raw) => {
   return raw;
 };
 
+const addressList: Parser<string[]> = (raw) => {
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const bad = entries.find((entry) => {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    return !family || rest.length > 0 || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)));
+  });
+  if (bad !== undefined || entries.length === 0) throw new Error(`must be IP addresses or CIDRs separated by commas, such as 127.0.0.1,10.0.0.0/8; got "${bad ?? raw}"`);
+  return entries;
+};
+
 const pem: Parser<string> = (raw) => {
   const text = raw.replace(/\\n/g, '\n');
   if (!/-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----/.test(text)) throw new Error('must be a PEM "BEGIN PRIVATE KEY" block (PKCS#8)');
@@ -89,6 +101,10 @@ export const settings = {
   grpcHost: setting('LOOM_GRPC_HOST', '127.0.0.1', 'Address a standalone service\'s internal gRPC binds to; anything but loopback needs LOOM_INTERNAL_KEY.', text),
   internalKey: setting('LOOM_INTERNAL_KEY', undefined, 'Shared secret of the internal gRPC calls: every client sends it, every server refuses a call without it (grpc.health.v1 aside). `loom up` makes one.', secret),
   httpPort: setting('LOOM_HTTP_PORT', '8080', 'HTTP: REST API, web client, /health, /ready, /metrics (all-in-one and http-api).', port),
+  proxyTextUrl: setting('LOOM_PROXY_TEXT_URL', undefined, 'text-gateway\'s HTTP address (http://host:port): http-api forwards /text and /ws/text there, so the browser plays at one address; unset = not forwarded (the all-in-one serves them itself).', url('http:', 'https:')),
+  proxyGraphicsUrl: setting('LOOM_PROXY_GRAPHICS_URL', undefined, 'graphics-gateway\'s HTTP address: http-api forwards /ws/graphics there; unset = not forwarded.', url('http:', 'https:')),
+  proxyAssetsUrl: setting('LOOM_PROXY_ASSETS_URL', undefined, 'asset-service\'s HTTP address: http-api forwards /assets/* and /api/v1/assets* there; unset = not forwarded.', url('http:', 'https:')),
+  trustProxy: setting('LOOM_TRUST_PROXY', undefined, 'Comma-separated addresses or CIDRs of reverse proxies (the edge, http-api) whose X-Forwarded-For names the client, so per-address limits count players, not the proxy; unset = trust none.', addressList),
   telnetPort: setting('LOOM_TELNET_PORT', '4000', 'Telnet for text players.', port),
   udpPort: setting('LOOM_UDP_PORT', '5000', 'UDP for 3D players.', port),
   graphicsMaxSessions: setting('LOOM_GRAPHICS_MAX_SESSIONS', '256', '3D players (UDP and /ws/graphics together) one graphics gateway takes at once; more are refused as "server full".', integer(1, 1000000)),

@@ -61,9 +61,13 @@ export async function startHost({ services, config, mode }: HostOptions): Promis
     ...started.map(({ module, service }) => ({ name: module.name, check: () => service.ready?.() ?? Promise.resolve() })),
     ...[...new Set(services.flatMap((s) => s.dependsOn))]
       .filter((dep) => !directory.isLocal(dep))
-      .map((dep) => ({ name: `${dep} (${config.addresses[dep]})`, check: () => checkRemoteHealth(config.addresses[dep]) })),
+      .map((dep) => ({
+        name: `${dep} (${config.addresses[dep]})`,
+        check: () => checkRemoteHealth(config.addresses[dep]),
+        copesWithout: services.every((s) => !s.dependsOn.includes(dep) || s.copesWithout?.includes(dep)),
+      })),
   ];
-  const http = createHttpServer({ logger, metrics, identity, checks });
+  const http = createHttpServer({ logger, metrics, identity, checks, trustProxy: config.trustProxy });
   const ownsPublicPort = mode === 'all-in-one' || first.name === 'http-api';
   const httpPort = ownsPublicPort ? config.httpPort : (config.opsPort ?? defaultPorts[first.name].ops);
   let grpc: GrpcServer | undefined;

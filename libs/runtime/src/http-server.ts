@@ -6,6 +6,8 @@ import type { Metrics } from './metrics.ts';
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
+  /** Reported in /ready, but its failure leaves the process ready: it copes while this is away. */
+  copesWithout?: boolean;
 }
 
 export interface HttpServerOptions {
@@ -15,11 +17,21 @@ export interface HttpServerOptions {
   identity: string;
   checks: () => ReadinessCheck[];
   bodyLimit?: number;
+  /** Reverse proxies whose X-Forwarded-For is believed (LOOM_TRUST_PROXY): request.ip is then the client's. */
+  trustProxy?: string[];
 }
 
 const readinessTimeoutMs = 2000;
 
-async function runCheck({ name, check }: ReadinessCheck) {
+interface CheckResult {
+  name: string;
+  ok: boolean;
+  ms: number;
+  error?: string;
+  copesWithout?: boolean;
+}
+
+async function runCheck({ name, check, copesWithout }: ReadinessCheck): Promise<CheckResult> {
   const started = Date.now();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -31,7 +43,7 @@ async function runCheck({ name, check }: ReadinessCheck) {
     ]);
     return { name, ok: true, ms: Date.now() - started };
   } catch (error) {
-    return { name, ok: false, ms: Date.now() - started, error: (error as Error).message };
+    return { name, ok: false, ms: Date.now() - started, error: (error as Error).message, ...(copesWithout ? { copesWithout } : {}) };
   } finally {
     clearTimeout(timer);
   }
@@ -43,6 +55,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     // Requests are counted in metrics; a log line each would drown the service's own lines.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
   });
   const started = Date.now();
   app.addHook('onResponse', async (request, reply) => {
@@ -54,7 +67,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   app.get('/health', async () => ({ status: 'ok', service: options.identity, pid: process.pid, uptimeSeconds: Math.round((Date.now() - started) / 1000) }));
   app.get('/ready', async (_request, reply) => {
     const checks = await Promise.all(options.checks().map(runCheck));
-    const ready = checks.every((c) => c.ok);
+    const ready = checks.every((c) => c.ok || c.copesWithout);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', service: options.identity, checks });
   });
   app.get('/metrics', async (_request, reply) => {

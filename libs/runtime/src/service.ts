@@ -42,6 +42,9 @@ export interface ServiceModule<N extends ServiceName = ServiceName> {
   name: N;
   /** Services this one calls; /ready checks them. */
   dependsOn: ContractServiceName[];
+  /** Of those, the ones it does its work without while they are briefly away (a gateway holds its players
+   *  while world-state restarts): /ready reports them but stays ready, so the front door stays in rotation. */
+  copesWithout?: ContractServiceName[];
   start(context: ServiceContext): Promise<StartedService<N extends ContractServiceName ? N : never>>;
 }
 

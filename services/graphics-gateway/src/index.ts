@@ -9,6 +9,8 @@ import { startUdpServer } from './protocol/udp-server.ts';
 export const service = defineService({
   name: 'graphics-gateway',
   dependsOn: ['auth-service', 'world-state'],
+  // Players are held while world-state restarts ("The world is away for a moment"): stay in rotation.
+  copesWithout: ['world-state'],
   async start({ config, directory, logger, metrics, http }) {
     const auth = directory.connect('auth-service');
     const world = directory.connect('world-state');

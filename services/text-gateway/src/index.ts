@@ -14,6 +14,8 @@ const maxLineBytes = 4096;
 export const service = defineService({
   name: 'text-gateway',
   dependsOn: ['auth-service', 'world-state'],
+  // Players are held while world-state restarts ("The world is away for a moment"): stay in rotation.
+  copesWithout: ['world-state'],
   async start({ config, directory, logger, http, metrics }) {
     const auth = directory.connect('auth-service');
     const world = directory.connect('world-state');

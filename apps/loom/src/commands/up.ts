@@ -16,6 +16,8 @@ const firstRestartMs = 1000;
 const maxRestartMs = 30_000;
 /** Up this long, a service counts as healthy again: its next restart waits firstRestartMs. */
 const stableMs = 60_000;
+/** Ten processes compiling TypeScript at once: on a busy 2-core machine that alone can take minutes. */
+const readyWithinMs = 180_000;
 
 interface Ports {
   grpc: Partial<Record<ServiceName, number>>;
@@ -45,6 +47,14 @@ export function portPlan(base?: number): Ports {
   };
 }
 
+const forwardedTo = { LOOM_PROXY_TEXT_URL: 'text-gateway', LOOM_PROXY_GRAPHICS_URL: 'graphics-gateway', LOOM_PROXY_ASSETS_URL: 'asset-service' } as const satisfies Record<string, ServiceName>;
+
+/** What a service behind http-api believes of X-Forwarded-For: http-api (loopback), and the edge before it if one is named. */
+function trustedProxies(name: ServiceName): NodeJS.ProcessEnv {
+  if (!(Object.values(forwardedTo) as ServiceName[]).includes(name)) return {};
+  return { LOOM_TRUST_PROXY: ['127.0.0.1', process.env.LOOM_TRUST_PROXY].filter(Boolean).join(',') };
+}
+
 function environment(ports: Ports): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -58,6 +68,8 @@ function environment(ports: Ports): NodeJS.ProcessEnv {
     LOOM_INTERNAL_KEY: process.env.LOOM_INTERNAL_KEY || randomBytes(32).toString('hex'),
   };
   for (const name of Object.keys(contracts) as ContractServiceName[]) env[addressVariable(name)] = `127.0.0.1:${ports.grpc[name]}`;
+  // One front door: http-api forwards the browser's other paths to the services that serve them.
+  for (const [variable, name] of Object.entries(forwardedTo)) env[variable] = `http://127.0.0.1:${ports.ops[name]}`;
   return env;
 }
 
@@ -71,7 +83,7 @@ function prefixLines(child: ChildProcess, label: string): void {
 /** Ready, not merely alive: every service answers /ready, so what each needs answers too. */
 async function waitReady(ports: Ports, children: Map<ServiceName, ChildProcess>): Promise<void> {
   const pending = new Set(serviceNames);
-  const deadline = Date.now() + 60000;
+  const deadline = Date.now() + readyWithinMs;
   while (pending.size && Date.now() < deadline) {
     for (const name of [...pending]) {
       if (children.get(name)?.exitCode !== null) continue;
@@ -80,7 +92,7 @@ async function waitReady(ports: Ports, children: Map<ServiceName, ChildProcess>)
     }
     if (pending.size) await new Promise((r) => setTimeout(r, 250));
   }
-  if (pending.size) throw new Error(`not ready after 60 s: ${[...pending].join(', ')}`);
+  if (pending.size) throw new Error(`not ready after ${readyWithinMs / 1000} s: ${[...pending].join(', ')}`);
 }
 
 export async function up(options: { basePort?: number }): Promise<void> {
@@ -93,7 +105,7 @@ export async function up(options: { basePort?: number }): Promise<void> {
   const launch = (name: ServiceName, i: number) => {
     // stdin is a pipe the service watches (LOOM_STOP_WITH_PARENT): if `loom up` is killed, its services stop too.
     const child = spawn(process.execPath, [loomBin, 'service', name], {
-      env: { ...env, LOOM_STOP_WITH_PARENT: '1', LOOM_OPS_PORT: String(ports.ops[name]), ...(ports.grpc[name] ? { LOOM_GRPC_PORT: String(ports.grpc[name]) } : {}) },
+      env: { ...env, ...trustedProxies(name), LOOM_STOP_WITH_PARENT: '1', LOOM_OPS_PORT: String(ports.ops[name]), ...(ports.grpc[name] ? { LOOM_GRPC_PORT: String(ports.grpc[name]) } : {}) },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const label = process.stdout.isTTY ? `\x1b[${colours[i % colours.length]}m${name.padEnd(width)} |\x1b[0m` : `${name.padEnd(width)} |`;
@@ -138,7 +150,7 @@ export async function up(options: { basePort?: number }): Promise<void> {
   try {
     await waitReady(ports, children);
     process.stdout.write(
-      `all ${serviceNames.length} services ready: HTTP http://127.0.0.1:${ports.http}, telnet 127.0.0.1:${ports.telnet}, UDP 127.0.0.1:${ports.udp}; Ctrl-C stops them\n`,
+      `all ${serviceNames.length} services ready: HTTP http://127.0.0.1:${ports.http} (web client, /text, API), telnet 127.0.0.1:${ports.telnet}, UDP 127.0.0.1:${ports.udp}; Ctrl-C stops them\n`,
     );
   } catch (error) {
     process.stdout.write(`${(error as Error).message}\n`);
