@@ -122,6 +122,8 @@ export const settings = {
   scriptMaxEffects: setting('LOOM_SCRIPT_MAX_EFFECTS', '50', 'Effects (emit, teleport, setAttr...) one script run may ask for.', integer(1, 10000)),
   scriptMaxOutput: setting('LOOM_SCRIPT_MAX_OUTPUT', '8192', 'Bytes of text and values one script run may produce.', integer(256, 10485760)),
   scriptRunsPerOwner: setting('LOOM_SCRIPT_RUNS_PER_OWNER', '20', 'Script runs one owner\'s objects may start per second; more are skipped and the owner told.', integer(1, 10000)),
+  scriptCpuPerOwnerMs: setting('LOOM_SCRIPT_CPU_PER_OWNER', '100', 'CPU milliseconds per second one owner\'s scripts may use on average (their CPU bucket refills at this rate); past it their runs are refused and the owner told.', integer(1, 100000)),
+  scriptCpuBurstMs: setting('LOOM_SCRIPT_CPU_BURST', '1000', 'CPU milliseconds an idle owner\'s scripts may use at once (the CPU bucket\'s size).', integer(1, 3600000)),
   textFloodLines: setting('LOOM_TEXT_FLOOD_LINES', '60', 'Lines a text connection may send in 2 seconds (a pasted script counts); more are dropped with a warning.', integer(5, 100000)),
   textConnectionsPerAddress: setting('LOOM_TEXT_CONNECTIONS_PER_ADDRESS', '32', 'Text connections (telnet and /ws/text together) one network address may hold open at once; more are refused.', integer(1, 1000000)),
   loginTimeoutS: setting('LOOM_LOGIN_TIMEOUT', '60', 'Seconds a text connection may sit at the login prompt before it is closed.', integer(5, 3600)),

@@ -3,29 +3,36 @@
 // gRPC method, answers one run directly (tools, tests).
 import { Counter, defineService } from '@loom/runtime';
 import { scriptJobQueue, scriptOutcomeTopic, type ScriptJob, type ScriptOutcome } from '@loom/world';
+import { CpuBudget } from './core/cpu-budget.ts';
 import { SandboxPool } from './core/pool.ts';
+import type { SandboxResult } from './core/view.ts';
 import { fromRunRequest, toRunResult } from './core/proto.ts';
 
 export const service = defineService({
   name: 'script-executor',
   dependsOn: [],
-  async start({ queue, bus, logger, config, metrics }) {
+  async start({ queue, bus, kv, logger, config, metrics }) {
     const pool = new SandboxPool({ memoryBytes: config.scriptMemoryMb * 1024 * 1024 });
     await pool.ready();
+    const budget = new CpuBudget(kv, { perSecondMs: config.scriptCpuPerOwnerMs, burstMs: config.scriptCpuBurstMs });
     const limits = { cpuMs: config.scriptCpuMs, maxEffects: config.scriptMaxEffects, maxOutputBytes: config.scriptMaxOutput };
     const runs = new Counter({
       registers: [metrics.registry],
       name: 'loom_script_runs_total',
-      help: 'Script runs, by outcome: ok, or the error kind (timeout, memory, stack, effects, output, syntax, runtime, internal).',
+      help: 'Script runs, by outcome: ok, or the error kind (timeout, memory, stack, effects, output, syntax, runtime, budget, internal).',
       labelNames: ['outcome'],
     });
     const consumer = await queue.consume(
       scriptJobQueue,
       async (job) => {
         const run = job.payload as ScriptJob;
-        const result = await pool.run({ source: run.source, eventName: run.event, view: run.view, limits });
+        const result: SandboxResult = (await budget.allows(run.ownerId))
+          ? await pool.run({ source: run.source, eventName: run.event, view: run.view, limits }, run.ownerId)
+          : { effects: [], error: budget.refusal, errorKind: 'budget', cpuMs: 0 };
+        if (result.cpuMs > 0) await budget.charge(run.ownerId, result.cpuMs);
         runs.inc({ outcome: result.errorKind ?? 'ok' });
-        if (result.errorKind) {
+        // Refusals are counted, not logged: an owner over budget would flood the log.
+        if (result.errorKind && result.errorKind !== 'budget') {
           const fields = { objectId: run.objectId, ownerId: run.ownerId, event: run.event, version: run.version, kind: result.errorKind, error: result.error };
           if (result.errorKind === 'internal') logger.error(fields, 'the sandbox failed a run');
           else logger.info(fields, 'a script failed');

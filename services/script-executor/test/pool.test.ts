@@ -1,7 +1,9 @@
 // The worker pool: runs in worker threads, isolates runaways, replaces dead workers; and RunBudget.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { MemoryKeyValue } from '@loom/runtime/kv/memory-kv.ts';
 import { RunBudget } from '../src/core/budget.ts';
+import { CpuBudget } from '../src/core/cpu-budget.ts';
 import { SandboxPool } from '../src/core/pool.ts';
 import { input } from './fixtures.ts';
 
@@ -116,5 +118,48 @@ describe('RunBudget', () => {
     budget.tryTake(4);
     const size = (budget as unknown as { buckets: Map<number, unknown> }).buckets.size;
     assert.equal(size, 1);
+  });
+});
+
+// Issue 11, attack 7: four accounts whose scripts loop must not starve a fifth.
+describe('fairness across owners', () => {
+  test('with four owners looping, a fifth owner\'s run goes first once a worker is free', async () => {
+    const pool = new SandboxPool({ size: 1 });
+    try {
+      await pool.ready();
+      const finished: string[] = [];
+      const loop = { limits: { cpuMs: 30 } };
+      const abusers = ['a1', 'a2', 'a3', 'a4'].flatMap((owner) =>
+        Array.from({ length: 5 }, () => pool.run(input('while (true) {}', loop), owner).then((r) => (finished.push(owner), r))),
+      );
+      // Each abuser's first run has been costed (taken alone, at full limit) before the fifth owner asks.
+      while (finished.length < 4) await new Promise((r) => setTimeout(r, 5));
+      const innocent = await pool.run(input('emit("still here")'), 'bystander');
+      finished.push('bystander');
+      assert.deepEqual(innocent.effects, [{ kind: 'emit', args: ['still here'] }]);
+      const results = await Promise.all(abusers);
+      assert.ok(results.every((r) => r.errorKind === 'timeout'));
+      // Served ahead of the 16 runs the abusers still had waiting, not behind them.
+      assert.ok(finished.indexOf('bystander') <= 5, finished.join(' '));
+      assert.equal(pool.restarts, 0);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('CpuBudget', () => {
+  test('an owner who spent the bucket is refused until it refills; others are not affected', async () => {
+    let now = 1_000_000;
+    const kv = new MemoryKeyValue();
+    const budget = new CpuBudget(kv, { perSecondMs: 100, burstMs: 1000, now: () => now });
+    assert.ok(await budget.allows(7));
+    for (let i = 0; i < 20; i++) await budget.charge(7, 50); // twenty runs at a 50 ms limit
+    assert.equal(await budget.allows(7), false);
+    assert.ok(await budget.allows(8), 'another owner has its own bucket');
+    assert.match(budget.refusal, /100 ms per second, 1000 ms at once/);
+    now += 15_000; // the window (burst / rate = 10 s) and half of the next have passed
+    assert.ok(await budget.allows(7));
+    await kv.close();
   });
 });

@@ -5,6 +5,7 @@
 // runs of its batch are queued again. Runs queue while all workers are busy.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { FairQueue, type Owner } from './fair-queue.ts';
 import type { SandboxOptions } from './sandbox.ts';
 import { resolveLimits, type SandboxInput, type SandboxResult } from './view.ts';
 
@@ -21,6 +22,7 @@ export interface PoolOptions extends SandboxOptions {
 
 interface Job {
   id: number;
+  owner: Owner;
   input: SandboxInput;
   resolve: (r: SandboxResult) => void;
   queuedAt: number;
@@ -57,7 +59,7 @@ function startWorker(workerData: SandboxOptions & { progress: SharedArrayBuffer 
 
 export class SandboxPool {
   private readonly slots: Slot[] = [];
-  private readonly queue: Job[] = [];
+  private readonly queue = new FairQueue<Job>();
   private readonly options: Required<Pick<PoolOptions, 'hardCapFactor' | 'minHardCapMs' | 'maxBatch'>>;
   private readonly sandboxOptions: SandboxOptions;
   private readonly watchdog: NodeJS.Timeout;
@@ -86,10 +88,15 @@ export class SandboxPool {
     while (!this.closed && this.slots.some((s) => !s.ready)) await new Promise((r) => setTimeout(r, 10));
   }
 
-  run(input: SandboxInput): Promise<SandboxResult> {
+  /** Runs a script; runs wait in a queue fair across owners (see fair-queue.ts). */
+  run(input: SandboxInput, owner: Owner = ''): Promise<SandboxResult> {
     if (this.closed) return Promise.resolve(failure('internal', 'the script pool is closed', 0));
     return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, input, resolve, queuedAt: performance.now(), requeued: 0 });
+      const done = (r: SandboxResult): void => {
+        this.queue.done(owner, r.cpuMs);
+        resolve(r);
+      };
+      this.queue.push({ id: this.nextId++, owner, input, resolve: done, queuedAt: performance.now(), requeued: 0 });
       this.dispatch();
     });
   }
@@ -97,7 +104,7 @@ export class SandboxPool {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.watchdog);
-    const pending = [...this.queue.splice(0), ...this.slots.flatMap((s) => s.batch.splice(0))];
+    const pending = [...this.queue.drain(), ...this.slots.flatMap((s) => s.batch.splice(0))];
     for (const job of pending) job.resolve(failure('internal', 'the script pool is closed', 0));
     await Promise.all(this.slots.map((s) => s.worker?.terminate()));
   }
@@ -105,10 +112,10 @@ export class SandboxPool {
   private dispatch(): void {
     const idle = this.slots.filter((s) => s.worker && s.ready && s.batch.length === 0);
     for (const [i, slot] of idle.entries()) {
-      if (this.queue.length === 0) return;
+      if (this.queue.size === 0) return;
       // Share what is queued among the idle workers rather than handing it all to the first.
-      const n = Math.min(this.options.maxBatch, Math.ceil(this.queue.length / (idle.length - i)));
-      slot.batch = this.queue.splice(0, n);
+      const n = Math.min(this.options.maxBatch, Math.ceil(this.queue.size / (idle.length - i)));
+      slot.batch = this.queue.take(n);
       slot.worker!.postMessage({ batch: slot.batch.map((j) => ({ id: j.id, input: j.input })) });
     }
   }
@@ -161,7 +168,7 @@ export class SandboxPool {
       // A run whose workers keep dying outside any run's watch is given up on, not retried forever.
       if (job === culprit || ++job.requeued > 2) job.resolve(failure(kind, message, performance.now() - job.queuedAt));
     }
-    this.queue.unshift(...slot.batch.filter((j) => j !== culprit && j.requeued <= 2));
+    this.queue.requeue(slot.batch.filter((j) => j !== culprit && j.requeued <= 2));
     if (!slot.ready) slot.failures++;
     Object.assign(slot, { worker: undefined, ready: false, batch: [] });
     if (this.closed) return;

@@ -54,6 +54,8 @@ export type ErrorKind =
   | 'output'
   | 'syntax'
   | 'runtime'
+  /** Refused unrun: the owner's scripts used their CPU budget (cpu-budget.ts). */
+  | 'budget'
   /** The sandbox itself failed (a crashed or killed worker); not the script's doing as far as we know. */
   | 'internal';
 
