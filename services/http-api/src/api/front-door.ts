@@ -15,7 +15,7 @@ interface Route {
   websocket?: boolean;
 }
 
-export const frontDoorRoutes: Route[] = [
+const frontDoorRoutes: Route[] = [
   { prefix: '/text', upstream: (c) => c.proxyTextUrl, service: 'text-gateway' },
   { prefix: '/ws/text', upstream: (c) => c.proxyTextUrl, service: 'text-gateway', websocket: true },
   { prefix: '/ws/graphics', upstream: (c) => c.proxyGraphicsUrl, service: 'graphics-gateway', websocket: true },
@@ -23,13 +23,11 @@ export const frontDoorRoutes: Route[] = [
   { prefix: '/api/v1/assets', upstream: (c) => c.proxyAssetsUrl, service: 'asset-service' },
 ];
 
-type ProxyRequest = Pick<FastifyRequest, 'protocol' | 'host'> & { raw: { socket: { remoteAddress?: string } } };
-
-/** The client's address appended to what earlier proxies said: the upstream, trusting us (LOOM_TRUST_PROXY), sees the player's. */
-function forwardedFor<H extends IncomingHttpHeaders | Http2IncomingHttpHeaders>(headers: H, request: ProxyRequest): H {
-  const earlier = headers['x-forwarded-for'];
-  const peer = request.raw.socket.remoteAddress ?? '';
-  return { ...headers, 'x-forwarded-for': earlier ? `${String(earlier)}, ${peer}` : peer, 'x-forwarded-proto': request.protocol, 'x-forwarded-host': request.host };
+/** `headers` (the request's for HTTP, none for a WebSocket) with the client as http-api sees it: the peer,
+ *  or what a proxy it trusts (LOOM_TRUST_PROXY) said. Replaced, not appended to, so a client cannot name
+ *  an address of its choosing to the upstream, which trusts http-api. */
+function forwardedFor<H extends IncomingHttpHeaders | Http2IncomingHttpHeaders>(headers: H, request: Pick<FastifyRequest, 'ip' | 'protocol' | 'host'>): H {
+  return { ...headers, 'x-forwarded-for': request.ip, 'x-forwarded-proto': request.protocol, 'x-forwarded-host': request.host };
 }
 
 /** Registers a forward for each route whose upstream is configured; returns what is forwarded where. */
