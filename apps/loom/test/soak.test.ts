@@ -1,8 +1,9 @@
 // Soak: in the distributed wiring (`loom up`), a telnet player, a /ws/text player and a UDP bot play
 // lightly (a command every 10 s) for two minutes, longer than every timeout on their paths: the RPC
 // deadline (5 s), gRPC keepalive (5 s + 3 s), the access token (30 s here), the idle timeout (30 s
-// here, which their commands keep resetting). Nothing may be cut. Then world-state is killed with
-// kill -9: `loom up` starts it again, and all three are still connected and can act.
+// here, which their commands keep resetting). Nothing may be cut. The /ws/text player comes in at the one
+// address `loom up` prints (http-api forwards it). Then world-state is killed with kill -9: the gateways
+// and http-api stay ready meanwhile, `loom up` starts it again, and all three are still connected and can act.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GameClient, type ServerEvent } from '@loom/netcode';
@@ -126,8 +127,7 @@ describe('a real evening in the distributed wiring (soak)', { skip }, () => {
 
   before(async () => {
     up = await startLoomUp('loom_soak', { postgres: postgres!.url, redis: redis!.url, rabbitmq: rabbit!.url }, { LOOM_ACCESS_TOKEN_TTL: '30', LOOM_IDLE_TIMEOUT: '30' });
-    // /ws/text is served by text-gateway itself (http-api does not yet route it: the front door of issue 12).
-    players = [await telnetPlayer(up.ports.telnet), await browserPlayer(up.ports.ops['text-gateway']), await udpPlayer(up.ports)];
+    players = [await telnetPlayer(up.ports.telnet), await browserPlayer(up.ports.http), await udpPlayer(up.ports)];
   });
   after(async () => {
     for (const player of players) player.close();
@@ -156,8 +156,36 @@ describe('a real evening in the distributed wiring (soak)', { skip }, () => {
     await eventually(() => readyLines() > readyBefore, `${name} ready again`, () => up.loom.lines.slice(-5).join('\n'));
   }
 
-  it('holds all three through a kill -9 of world-state, which loom up starts again', { timeout: 240_000 }, async () => {
+  /** Polls /ready of the front door's services until stopped; resolves with every answer. */
+  function watchReadiness(names: Array<'text-gateway' | 'graphics-gateway' | 'http-api'>) {
+    const answers: Array<{ name: string; status: number; worldAway: boolean }> = [];
+    let watching = true;
+    const polling = (async () => {
+      while (watching) {
+        for (const name of names) {
+          const response = await fetch(`http://127.0.0.1:${up.ports.ops[name]}/ready`);
+          const body = (await response.json()) as { checks: Array<{ name: string; ok: boolean; copesWithout?: boolean }> };
+          const world = body.checks.find((c) => c.name.startsWith('world-state'));
+          answers.push({ name, status: response.status, worldAway: world?.ok === false && world.copesWithout === true });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    return async () => {
+      watching = false;
+      await polling;
+      return answers;
+    };
+  }
+
+  it('holds all three through a kill -9 of world-state, which loom up starts again; the front door stays ready', { timeout: 240_000 }, async () => {
+    const stopWatching = watchReadiness(['text-gateway', 'graphics-gateway', 'http-api']);
     await killAndRestart('world-state');
+    const answers = await stopWatching();
+    for (const name of ['text-gateway', 'graphics-gateway', 'http-api']) {
+      assert.ok(answers.some((a) => a.name === name && a.worldAway), `${name}'s /ready was seen while world-state was away`);
+    }
+    assert.deepEqual(answers.filter((a) => a.status !== 200), [], 'every /ready answered 200 while world-state was away');
     for (const p of players) {
       await eventually(() => /The world is back\./.test(p.transcript()), `${p.name} told the world is back`, () => p.transcript().slice(-300));
       await act(p, `after the world-state restart from ${p.name.replace(/\W/g, '')}`);
