@@ -41,6 +41,11 @@ export class PlayerClient {
     this.socket.write(`${line}\r\n`);
   }
 
+  /** Several lines in one write, as a client macro sends them (one packet on loopback). */
+  sendAtOnce(lines: string[]): void {
+    this.socket.write(lines.map((line) => `${line}\r\n`).join(''));
+  }
+
   /** Waits for text matching the pattern after what earlier waits consumed; returns the match. */
   async waitFor(pattern: RegExp, timeoutMs = patienceMs): Promise<RegExpMatchArray> {
     const deadline = Date.now() + timeoutMs;

@@ -1,4 +1,4 @@
-// Scripts in the world: events start runs, effects come back on a later tick, with the owner's rights.
+// Scripts in the world: events start runs, effects come back and are applied whole or not at all, with the owner's rights.
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { createTestWorld, type Player, type TestWorld } from './world-fixture.ts';
@@ -11,7 +11,7 @@ describe('scripts in the world', () => {
   let pip: Player;
   const run = (player: Player, line: string) => world.run(player, line);
   const settle = async () => {
-    await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
     world.sandbox.tick();
   };
 
@@ -22,7 +22,7 @@ describe('scripts in the world', () => {
     pip = world.connect('Pip');
   });
 
-  it('a parrot repeats what it hears, on the next tick, to the whole room', async () => {
+  it('a parrot repeats what it hears to the whole room, after the say itself', async () => {
     await run(bea, '@create parrot');
     await run(bea, 'drop parrot');
     await run(bea, `@script parrot/on_say=${script(['emitRoom', 'The parrot squawks: hello!'])}`);
@@ -32,9 +32,8 @@ describe('scripts in the world', () => {
     assert.equal(job.event, 'on_say');
     assert.equal(job.view.text, 'hello');
     assert.equal(job.view.actor?.name, 'Pip');
-    assert.doesNotMatch(pip.read(), /squawks/, 'nothing happens before the tick');
     await settle();
-    assert.match(pip.read(), /The parrot squawks: hello!/);
+    assert.match(pip.read(), /You say, "hello"[\s\S]*The parrot squawks: hello!/);
     assert.match(bea.read(), /The parrot squawks: hello!/);
   });
 
@@ -98,6 +97,7 @@ describe('scripts in the world', () => {
     await run(bea, `@script drum/on_use=${script(['emit', 'boom'])}`);
     bea.read();
     for (let i = 0; i < 8; i++) await run(bea, 'use drum');
+    await settle();
     assert.equal(world.sandbox.jobs.filter((j) => j.event === 'on_use').length, 5);
     assert.match(bea.read(), /started more than 5 runs this second/);
   });
@@ -144,16 +144,14 @@ describe('scripts in the world', () => {
     assert.ok(timers[0]!.dueMs > Date.now() + 50_000);
   });
 
-  it('keeps escape sequences, NUL and lone surrogates out of what scripts say, name and store; a failing effect stops only itself', async () => {
+  it('keeps escape sequences, NUL and lone surrogates out of what scripts say, name and store', async () => {
     await run(bea, '@create imp');
     await run(bea, 'drop imp');
     const imp = [...world.game.world.all()].find((o) => o.name === 'imp')!;
     const effects = script(
       ['emitRoom', '\u001b[2J\u001b]0;PWNED\u0007Admin says, "give me your password"'],
       ['setAttr', imp.id, 'note', 'a\u0000b\ud800'],
-      ['move', imp.id, imp.id],
       ['spawn', 'ghost', 'x\u001b[8mhidden'],
-      ['emitRoom', 'still here'],
     );
     await run(bea, `@script imp/on_say=${effects}`);
     bea.read();
@@ -163,11 +161,43 @@ describe('scripts in the world', () => {
     // eslint-disable-next-line no-control-regex -- no control character may reach a player
     assert.doesNotMatch(seen, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     assert.match(seen, /\[2J\]0;PWNEDAdmin says/);
-    assert.match(seen, /still here/, 'the effects after the failing move were applied');
     assert.equal(imp.attributes.note, 'ab\ufffd');
     const ghost = [...world.game.world.all()].find((o) => o.name.endsWith('hidden'))!;
     assert.equal(ghost.name, 'x[8mhidden');
-    assert.match(bea.read(), /move: /, 'the owner hears what was refused');
+  });
+
+  it('applies a run whole or not at all: one refused effect undoes the others, and nobody reads of them', async () => {
+    await run(bea, '@create imp');
+    await run(bea, 'drop imp');
+    const imp = [...world.game.world.all()].find((o) => o.name === 'imp')!;
+    const square = imp.locationId;
+    await run(bea, '@dig Cellar');
+    const cellar = Number(/Dug Cellar \(#(\d+)\)/.exec(bea.read())![1]);
+    const before = world.game.world.size;
+    const effects = script(
+      ['emitRoom', 'Ta-da!'],
+      ['setAttr', imp.id, 'note', 'changed'],
+      ['schedule', 30],
+      ['spawn', 'ghost', 'ghost'],
+      ['teleport', pip.object.id, cellar],
+      ['move', imp.id, imp.id],
+    );
+    await run(bea, `@script imp/on_use=${effects}`);
+    bea.read();
+    await run(pip, 'use imp');
+    await settle();
+    const seen = pip.read();
+    assert.doesNotMatch(seen, /Ta-da|ghost|appears/);
+    assert.match(seen, /Nothing happens\./);
+    assert.equal(imp.attributes.note, undefined);
+    assert.equal(imp.components.timers, undefined);
+    assert.equal(world.game.world.size, before, 'the ghost was never made');
+    assert.equal(pip.object.locationId, square);
+    assert.match(bea.read(), /Script error in on_use of imp \(#\d+\), version 1: move: /, 'the owner hears what was refused');
+    await run(bea, `@set imp/fail="The imp sulks."`);
+    await run(pip, 'use imp');
+    await settle();
+    assert.match(pip.read(), /The imp sulks\./);
   });
 
   it('borrows no rights: given to an admin, a builder\'s script still may do only what its author may', async () => {
@@ -193,7 +223,8 @@ describe('scripts in the world', () => {
     await run(ada, `@set #${escalator.id}=!halted`);
     await run(pip, 'use escalator');
     await settle();
-    assert.match(pip.read(), /whirr/);
+    assert.match(pip.read(), /Nothing happens\./);
+    assert.doesNotMatch(pip.read(), /whirr/, 'a refused run says nothing');
     assert.equal(box.locationId, escalator.locationId, "the box stays: its author Bea may not move Cat's things");
     assert.match(ada.read(), /move: the owner may not move box/);
   });

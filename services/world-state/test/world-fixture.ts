@@ -95,7 +95,8 @@ export function createTestWorld(): TestWorld {
         } catch (error) {
           outcome = { runId: job.runId, effects: [], error: (error as Error).message, errorKind: 'syntax', line: 1, column: 1 };
         }
-        scripting.received(outcome);
+        // As from a real sandbox: later, never inside the command that started the run.
+        setImmediate(() => scripting.received(outcome));
       },
     },
     runsPerOwnerPerSecond: 5,

@@ -42,6 +42,16 @@ export class Components {
     this.world.touch(object);
   }
 
+  /** Puts back an object's components as they were (a script run undone), index included. */
+  restore(object: WorldObj, saved: WorldObj['components']): void {
+    object.components = saved;
+    for (const kind of kinds) {
+      if (saved[kind] === undefined) this.index.get(kind)!.delete(object.id);
+      else this.index.get(kind)!.add(object.id);
+    }
+    this.world.touch(object);
+  }
+
   remove(object: WorldObj, kind: ComponentKind): void {
     if (!(kind in object.components)) return;
     delete object.components[kind];

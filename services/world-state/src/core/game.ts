@@ -104,8 +104,37 @@ export class Game {
     return saved;
   }
 
+  /** While set, what is sent (and what is started) waits here: a script run's output goes out only if its effects are kept. */
+  private outbox: Array<() => void> | undefined;
+
+  /**
+   * Runs `change` with every event it sends, and every action it defers, held back; they go out if it
+   * returns true, and are dropped if it returns false (its changes were undone: nobody may read of, or
+   * react to, what did not happen).
+   */
+  withheld(change: () => boolean): boolean {
+    const outer = this.outbox;
+    const outbox: Array<() => void> = [];
+    this.outbox = outbox;
+    let kept: boolean;
+    try {
+      kept = change();
+    } finally {
+      this.outbox = outer;
+    }
+    if (kept) for (const action of outbox) action();
+    return kept;
+  }
+
+  /** Inside withheld(): keeps `action` until the change is kept, and says so; outside, says no (do it now). */
+  deferredIfWithheld(action: () => void): boolean {
+    this.outbox?.push(action);
+    return this.outbox !== undefined;
+  }
+
   /** Sends an event to the character's session, if it is connected. */
   send(player: WorldObj | number, event: Omit<WorldEvent, 'sessionId' | 'atMs'>): void {
+    if (this.deferredIfWithheld(() => this.send(player, event))) return;
     const session = this.sessions.ofPlayer(typeof player === 'number' ? player : player.id);
     if (!session) return;
     if (!session.events.push({ ...event, sessionId: session.id, atMs: this.now() })) this.sessions.remove(session);

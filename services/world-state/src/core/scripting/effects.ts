@@ -5,6 +5,7 @@ import type { WorldObj } from '../model.ts';
 import { place } from '../movement.ts';
 import { canLinkTo, canModify, worldKeptAttributes } from '../permissions.ts';
 import type { Scripting } from './scripting.ts';
+import { RunUndo } from './undo.ts';
 
 const maxTextLength = 2000;
 const attributeName = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -29,6 +30,8 @@ interface Scope {
   /** Things spawned in this run, by the reference spawn() returned. */
   spawned: Map<string, WorldObj>;
   scripting: Scripting;
+  /** Every applier calls undo.before(object) before it changes an object, and undo.made(object) for what it creates. */
+  undo: RunUndo;
 }
 
 function object(scope: Scope, ref: unknown): WorldObj {
@@ -77,6 +80,7 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
     if (!mayMove(scope, who)) throw new Refused(`the owner may not move ${who.name}`);
     if (!mayLinkTo(scope, room)) throw new Refused(`the owner may not send anyone to ${room.name} (not theirs, not public)`);
     const name = scope.game.nameOf(who);
+    scope.undo.before(who);
     if (who.kind === 'player') place(scope.game, who, room.id, `${name} appears.`, `${name} vanishes.`);
     else scope.game.world.move(who, room.id);
   },
@@ -87,12 +91,14 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
     if (!mayMove(scope, what)) throw new Refused(`the owner may not move ${what.name}`);
     const allowed = to.id === scope.job.view.actor?.id || to.id === scope.self.id || mayLinkTo(scope, to);
     if (!allowed) throw new Refused(`the owner may not put things into ${to.name}`);
+    scope.undo.before(what);
     scope.game.world.move(what, to.id);
   },
   spawn(scope, [ref, name, description]) {
     const room = roomOf(scope);
     if (!room || !scope.owner) throw new Refused('nowhere to spawn into');
     const thing = scope.game.world.create({ name: text(name, false).slice(0, 60), kind: 'thing', locationId: room.id, ownerId: scope.owner.id, description: typeof description === 'string' ? text(description) : '' });
+    scope.undo.made(thing);
     if (typeof ref === 'string') scope.spawned.set(ref, thing);
   },
   log(scope, [message]) {
@@ -103,6 +109,7 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
     const kept = typeof name === 'string' && (reserved.has(name.toLowerCase()) || (name.toLowerCase() === 'channels' && on.kind === 'player'));
     if (typeof name !== 'string' || !attributeName.test(name) || kept) throw new Refused(`"${String(name)}" cannot be set by a script`);
     if (on.id !== scope.self.id && !mayModify(scope, on)) throw new Refused(`the owner may not change ${on.name}`);
+    scope.undo.before(on);
     if (value === null || value === undefined) delete on.attributes[name];
     else on.attributes[name] = cleanValue(value);
     scope.game.world.touch(on);
@@ -112,6 +119,7 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
     const name = event === undefined ? 'on_timer' : event;
     if (typeof name !== 'string' || !(scriptEvents as readonly string[]).includes(name)) throw new Refused(`"${String(name)}" is not an event`);
     try {
+      scope.undo.before(scope.self);
       scope.scripting.schedule(scope.self, seconds, name);
     } catch (error) {
       throw new Refused((error as Error).message);
@@ -119,25 +127,33 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
   },
 };
 
-/** Applies the effects in order; returns what was refused, for the owner. */
-export function applyEffects(game: Game, scripting: Scripting, job: ScriptJob, self: WorldObj, effects: ScriptEffect[]): string[] {
+/**
+ * Applies a run's effects together or not at all: the first that is refused undoes those before it, and
+ * nothing the run said reaches anyone. Returns why it was refused (nothing, if every effect was kept).
+ */
+export function applyEffects(game: Game, scripting: Scripting, job: ScriptJob, self: WorldObj, effects: ScriptEffect[]): string | undefined {
   const roleOf = (who: WorldObj) => (typeof who.attributes.role === 'string' ? who.attributes.role : 'player');
   const owner = game.world.get(job.ownerId);
   const author = game.world.get(job.authorId);
   const principals = [owner, author].filter((who, i, all): who is WorldObj => who !== undefined && all.indexOf(who) === i).map((who) => ({ who, role: roleOf(who) }));
   // An author who is gone leaves the script with no rights beyond the actor's own moves.
   if (job.authorId && !author) principals.length = 0;
-  const scope: Scope = { game, job, self, owner, principals, spawned: new Map(), scripting };
-  const problems: string[] = [];
-  for (const effect of effects) {
-    const apply = appliers[effect.kind];
-    try {
-      if (!apply) throw new Refused(`unknown effect ${effect.kind}`);
-      apply(scope, Array.isArray(effect.args) ? effect.args : []);
-    } catch (error) {
-      // Each effect is its own boundary: one that fails is refused and told to the owner, the rest go on.
-      problems.push(`${effect.kind}: ${error instanceof Refused ? error.message : `could not be applied (${(error as Error).message})`}`);
+  const undo = new RunUndo(game.world, game.components);
+  const scope: Scope = { game, job, self, owner, principals, spawned: new Map(), scripting, undo };
+  let refusal: string | undefined;
+  game.withheld(() => {
+    for (const effect of effects) {
+      const apply = appliers[effect.kind];
+      try {
+        if (!apply) throw new Refused(`unknown effect ${effect.kind}`);
+        apply(scope, Array.isArray(effect.args) ? effect.args : []);
+      } catch (error) {
+        refusal = `${effect.kind}: ${error instanceof Refused ? error.message : `could not be applied (${(error as Error).message})`}`;
+        undo.undo();
+        return false;
+      }
     }
-  }
-  return problems;
+    return true;
+  });
+  return refusal;
 }

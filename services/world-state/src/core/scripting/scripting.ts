@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Components } from '../ecs.ts';
 import type { Game } from '../game.ts';
 import type { WorldObj } from '../model.ts';
-import type { ScriptJob, ScriptOutcome, ScriptRunner } from '@loom/world';
+import { cleanText, escapeMarkup, type ScriptJob, type ScriptOutcome, type ScriptRunner } from '@loom/world';
 import { applyEffects } from './effects.ts';
 import type { HandlerIndex } from './handlers.ts';
 import { scriptView, type EventContext } from './views.ts';
@@ -18,9 +18,23 @@ export interface ScriptingOptions {
 const maxKeptErrors = 10;
 const maxTimersPerObject = 20;
 
+/** A run waiting for the one before it on the same object. */
+interface Waiting {
+  event: string;
+  context: EventContext;
+}
+
+/** Runs one object may have waiting behind the running one; more are dropped and the owner told. */
+const maxWaitingPerObject = 100;
+/** A run whose outcome has not come back by then (an executor died with it) is given up, so its object's runs go on. */
+const lostAfterMs = 30_000;
+
 export class Scripting {
-  private readonly pending = new Map<string, ScriptJob>();
-  private readonly outcomes: ScriptOutcome[] = [];
+  /** Runs submitted and not yet back, by run id. */
+  private readonly pending = new Map<string, { job: ScriptJob; submittedAtMs: number }>();
+  /** The run each object has in flight: one at a time per object, so each run sees what the one before did. */
+  private readonly running = new Map<number, string>();
+  private readonly waiting = new Map<number, Waiting[]>();
   private budgetSecond = 0;
   private readonly spent = new Map<number, number>();
 
@@ -34,11 +48,33 @@ export class Scripting {
     return this.game.components;
   }
 
-  /** Runs the object's handler for the event, if it has one. */
+  /**
+   * Runs the object's handler for the event, if it has one: now, or after the object's run in flight
+   * (runs on one object go one at a time, in order; runs on different objects go in parallel).
+   */
   fire(event: string, self: WorldObj, context: EventContext = {}): void {
-    const handler = this.handlers.get(self.id, event);
+    // Caused by a run's effects: fires only if they are kept.
+    if (this.game.deferredIfWithheld(() => this.fire(event, self, context))) return;
     // Halted (given to a new owner, or by hand): nothing runs until the owner clears the flag.
-    if (!handler || self.flags.has('destroyed') || self.flags.has('halted') || !this.withinBudget(self.ownerId)) return;
+    if (!this.handlers.get(self.id, event) || !this.mayRun(self) || !this.withinBudget(self.ownerId)) return;
+    if (!this.running.has(self.id)) return this.dispatch(event, self, context);
+    const queue = this.waiting.get(self.id) ?? [];
+    if (queue.length >= maxWaitingPerObject) {
+      if (queue.length === maxWaitingPerObject) this.game.tell(self.ownerId, `{r}${self.name} (#${self.id}) has ${maxWaitingPerObject} runs waiting; more are dropped until it catches up.{x}`);
+      return;
+    }
+    queue.push({ event, context });
+    this.waiting.set(self.id, queue);
+  }
+
+  private mayRun(self: WorldObj): boolean {
+    return this.game.world.get(self.id) === self && !self.flags.has('destroyed') && !self.flags.has('halted');
+  }
+
+  /** Sends the run to the sandbox with a view of the world as it is now (after the object's previous run). */
+  private dispatch(event: string, self: WorldObj, context: EventContext): void {
+    const handler = this.handlers.get(self.id, event);
+    if (!handler) return this.next(self.id);
     const job: ScriptJob = {
       runId: randomUUID(),
       objectId: self.id,
@@ -49,11 +85,33 @@ export class Scripting {
       source: handler.source,
       view: scriptView(this.game, self, context),
     };
-    this.pending.set(job.runId, job);
+    this.pending.set(job.runId, { job, submittedAtMs: this.game.now() });
+    this.running.set(self.id, job.runId);
     this.options.runner.submit(job).catch((error: unknown) => {
-      this.pending.delete(job.runId);
       this.options.onError(error);
+      this.finished(job.runId);
     });
+  }
+
+  /** The run is over (applied, failed to start, or lost): the object's next waiting run goes. */
+  private finished(runId: string): void {
+    const entry = this.pending.get(runId);
+    if (!entry) return;
+    this.pending.delete(runId);
+    if (this.running.get(entry.job.objectId) === runId) this.running.delete(entry.job.objectId);
+    this.next(entry.job.objectId);
+  }
+
+  private next(objectId: number): void {
+    const queue = this.waiting.get(objectId);
+    const self = this.game.world.get(objectId);
+    for (let run = queue?.shift(); run; run = queue?.shift()) {
+      if (!self || !this.mayRun(self)) break;
+      if (!this.handlers.get(objectId, run.event)) continue;
+      if (!queue?.length) this.waiting.delete(objectId);
+      return this.dispatch(run.event, self, run.context);
+    }
+    this.waiting.delete(objectId);
   }
 
   /** The room and everything in it (but the actor) hear the event. */
@@ -73,9 +131,15 @@ export class Scripting {
     }
   }
 
-  /** An outcome from the sandbox, applied on the next tick. */
+  /** An outcome from the sandbox, applied as it arrives (as a typed command is); then the object's next run goes. */
   received(outcome: ScriptOutcome): void {
-    if (this.pending.has(outcome.runId)) this.outcomes.push(outcome);
+    const entry = this.pending.get(outcome.runId);
+    if (!entry) return; // a duplicate delivery, or a run given up as lost
+    try {
+      this.apply(entry.job, outcome);
+    } finally {
+      this.finished(outcome.runId);
+    }
   }
 
   /** Fires `event` (on_timer unless the script named another) on the object after a delay; saved with it. */
@@ -85,14 +149,16 @@ export class Scripting {
     this.components.set(object, 'timers', [...timers, { dueMs: this.game.now() + seconds * 1000, event }]);
   }
 
-  /** Called every tick: applies what came back, fires timers that are due. */
+  /** Called every tick: fires timers that are due, gives up runs that never came back. */
   tick(): void {
-    for (const outcome of this.outcomes.splice(0)) {
-      const job = this.pending.get(outcome.runId);
-      this.pending.delete(outcome.runId);
-      if (job) this.apply(job, outcome);
-    }
     this.runTimers();
+    const now = this.game.now();
+    for (const [runId, { job, submittedAtMs }] of this.pending) {
+      if (now - submittedAtMs < lostAfterMs) continue;
+      const self = this.game.world.get(job.objectId);
+      if (self) this.reportError(job, self, `the run did not come back within ${lostAfterMs / 1000} s and was given up`, 'lost');
+      this.finished(runId);
+    }
   }
 
   /** The timer system: fires what is due, keeps the rest. */
@@ -108,12 +174,18 @@ export class Scripting {
     }
   }
 
+  /** A run that failed or was refused changes nothing; the owner is told why, the actor what the object says. */
   private apply(job: ScriptJob, outcome: ScriptOutcome): void {
     const self = this.game.world.get(job.objectId);
     if (!self) return;
-    const problems = applyEffects(this.game, this, job, self, outcome.effects);
-    if (outcome.error) problems.unshift(`${outcome.error}${outcome.line ? ` (line ${outcome.line}${outcome.column ? `, column ${outcome.column}` : ''})` : ''}`);
-    for (const problem of problems) this.reportError(job, self, problem, outcome.errorKind ?? 'effect');
+    const problem = outcome.error
+      ? `${outcome.error}${outcome.line ? ` (line ${outcome.line}${outcome.column ? `, column ${outcome.column}` : ''})` : ''}`
+      : applyEffects(this.game, this, job, self, outcome.effects);
+    if (problem === undefined) return;
+    this.reportError(job, self, problem, outcome.errorKind ?? 'effect');
+    const actor = job.view.actor?.id;
+    const failText = typeof self.attributes.fail === 'string' ? escapeMarkup(cleanText(self.attributes.fail)) : job.event === 'on_use' ? 'Nothing happens.' : undefined;
+    if (actor && failText) this.game.tell(actor, failText);
   }
 
   /** Told to the owner in-world, kept on the object for @script/errors; nobody else notices. */

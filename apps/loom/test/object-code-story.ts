@@ -1,0 +1,100 @@
+// Object code a builder can trust, typed through telnet into a running world (either wiring): runs on one
+// object go one at a time, each seeing what the one before did, and a run is kept whole or not at all.
+import assert from 'node:assert/strict';
+import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
+
+/** A second builder, made through the REST API by an admin (a role applies from the next login). */
+async function makeBuilder(http: number, admin: { name: string; password: string }, builder: { name: string; password: string }): Promise<void> {
+  const post = (path: string, body: unknown, token = '') =>
+    fetch(`http://127.0.0.1:${http}${path}`, { method: path.endsWith('/role') ? 'PUT' : 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  const made = (await (await post('/api/v1/auth/register', { username: builder.name, password: builder.password })).json()) as { user: { id: number } };
+  const login = (await (await post('/api/v1/auth/login', { username: admin.name, password: admin.password })).json()) as { accessToken: string };
+  const changed = await post(`/api/v1/admin/users/${made.user.id}/role`, { role: 'builder' }, login.accessToken);
+  assert.equal(changed.status, 200, await changed.text());
+}
+
+/** Needs a world whose first account was made already (`admin`) and generous flood and run budgets. */
+export async function objectCodeStory(ports: { telnet: number; http: number }, admin: { name: string; password: string }): Promise<void> {
+  await makeBuilder(ports.http, admin, { name: 'Beatrix', password: 'beatrix-password-1' });
+  const ada = await PlayerClient.connect(ports.telnet);
+  const bea = await PlayerClient.connect(ports.telnet);
+  const cy = await PlayerClient.connect(ports.telnet);
+  try {
+    ada.send(`connect ${admin.name} ${admin.password}`);
+    await ada.waitFor(new RegExp(`Welcome to \\w+, ${admin.name}!`));
+    bea.send('connect Beatrix beatrix-password-1');
+    await bea.waitFor(/Welcome to \w+, Beatrix!/);
+    cy.send('create Cyrus cyrus-password-1');
+    await cy.waitFor(/Welcome to \w+, Cyrus!/);
+    ada.send('@dig Arcade');
+    const arcade = Number((await ada.waitFor(/Dug Arcade \(#(\d+)\)/))[1]);
+    for (const who of ['me', 'Beatrix', 'Cyrus']) ada.send(`@teleport ${who}=#${arcade}`);
+    await cy.waitFor(/Arcade/);
+    await bea.waitFor(/Arcade/);
+
+    // A machine with one soda: twenty uses in one packet get exactly one can.
+    ada.send('@create vending machine');
+    await ada.waitFor(/Created vending machine/);
+    ada.send('drop vending machine');
+    ada.send('@set vending machine/stock=1');
+    ada.send('@script vending machine/on_use');
+    ada.sendAtOnce([
+      "const stock = getAttr(self, 'stock') ?? 0;",
+      "if (stock < 1) { emit('Sold out.'); } else {",
+      "  setAttr(self, 'stock', stock - 1);",
+      "  move(spawn('soda can', 'Fizzy.'), event.actor);",
+      "  emit('Clunk! A soda can drops out.');",
+      '}',
+      '.',
+    ]);
+    await ada.waitFor(/Saved on_use of vending machine/);
+    cy.sendAtOnce(Array.from({ length: 20 }, () => 'use vending machine'));
+    for (let i = 0; i < 20; i++) await cy.waitFor(/Clunk! A soda can drops out\.|Sold out\./);
+    assert.equal(cy.text.match(/Clunk!/g)?.length, 1, 'one can, not one per use');
+    cy.send('inventory');
+    const carried = (await cy.waitFor(/You are carrying:[^>]*/))[0];
+    assert.equal(carried.match(/soda can/g)?.length, 1);
+
+    // A counter that two players bump with fifty says each, in one packet each: no update is lost.
+    ada.send('@create tally');
+    await ada.waitFor(/Created tally/);
+    ada.send('drop tally');
+    ada.send("@script tally/on_say=setAttr(self, 'count', (getAttr(self, 'count') ?? 0) + 1); if (getAttr(self, 'count') === 100) emitRoom('Tally: one hundred.');");
+    await ada.waitFor(/Saved on_say of tally/);
+    bea.sendAtOnce(Array.from({ length: 50 }, (_, i) => `say b${i}`));
+    cy.sendAtOnce(Array.from({ length: 50 }, (_, i) => `say c${i}`));
+    await ada.waitFor(/Tally: one hundred\./);
+    ada.send('@examine tally');
+    assert.match((await ada.waitFor(/tally \(#\d+\)[\s\S]*?Scripts:/))[0], /count = 100\b/);
+
+    // A builder's shopkeeper paid with a coin its script may not move (someone else's) hands over nothing,
+    // and the coin stays with its owner.
+    bea.send('@create shopkeeper');
+    await bea.waitFor(/Created shopkeeper/);
+    bea.send('drop shopkeeper');
+    bea.send('@script shopkeeper/on_say');
+    bea.sendAtOnce([
+      'if (/buy (an )?apple/i.test(event.text)) {',
+      "  const coin = (event.actor.contents ?? []).find((c) => c.name === 'copper coin');",
+      '  if (coin) {',
+      '    move(coin.id, self);',
+      "    move(spawn('red apple', 'Crisp and shiny.'), event.actor);",
+      '    emitRoom(`The shopkeeper hands ${event.actor.name} a red apple.`);',
+      '  }',
+      '}',
+      '.',
+    ]);
+    await bea.waitFor(/Saved on_say of shopkeeper/);
+    ada.send('@create copper coin');
+    await ada.waitFor(/Created copper coin/);
+    ada.send('say buy apple');
+    await bea.waitFor(/Script error in on_say of shopkeeper \(#\d+\), version 1: move: the owner may not move copper coin/);
+    ada.send('inventory');
+    const kept = (await ada.waitFor(/You are carrying:[^>]*/))[0];
+    assert.match(kept, /copper coin/);
+    assert.doesNotMatch(kept, /red apple/);
+    assert.doesNotMatch(ada.text + cy.text, /hands Ada a red apple/);
+  } finally {
+    for (const client of [ada, bea, cy]) client.close();
+  }
+}
