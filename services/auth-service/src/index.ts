@@ -18,7 +18,7 @@ export const service = defineService({
     const limits = new LoginLimits(kv, { maxFailures: config.loginMaxFailures, windowS: config.loginWindowS, firstDelayMs: config.loginDelayMs }, async (username, clientAddress) =>
       (await persistence.knownAddress({ username, clientAddress })).known,
     );
-    const registrations = new RegistrationLimits(kv, { perAddress: config.registerPerAddress, windowS: config.registerWindowS });
+    const registrations = new RegistrationLimits(kv, { perAddress: config.registerPerAddress, windowS: config.registerWindowS, spacingS: config.registerSpacingS });
     return { implementation: new AuthCore(persistence, kv, tokens, config.refreshTokenTtlS, limits, registrations, logger), stop: async () => {} };
   },
 });

@@ -282,5 +282,28 @@ function registrationLimit(kind: WiringKind, skip: string | false) {
   });
 }
 
+function registrationSpacing(kind: WiringKind, skip: string | false) {
+  describe(`registration spacing, a delay in place of a CAPTCHA (${kind})`, { skip }, () => {
+    let wiring: Wiring;
+    before(async () => {
+      wiring = await startWiring(kind, [persistence, auth, httpApi], { LOOM_REGISTER_PER_ADDRESS: '100', LOOM_REGISTER_SPACING: '2' });
+    });
+    after(() => wiring?.stop());
+
+    it('makes an address wait between two new accounts, while another address goes on', async () => {
+      const register = (username: string, from: string) => postFrom(from, `${wiring.httpBase}/api/v1/auth/register`, { username, password: 'a fine password' });
+      assert.equal((await register('Spaced1', '127.0.0.5')).status, 201);
+      const held = await register('Spaced2', '127.0.0.5');
+      assert.equal(held.status, 429);
+      assert.equal(held.body.error.code, 'RESOURCE_EXHAUSTED');
+      assert.match(held.body.error.message, /a new account was made from your address a moment ago; try again in [12] seconds?/);
+      assert.equal((await register('Spaced3', '127.0.0.6')).status, 201, 'another address is not held');
+      await eventually(async () => (await register('Spaced2', '127.0.0.5')).status === 201, 'the second account after the wait');
+    });
+  });
+}
+
+registrationSpacing('all-in-one', false);
+registrationSpacing('distributed', distributedSkip);
 registrationLimit('all-in-one', false);
 registrationLimit('distributed', distributedSkip);

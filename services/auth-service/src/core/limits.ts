@@ -124,6 +124,8 @@ export class LoginLimits {
 export interface RegistrationSettings {
   perAddress: number;
   windowS: number;
+  /** Seconds an address waits between new accounts: a delay instead of a CAPTCHA (0 = none). */
+  spacingS?: number;
 }
 
 export class RegistrationLimits {
@@ -138,6 +140,12 @@ export class RegistrationLimits {
    */
   async take(address: string): Promise<void> {
     if (!address) return;
+    const spacingMs = (this.settings.spacingS ?? 0) * 1000;
+    const spaced = `auth:register:spacing:${addressKey(address)}`;
+    if (spacingMs > 0 && !(await this.kv.setIfAbsent(spaced, '1', { ttlMs: spacingMs }))) {
+      const left = (await this.kv.ttl(spaced)) ?? spacingMs;
+      throw new ResourceExhaustedError(`a new account was made from your address a moment ago; try again in ${wait(left)}`);
+    }
     const key = `auth:register:addr:${addressKey(address)}`;
     const count = await this.kv.increment(key, 1, { ttlMs: this.settings.windowS * 1000 });
     if (count <= this.settings.perAddress) return;
