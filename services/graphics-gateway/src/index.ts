@@ -2,8 +2,10 @@
 // world-state session; the access token from the handshake is checked by auth-service.
 import { Counter, Gauge, UnavailableError, defineService } from '@loom/runtime';
 import { DisconnectReason } from '@loom/netcode';
+import { watchWorld } from '@loom/runtime/transport/session-stream.ts';
 import { GraphicsSession } from './core/graphics-session.ts';
 import { registerWsGraphics } from './api/ws-graphics-route.ts';
+import { droppedDatagrams } from './protocol/connection-table.ts';
 import { startUdpServer } from './protocol/udp-server.ts';
 
 export const service = defineService({
@@ -15,6 +17,7 @@ export const service = defineService({
     const auth = directory.connect('auth-service');
     const world = directory.connect('world-state');
     const sessions = new Map<number, GraphicsSession>();
+    const worldWatch = watchWorld('graphics-gateway', world, metrics);
     const accepted = new Counter({ name: 'loom_udp_sessions_total', help: '3D sessions accepted over UDP.', registers: [metrics.registry] });
     // The WebSocket route and the UDP server need each other: frames go to the table, its sends to the sockets.
     let receiveWs: (bytes: Uint8Array, from: { address: string; port: number }) => void = () => undefined;
@@ -67,14 +70,35 @@ export const service = defineService({
         for (const [part, count] of Object.entries(server.table.footprint)) this.set({ part }, count);
       },
     });
+    // The table counts in plain numbers (a datagram costs no label lookup); Prometheus reads them at scrape time.
+    new Counter({
+      registers,
+      name: 'loom_graphics_datagrams_received_total',
+      help: 'Datagrams the 3D gateway received (UDP, and messages on /ws/graphics), kept or dropped.',
+      collect() {
+        this.reset();
+        this.inc(server.table.received);
+      },
+    });
+    new Counter({
+      registers,
+      name: 'loom_graphics_datagrams_dropped_total',
+      help: 'Datagrams the 3D gateway threw away unanswered, by reason: malformed, rateLimited, unknownSession, forged/expired/replayedCookie, duplicate, windowFull.',
+      labelNames: ['reason'],
+      collect() {
+        this.reset();
+        for (const reason of droppedDatagrams) this.inc({ reason }, server.table.stats[reason]);
+      },
+    });
+    const drops = new Set<string>(droppedDatagrams);
     new Counter({
       registers,
       name: 'loom_graphics_protocol_events_total',
-      help: 'What the 3D protocol refused or dropped, by kind (docs/protocol.md): forged cookies, address full, server full, taken over...',
+      help: 'Handshakes the 3D gateway refused and sessions it ended, by kind (docs/protocol.md): version mismatch, address full, server full, taken over...',
       labelNames: ['event'],
       collect() {
         this.reset();
-        for (const [event, count] of Object.entries(server.table.stats)) if (count > 0) this.inc({ event }, count);
+        for (const [event, count] of Object.entries(server.table.stats)) if (count > 0 && !drops.has(event)) this.inc({ event }, count);
       },
     });
     return {
@@ -84,6 +108,7 @@ export const service = defineService({
         ws.closeAll();
       },
       async stop() {
+        worldWatch.stop();
         await server.close();
       },
     };

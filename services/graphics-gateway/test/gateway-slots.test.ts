@@ -104,11 +104,11 @@ describe('3D slots and handshake budgets, through real sockets', { concurrency: 
       { eval: true, workerData: { packets, port: udpPort } },
     );
     try {
-      await eventually(async () => (await metric('loom_graphics_protocol_events_total', 'event="forgedCookie"')) >= 1500, 'the flood reaching the gateway');
+      await eventually(async () => (await metric('loom_graphics_datagrams_dropped_total', 'reason="forgedCookie"')) >= 1500, 'the flood reaching the gateway');
       const real = await udp('127.0.0.2');
       await real.connect(await account(), patienceMs);
       assert.equal(real.disconnectReason, undefined);
-      await eventually(async () => (await metric('loom_graphics_protocol_events_total', 'event="forgedCookie"')) >= 3000, 'more of the flood');
+      await eventually(async () => (await metric('loom_graphics_datagrams_dropped_total', 'reason="forgedCookie"')) >= 3000, 'more of the flood');
       // No handshake packet was dropped for a budget (the gateway used to share 500 a second among all sources),
       // and only the real player's handshake left anything behind: one spent cookie, at most one address budget.
       assert.equal(await metric('loom_graphics_protocol_events_total', 'event="handshakeThrottled"'), 0);

@@ -1,6 +1,6 @@
 // text-gateway: telnet on port 4000 and /ws/text, both driving the same text sessions.
-import type { WorldStatus } from '@loom/proto';
 import { defineService, Gauge, Histogram, type Metrics } from '@loom/runtime';
+import { watchWorld } from '@loom/runtime/transport/session-stream.ts';
 import type { TextConnection } from './core/connection.ts';
 import { TextSession } from './core/text-session.ts';
 import { listenTelnet } from './api/telnet-listener.ts';
@@ -19,11 +19,8 @@ export const service = defineService({
   async start({ config, directory, logger, http, metrics }) {
     const auth = directory.connect('auth-service');
     const world = directory.connect('world-state');
-    let status: WorldStatus | undefined;
-    const refreshStatus = () => world.status({}).then((s) => void (status = s), () => undefined);
-    const statusTimer = setInterval(refreshStatus, 10_000);
-    statusTimer.unref();
-    void refreshStatus();
+    // MSSP reports the world's status; /metrics whether world-state answers (loom_gateway_upstream_up).
+    const worldWatch = watchWorld('text-gateway', world, metrics);
     const leaving = new Set<Promise<void>>();
     const onLeave = (told: Promise<void>) => {
       leaving.add(told);
@@ -39,7 +36,7 @@ export const service = defineService({
       port: config.telnetPort,
       maxLineBytes,
       // The bound port (LOOM_TELNET_PORT may be 0): MUD listings connect to what MSSP says.
-      mssp: () => msspVariables(config.worldName, boundPort(), status),
+      mssp: () => msspVariables(config.worldName, boundPort(), worldWatch.status()),
       newSession,
       perAddress,
     });
@@ -55,7 +52,7 @@ export const service = defineService({
         await Promise.all(leaving);
       },
       async stop() {
-        clearInterval(statusTimer);
+        worldWatch.stop();
       },
     };
   },

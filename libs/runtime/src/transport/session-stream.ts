@@ -2,7 +2,8 @@
 // breaks it without ending the session: a network blip, a world-state restart or failover. The player's
 // own connection stays open meanwhile; the stream is reopened with `resume`, and world-state puts the
 // player back (with what was queued meanwhile, when it kept the session). Both gateways use it.
-import type { OpenSessionRequest, WorldEvent } from '@loom/proto';
+import type { OpenSessionRequest, WorldEvent, WorldStatus } from '@loom/proto';
+import { Gauge, type Metrics } from '../metrics.ts';
 import type { ServiceClient } from './directory.ts';
 import { CancelledError, DeadlineExceededError, InternalError, LoomError, UnavailableError } from './errors.ts';
 
@@ -139,4 +140,44 @@ export class SessionStream {
       this.wakeRetry = wake;
     });
   }
+}
+
+export interface WorldWatch {
+  /** world-state's last answer to a status call, kept while it is away (undefined before the first). */
+  status(): WorldStatus | undefined;
+  stop(): void;
+}
+
+const upstreamGauge = 'loom_gateway_upstream_up';
+
+/**
+ * The operator's view of what the session streams above live through: a gateway asks world-state for
+ * its status every `everyMs` and exports loom_gateway_upstream_up{gateway, upstream="world-state"},
+ * 1 while the last call answered, 0 while it failed (players held, "the world is away"). Alerts read it.
+ */
+export function watchWorld(gateway: string, world: ServiceClient<'world-state'>, metrics: Metrics, everyMs = 10_000): WorldWatch {
+  // The all-in-one's two gateways share one registry: the second finds the first one's gauge.
+  const up =
+    (metrics.registry.getSingleMetric(upstreamGauge) as Gauge<'gateway' | 'upstream'> | undefined) ??
+    new Gauge({
+      registers: [metrics.registry],
+      name: upstreamGauge,
+      help: 'Whether the gateway\'s last call to the service it depends on answered (1) or failed (0): 0 means its players are held, unable to act.',
+      labelNames: ['gateway', 'upstream'],
+    });
+  const labels = { gateway, upstream: 'world-state' };
+  up.set(labels, 0);
+  let status: WorldStatus | undefined;
+  const ask = () =>
+    world.status({}).then(
+      (answer) => {
+        status = answer;
+        up.set(labels, 1);
+      },
+      () => up.set(labels, 0),
+    );
+  const timer = setInterval(ask, everyMs);
+  timer.unref();
+  void ask();
+  return { status: () => status, stop: () => clearInterval(timer) };
 }

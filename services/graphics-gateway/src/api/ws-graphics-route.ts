@@ -3,7 +3,6 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import { MTU } from '@loom/netcode';
 import { webSocketClientErrors } from '@loom/runtime';
 import type { PeerAddress } from '../protocol/session.ts';
 
@@ -24,10 +23,10 @@ export async function registerWsGraphics(http: FastifyInstance, receive: (bytes:
     // Named per socket for the cookie and the session; limits count against the IP (`host`).
     const peer: PeerAddress = { address: `${prefix}${++next}:${request.ip}`, port: 0, host: request.ip };
     sockets.set(peer.address, socket);
-    socket.on('message', (data, isBinary) => {
+    // Every message, text or binary and of any size, is one datagram: the table decodes it or counts it
+    // malformed (oversized ones too), as it does a UDP datagram.
+    socket.on('message', (data) => {
       const bytes = data as Buffer;
-      // Text frames and oversized ones are not datagrams; dropping them is what a UDP server would do.
-      if (!isBinary || bytes.length > MTU) return;
       receive(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), peer);
     });
     socket.on('close', () => sockets.delete(peer.address));

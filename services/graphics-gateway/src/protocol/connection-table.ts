@@ -48,9 +48,14 @@ export interface ConnectionTableOptions {
   endpoint?: Omit<EndpointOptions, 'sessionId'>;
 }
 
+/** Datagrams the table throws away unanswered, by why: what an operator reads as "dropped". */
+export const droppedDatagrams = [
+  'malformed', 'rateLimited', 'unknownSession', 'forgedCookie', 'expiredCookie', 'replayedCookie', 'duplicate', 'windowFull',
+] as const;
+/** The drops above, and the handshakes and sessions the table refused or ended (most of them told why). */
 export type TableStats = Record<
-  | 'malformed' | 'versionMismatch' | 'handshakeThrottled' | 'forgedCookie' | 'expiredCookie' | 'replayedCookie'
-  | 'serverFull' | 'addressFull' | 'takenOver' | 'authFailed' | 'unknownSession' | 'rateLimited' | 'timedOut',
+  | (typeof droppedDatagrams)[number]
+  | 'versionMismatch' | 'handshakeThrottled' | 'serverFull' | 'addressFull' | 'takenOver' | 'authFailed' | 'timedOut',
   number
 >;
 
@@ -65,8 +70,10 @@ const MAX_SPENT_COOKIES = 65536;
 export class ConnectionTable {
   readonly stats: TableStats = {
     malformed: 0, versionMismatch: 0, handshakeThrottled: 0, forgedCookie: 0, expiredCookie: 0, replayedCookie: 0,
-    serverFull: 0, addressFull: 0, takenOver: 0, authFailed: 0, unknownSession: 0, rateLimited: 0, timedOut: 0,
+    serverFull: 0, addressFull: 0, takenOver: 0, authFailed: 0, unknownSession: 0, rateLimited: 0, timedOut: 0, duplicate: 0, windowFull: 0,
   };
+  /** Every datagram handed to receive(), kept or not. */
+  received = 0;
   private readonly sessions = new Map<number, Session>();
   private readonly byPeer = new Map<string, Session>();
   private readonly spent = new Map<string, { expiresAt: number; verifying: boolean }>();
@@ -103,6 +110,7 @@ export class ConnectionTable {
 
   /** Handles one datagram; the promise settles when a handshake's token check has finished. */
   receive(bytes: Uint8Array, from: PeerAddress): Promise<void> | void {
+    this.received++;
     const packet = decodePacket(bytes);
     if (packet instanceof DecodeError) return this.undecodable(packet, bytes, from);
     switch (packet.type) {
@@ -180,8 +188,9 @@ export class ConnectionTable {
     const key = cookieKey(packet.cookie);
     const spent = this.spent.get(key);
     if (spent) {
-      if (!spent.verifying) this.stats.replayedCookie++;
-      return; // a retransmission while the token is being checked is simply ignored
+      // A retransmission while the token is being checked is a duplicate; after that, a replay.
+      this.stats[spent.verifying ? 'duplicate' : 'replayedCookie']++;
+      return;
     }
     if (this.spent.size >= MAX_SPENT_COOKIES) {
       this.stats.handshakeThrottled++;
@@ -273,7 +282,11 @@ export class ConnectionTable {
       return;
     }
     session.lastReceiveMs = now;
+    const { duplicates, refused } = session.endpoint.stats;
     const messages = session.endpoint.receivePacket(packet, now);
+    // The endpoint drops a sequence number it has seen, and reliable frames its window cannot hold yet (resent later).
+    this.stats.duplicate += session.endpoint.stats.duplicates - duplicates;
+    this.stats.windowFull += session.endpoint.stats.refused - refused;
     if (messages.length > 0) this.options.events?.messages?.(session, messages);
   }
 
