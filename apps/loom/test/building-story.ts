@@ -23,8 +23,10 @@ export async function buildingStory(port: number, builder: { name: string; passw
     bea.send(`drop #${door}`);
     await bea.waitFor(/You drop oak door/);
     bea.send(`@set #${door}=fixed`);
+    bea.send('@create iron key');
+    const key = await id(bea, /Created iron key \(#(\d+)\)/);
     bea.send(`@lock #${door}=has:iron key`);
-    await bea.waitFor(/Locked oak door/);
+    await bea.waitFor(new RegExp(`Locked oak door \\(#${door}\\): has:#${key} \\(iron key\\)`));
     bea.send(`@set #${door}/lock_fail=The oak door is locked. Somewhere there must be a key.`);
     bea.send(`@script #${door}/on_use`);
     await bea.waitFor(/Editing on_use of oak door/);
@@ -32,8 +34,6 @@ export async function buildingStory(port: number, builder: { name: string; passw
     bea.send(`teleport(event.actor, ${aviary});`);
     bea.send('.');
     await bea.waitFor(/Saved on_use of oak door \(#\d+\) as version 1/);
-    bea.send('@create iron key');
-    await bea.waitFor(/Created iron key/);
     bea.send('drop iron key');
     await bea.waitFor(/You drop iron key/);
 

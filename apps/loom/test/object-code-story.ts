@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
 
 /** A second builder, made through the REST API by an admin (a role applies from the next login). */
-async function makeBuilder(http: number, admin: { name: string; password: string }, builder: { name: string; password: string }): Promise<void> {
+export async function makeBuilder(http: number, admin: { name: string; password: string }, builder: { name: string; password: string }): Promise<void> {
   const post = (path: string, body: unknown, token = '') =>
     fetch(`http://127.0.0.1:${http}${path}`, { method: path.endsWith('/role') ? 'PUT' : 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
   const made = (await (await post('/api/v1/auth/register', { username: builder.name, password: builder.password })).json()) as { user: { id: number } };
@@ -94,6 +94,25 @@ export async function objectCodeStory(ports: { telnet: number; http: number }, a
     assert.match(kept, /copper coin/);
     assert.doesNotMatch(kept, /red apple/);
     assert.doesNotMatch(ada.text + cy.text, /hands Ada a red apple/);
+
+    // A door locked to Ada's key by its id: Beatrix's own "iron key" is only a look-alike.
+    ada.send('@create iron key');
+    const key = Number((await ada.waitFor(/Created iron key \(#(\d+)\)/))[1]);
+    ada.send('@create oak door');
+    await ada.waitFor(/Created oak door/);
+    ada.send('drop oak door');
+    ada.send("@script oak door/on_use=emit('The oak door creaks open.');");
+    await ada.waitFor(/Saved on_use of oak door/);
+    ada.send('@lock oak door=has:iron key');
+    await ada.waitFor(new RegExp(`Locked oak door \\(#\\d+\\): has:#${key} \\(iron key\\)`));
+    bea.send('@create iron key');
+    await bea.waitFor(/Created iron key/);
+    bea.send('use oak door');
+    await bea.waitFor(/oak door does not respond to you\./);
+    ada.send('give iron key to Beatrix');
+    await bea.waitFor(/Ada gives you iron key\./);
+    bea.send('use oak door');
+    await bea.waitFor(/The oak door creaks open\./);
   } finally {
     for (const client of [ada, bea, cy]) client.close();
   }

@@ -66,16 +66,73 @@ describe('building', () => {
     await run(bea, '@dig Vault=in,out');
     const door = idIn(bea.read(), /Opened in \(#(\d+)\)/);
     await run(bea, '@create silver key');
+    const key = idIn(bea.read(), /Created silver key \(#(\d+)\)/);
     await run(bea, `@lock #${door}=has:silver key | role:admin`);
-    assert.match(bea.read(), /Locked in \(#\d+\): has:silver key \| role:admin/);
+    assert.match(bea.read(), new RegExp(`Locked in \\(#\\d+\\): has:#${key} \\(silver key\\) \\| role:admin`));
     await run(bea, `@set #${door}/lock_fail=The vault door will not budge.`);
     await run(pip, 'in');
     assert.match(pip.read(), /The vault door will not budge\./);
+    // A look-alike made by another builder opens nothing: the lock names the key by its id.
+    const cat = world.connect('Cat', 'builder');
+    await run(cat, '@create silver key');
+    await run(cat, 'in');
+    assert.match(cat.read(), /will not budge/);
     await run(bea, 'give silver key to Pip');
     await run(pip, 'in');
     assert.match(pip.read(), /Vault/);
     await run(bea, `@lock #${door}=has:(nothing`);
-    assert.match(bea.read(), /does not parse/);
+    assert.match(bea.read(), /does not work/);
+    await run(bea, `@lock #${door}=has:golden key`);
+    assert.match(bea.read(), /does not work: there is no golden key you carry, see here or own; name it by #id/);
+    await run(bea, `@set #${door}/lock=role:player`);
+    assert.match(bea.read(), /Locks are set with @lock/);
+  });
+
+  it('locks by kind: use, drop, give, speech; by attribute; and through another object\'s lock', async () => {
+    await run(admin, '@set here=public');
+    await run(bea, '@create lever');
+    const lever = idIn(bea.read(), /Created lever \(#(\d+)\)/);
+    await run(bea, 'drop lever');
+    await run(bea, `@script lever/on_use=[]`);
+    await run(bea, '@lock/use lever=attr:level>=3');
+    assert.match(bea.read(), /Locked lever \(#\d+\) \(use\): attr:level>=3/);
+    await run(pip, 'use lever');
+    assert.match(pip.read(), /lever does not respond to you/);
+    pip.object.attributes.level = 3;
+    await run(pip, 'use lever');
+    assert.doesNotMatch(pip.read(), /does not respond/);
+    await run(pip, 'get lever');
+    assert.match(pip.read(), /You pick up lever/, 'a use lock guards using, not taking');
+    await run(bea, `@lock/drop #${lever}=is:Bea`);
+    await run(pip, 'drop lever');
+    assert.match(pip.read(), /You can't put lever down/);
+    await run(bea, `@lock/give #${lever}=role:admin`);
+    await run(pip, 'give lever to Bea');
+    assert.match(pip.read(), /You can't give lever away/);
+    await run(bea, `@unlock/give #${lever}`);
+    await run(pip, 'give lever to Bea');
+    assert.match(pip.read(), /You give lever to Bea/);
+    // Through another object: the gate passes whoever the lever's use lock passes.
+    await run(bea, '@dig Garden=gate,back');
+    const gate = idIn(bea.read(), /Opened gate \(#(\d+)\)/);
+    await run(bea, `@lock/enter #${gate}=@#${lever}/use`);
+    assert.match(bea.read(), new RegExp(`@#${lever}/use \\(lever\\)`));
+    delete pip.object.attributes.level;
+    await run(pip, 'gate');
+    assert.match(pip.read(), /The way gate is locked/);
+    pip.object.attributes.level = 5;
+    await run(pip, 'gate');
+    assert.match(pip.read(), /Garden/);
+    bea.object.attributes.level = 9;
+    await run(bea, 'gate');
+    await run(bea, '@lock/speech here=role:builder');
+    assert.match(bea.read(), /Locked Garden \(#\d+\) \(speech\): role:builder/);
+    await run(pip, 'say hello?');
+    assert.match(pip.read(), /Your voice does not carry here/);
+    await run(bea, 'say builders only');
+    assert.match(pip.read(), /Bea says, "builders only"/);
+    await run(bea, '@lock/jump here=role:admin');
+    assert.match(bea.read(), /There is no jump lock/);
   });
 
   it('destroys after confirmation, moves what was inside to safety, and lets an admin recover it', async () => {
@@ -104,7 +161,7 @@ describe('building', () => {
     await run(bea, `@examine #${hat}`);
     const shown = bea.read();
     assert.match(shown, /owned by Bea/);
-    assert.match(shown, /lock = "is:Bea"/);
+    assert.match(shown, new RegExp(`lock = "is:#${bea.object.id}"`));
     assert.match(shown, /Scripts: none/);
     await run(bea, `@chown #${hat}=Pip`);
     assert.match(bea.read(), /You offer red hat/);

@@ -3,6 +3,7 @@ import type { WorldEvent } from '@loom/proto';
 import { cleanText, escapeMarkup, roleAtLeast } from '@loom/world';
 import type { Scripting } from './scripting/scripting.ts';
 import { Components } from './ecs.ts';
+import type { LockSubject } from './locks.ts';
 import type { WorldObj } from './model.ts';
 import type { Session, Sessions } from './sessions.ts';
 import type { World } from './world.ts';
@@ -223,6 +224,11 @@ export class Game {
 
   roleOf(player: WorldObj): string {
     return this.sessionOf(player)?.role ?? 'player';
+  }
+
+  /** Who is trying something a lock may guard: the player, their role, what they carry. */
+  lockSubject(player: WorldObj, role = this.roleOf(player)): LockSubject {
+    return { player, role, carried: this.world.contentsOf(player.id), lookup: (id) => this.world.get(id) };
   }
 
   /** A player's name as others see it: markup a player typed into it is shown, not obeyed. */

@@ -22,7 +22,8 @@ export function walk(game: Game, player: WorldObj, exit: WorldObj): void {
   const destination = game.world.get(exit.destinationId);
   if (!destination || destination.kind !== 'room') return game.tell(player, `The way ${exit.name} leads nowhere.`);
   if (destination.flags.has('destroyed')) return game.tell(player, `The way ${exit.name} leads nowhere.`);
-  const refusal = lockRefusal(exit, { player, role: game.roleOf(player), carried: game.world.contentsOf(player.id) }, `The way ${exit.name} is locked.`);
+  const subject = game.lockSubject(player);
+  const refusal = lockRefusal(exit, subject, `The way ${exit.name} is locked.`, 'enter') ?? lockRefusal(destination, subject, `You can't go into ${destination.name}.`, 'enter');
   if (refusal) return game.tell(player, refusal);
   const from = player.locationId;
   const origin = game.world.get(from);

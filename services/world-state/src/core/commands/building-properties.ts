@@ -1,12 +1,13 @@
 // What builders set on objects: attributes, flags, locks, ownership, visibility.
 import { cleanValue, roleAtLeast } from '@loom/world';
-import { parseLock } from '../locks.ts';
+import { formatLock, isLockAttribute, lockAttribute, lockTypes, parseLock, resolveLock, type LockKey, type LockType } from '../locks.ts';
+import { matchObject, whichOne } from '../match.ts';
 import type { WorldObj } from '../model.ts';
 import { worldKeptAttributes } from '../permissions.ts';
 import type { Command, CommandContext } from './command.ts';
 import { splitAssignment } from './command.ts';
 import { findModifiable, findTarget, ref } from './build-targets.ts';
-import { findOne } from './resolve.ts';
+import { findOne, nearby } from './resolve.ts';
 
 const attributeName = /^[a-z_][a-z0-9_]{0,39}$/i;
 const flagName = /^[a-z_][a-z0-9_]{0,19}$/;
@@ -58,6 +59,7 @@ const set: Command = {
       if (worldKeptAttributes.has(name.toLowerCase()) || (name.toLowerCase() === 'channels' && target.kind === 'player')) {
         return context.reply(`${name} is kept by the world itself.`);
       }
+      if (isLockAttribute(name)) return context.reply('Locks are set with @lock, which checks the key and names its objects by id.');
       if (Buffer.byteLength(value) > maxAttributeBytes) return context.reply(`A value has at most ${maxAttributeBytes} bytes.`);
       if (value === '') delete target.attributes[name];
       else target.attributes[name] = parseValue(value);
@@ -77,29 +79,65 @@ const set: Command = {
   },
 };
 
+/** `@lock/use`: the lock type a command's switch names (none: the basic lock). */
+function lockTypeOf(context: CommandContext): LockType | undefined {
+  const named = context.switches[0] ?? 'basic';
+  const type = lockTypes.find((t) => t === (named === 'take' ? 'get' : named));
+  if (!type) context.reply(`There is no ${named} lock; the kinds are ${lockTypes.filter((t) => t !== 'basic').join(', ')}.`);
+  return type;
+}
+
+/** A name in a key, as the builder means it: something they hold or see, or of theirs; a player anywhere. */
+function keyObject(context: CommandContext, kind: 'has' | 'is', name: string): WorldObj {
+  const { game, actor } = context;
+  const candidates =
+    kind === 'is'
+      ? [...game.world.all()].filter((o) => o.kind === 'player')
+      : [...nearby(context).filter((o) => o.kind === 'thing'), ...[...game.world.all()].filter((o) => o.kind === 'thing' && o.ownerId === actor.id && !o.flags.has('destroyed'))];
+  const match = matchObject(name, candidates);
+  if ('found' in match) return match.found;
+  if ('ambiguous' in match) throw new Error(`"${name}" could be several: ${whichOne(match.ambiguous)} Name it by #id`);
+  throw new Error(kind === 'is' ? `there is no player called "${name}"` : `there is no ${name} you carry, see here or own; name it by #id`);
+}
+
 const lock: Command = {
   name: '@lock',
   aliases: [],
   group: 'building',
   role: 'builder',
-  syntax: ['@lock <object>=<key>', '@lock <object>', 'keys: has:<item>  is:<player>  role:<builder|admin>, joined with & | ! ( )'],
-  help: 'Locks an exit (who may pass), a thing (who may take or use it). "@lock door=has:brass key | role:admin". The attribute lock_fail is what the refused read.',
+  syntax: [
+    '@lock[/<kind>] <object>=<key>',
+    '@lock[/<kind>] <object>',
+    'kinds: use enter get drop give speech (none: the basic lock, which also stands for use, enter and get)',
+    'keys: has:<item>  is:<player>  role:<builder|admin>  attr:<name><op><value>  @#<object>[/<kind>], joined with & | ! ( )',
+  ],
+  help:
+    'Locks an exit (who may pass), a thing (who may take, use, drop or give it), a room (who may enter, drop things or speak there). ' +
+    '"@lock door=has:brass key | role:admin". A name in a key is looked up once, now, and kept as its #id, so a look-alike opens nothing. ' +
+    '"attr:level>=3" tests an attribute of the one trying; "@#12" passes whoever passes #12\'s basic lock, "@#12/use" its use lock. The attribute lock_fail is what the refused read.',
   run(context) {
+    const type = lockTypeOf(context);
+    if (!type) return;
     const parts = splitAssignment(context.args);
     const target = findModifiable(context, parts ? parts[0] : context.args);
     if (!target) return;
+    const attribute = lockAttribute(type);
+    const label = (id: number) => context.game.world.get(id)?.name;
+    const kind = type === 'basic' ? '' : ` (${type})`;
     if (!parts) {
-      const key = target.attributes.lock;
-      return context.reply(typeof key === 'string' && key ? `${ref(target)} is locked: ${key}` : `${ref(target)} is not locked.`);
+      const text = target.attributes[attribute];
+      if (typeof text !== 'string' || !text) return context.reply(`${ref(target)} is not locked${kind}.`);
+      return context.reply(`${ref(target)} is locked${kind}: ${formatLock(parseLock(text), label)}`);
     }
+    let key: LockKey;
     try {
-      parseLock(parts[1]);
+      key = resolveLock(parseLock(parts[1]), (term, name) => keyObject(context, term, name));
     } catch (error) {
-      return context.reply(`That key does not parse: ${(error as Error).message}.`);
+      return context.reply(`That key does not work: ${(error as Error).message}.`);
     }
-    target.attributes.lock = parts[1];
+    target.attributes[attribute] = formatLock(key);
     context.game.world.touch(target);
-    context.reply(`Locked ${ref(target)}: ${parts[1]}`);
+    context.reply(`Locked ${ref(target)}${kind}: ${formatLock(key, label)}`);
   },
 };
 
@@ -108,14 +146,16 @@ const unlock: Command = {
   aliases: [],
   group: 'building',
   role: 'builder',
-  syntax: ['@unlock <object>'],
-  help: 'Removes the lock of something you own.',
+  syntax: ['@unlock[/<kind>] <object>'],
+  help: 'Removes a lock of something you own (the basic lock, or the kind named: use, enter, get, drop, give, speech).',
   run(context) {
+    const type = lockTypeOf(context);
+    if (!type) return;
     const target = findModifiable(context, context.args);
     if (!target) return;
-    delete target.attributes.lock;
+    delete target.attributes[lockAttribute(type)];
     context.game.world.touch(target);
-    context.reply(`Unlocked ${ref(target)}.`);
+    context.reply(`Unlocked ${ref(target)}${type === 'basic' ? '' : ` (${type})`}.`);
   },
 };
 

@@ -1,9 +1,18 @@
 // Talking: in the room, to one person, across the world. Every line passes chat-service (filter, flood, mutes, history).
 import { privateChannel, roomChannel } from '../game.ts';
 import { escapeMarkup } from '@loom/world';
-import type { Command } from './command.ts';
+import { lockRefusal } from '../locks.ts';
+import type { Command, CommandContext } from './command.ts';
 import { splitAssignment } from './command.ts';
 import { findOne, findOnline } from './resolve.ts';
+
+/** A room's speech lock decides who may say or pose there; the refused read why. */
+function maySpeakHere(context: CommandContext): boolean {
+  const room = context.game.room(context.actor);
+  const refusal = room && lockRefusal(room, context.game.lockSubject(context.actor, context.session.role), 'Your voice does not carry here.', 'speech');
+  if (refusal) context.reply(refusal);
+  return !refusal;
+}
 
 const say: Command = {
   name: 'say',
@@ -15,6 +24,7 @@ const say: Command = {
   async run(context) {
     const { game, actor, args } = context;
     if (!args) return context.reply('Say what?');
+    if (!maySpeakHere(context)) return;
     const text = escapeMarkup(await game.chat.post(roomChannel(actor.locationId), actor, args));
     context.reply(`You say, "${text}"`);
     game.tellRoom(actor.locationId, `${game.nameOf(actor)} says, "${text}"`, [actor.id]);
@@ -33,6 +43,7 @@ const pose: Command = {
   async run(context) {
     const { game, actor, args, verb } = context;
     if (!args) return context.reply('Pose what?');
+    if (!maySpeakHere(context)) return;
     const action = await game.chat.post(roomChannel(actor.locationId), actor, args);
     const text = `${game.nameOf(actor)}${verb === ';' ? '' : ' '}${escapeMarkup(action)}`;
     game.tellRoom(actor.locationId, text);

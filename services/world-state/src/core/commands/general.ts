@@ -35,7 +35,7 @@ const use: Command = {
     const target = findNearby(context, args);
     if (!target) return;
     if (!game.scripting?.handlers.get(target.id, 'on_use')) return context.reply(`You can't think of a way to use ${game.nameOf(target)}.`);
-    const refusal = lockRefusal(target, { player: actor, role: context.session.role, carried: game.world.contentsOf(actor.id) }, `${game.nameOf(target)} does not respond to you.`);
+    const refusal = lockRefusal(target, game.lockSubject(actor, context.session.role), `${game.nameOf(target)} does not respond to you.`, 'use');
     if (refusal) return context.reply(refusal);
     game.scripting.fire('on_use', target, { actor, item: target });
   },
@@ -105,7 +105,7 @@ const get: Command = {
     const thing = findOne(context, what, here, "You don't see that here.");
     if (!thing) return;
     if (thing.kind !== 'thing' || thing.flags.has('fixed')) return context.reply(`You can't take ${game.nameOf(thing)}.`);
-    const refusal = lockRefusal(thing, { player: actor, role: context.session.role, carried: game.world.contentsOf(actor.id) }, `You can't take ${game.nameOf(thing)}: it is locked.`);
+    const refusal = lockRefusal(thing, game.lockSubject(actor, context.session.role), `You can't take ${game.nameOf(thing)}: it is locked.`, 'get');
     if (refusal) return context.reply(refusal);
     game.world.move(thing, actor.id);
     context.reply(`You pick up ${game.nameOf(thing)}.`);
@@ -125,6 +125,12 @@ const drop: Command = {
     if (!args) return context.reply('Drop what?');
     const thing = findOne(context, args, game.world.contentsOf(actor.id), "You aren't carrying that.");
     if (!thing) return;
+    const subject = game.lockSubject(actor, context.session.role);
+    const room = game.world.get(actor.locationId);
+    const refusal =
+      lockRefusal(thing, subject, `You can't put ${game.nameOf(thing)} down.`, 'drop') ??
+      (room ? lockRefusal(room, subject, `You can't leave things here.`, 'drop') : undefined);
+    if (refusal) return context.reply(refusal);
     game.world.move(thing, actor.locationId);
     context.reply(`You drop ${game.nameOf(thing)}.`);
     game.tellRoom(actor.locationId, `${game.nameOf(actor)} drops ${game.nameOf(thing)}.`, [actor.id]);
@@ -147,6 +153,8 @@ const give: Command = {
     const people = game.playersIn(actor.locationId).filter((p) => p.id !== actor.id);
     const to = findOne(context, parts[2]!.trim(), people, `Nobody called "${parts[2]!.trim()}" is here.`);
     if (!to) return;
+    const refusal = lockRefusal(thing, game.lockSubject(actor, context.session.role), `You can't give ${game.nameOf(thing)} away.`, 'give');
+    if (refusal) return context.reply(refusal);
     game.world.move(thing, to.id);
     context.reply(`You give ${game.nameOf(thing)} to ${game.nameOf(to)}.`);
     game.tell(to, `${game.nameOf(actor)} gives you ${game.nameOf(thing)}.`);

@@ -2,6 +2,7 @@
 import { cleanText, cleanValue, escapeMarkup, scriptEvents, type ScriptEffect, type ScriptJob } from '@loom/world';
 import type { Game } from '../game.ts';
 import type { WorldObj } from '../model.ts';
+import { isLockAttribute } from '../locks.ts';
 import { place } from '../movement.ts';
 import { canLinkTo, canModify, worldKeptAttributes } from '../permissions.ts';
 import type { Scripting } from './scripting.ts';
@@ -9,8 +10,8 @@ import { RunUndo } from './undo.ts';
 
 const maxTextLength = 2000;
 const attributeName = /^[A-Za-z0-9_.-]{1,64}$/;
-// Besides what the world keeps, a lock is its owner's to set (@lock), never a script's.
-const reserved = new Set([...worldKeptAttributes, 'lock']);
+// Besides what the world keeps, locks are their owner's to set (@lock), never a script's.
+const reserved: ReadonlySet<string> = worldKeptAttributes;
 
 class Refused extends Error {}
 
@@ -106,7 +107,7 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
   },
   setAttr(scope, [target, name, value]) {
     const on = object(scope, target);
-    const kept = typeof name === 'string' && (reserved.has(name.toLowerCase()) || (name.toLowerCase() === 'channels' && on.kind === 'player'));
+    const kept = typeof name === 'string' && (reserved.has(name.toLowerCase()) || isLockAttribute(name) || (name.toLowerCase() === 'channels' && on.kind === 'player'));
     if (typeof name !== 'string' || !attributeName.test(name) || kept) throw new Refused(`"${String(name)}" cannot be set by a script`);
     if (on.id !== scope.self.id && !mayModify(scope, on)) throw new Refused(`the owner may not change ${on.name}`);
     scope.undo.before(on);
