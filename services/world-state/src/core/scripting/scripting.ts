@@ -37,6 +37,8 @@ export class Scripting {
   private readonly waiting = new Map<number, Waiting[]>();
   private budgetSecond = 0;
   private readonly spent = new Map<number, number>();
+  /** When each owner was last told that the executor refused a run for CPU budget. */
+  private readonly toldBudgetAtMs = new Map<number, number>();
 
   constructor(
     private readonly game: Game,
@@ -193,7 +195,21 @@ export class Scripting {
     const kept = Array.isArray(self.attributes.script_errors) ? (self.attributes.script_errors as unknown[]) : [];
     self.attributes.script_errors = [...kept, { atMs: this.game.now(), event: job.event, version: job.version, kind, message }].slice(-maxKeptErrors);
     this.game.world.touch(self);
+    if (kind === 'budget' && this.toldBudgetLately(job.ownerId)) return;
     this.game.tell(job.ownerId, `{r}Script error in ${job.event} of ${self.name} (#${self.id}), version ${job.version}: ${message}{x}`);
+  }
+
+  /**
+   * An owner over their CPU budget has every run refused, maybe hundreds a second: they are told
+   * once a second at most (every refusal is still kept on its object). Other errors are told each
+   * time: each cost a run the owner's budget allowed.
+   */
+  private toldBudgetLately(ownerId: number): boolean {
+    const now = this.game.now();
+    for (const [owner, atMs] of this.toldBudgetAtMs) if (now - atMs >= 1000) this.toldBudgetAtMs.delete(owner);
+    if (this.toldBudgetAtMs.has(ownerId)) return true;
+    this.toldBudgetAtMs.set(ownerId, now);
+    return false;
   }
 
   private withinBudget(ownerId: number): boolean {
