@@ -203,17 +203,20 @@ describe('Dockerfiles', () => {
     }
   });
 
-  it('the http-api image builds the browser client in a build stage and serves what it built', () => {
-    const instructions = DockerfileParser.parse(read('services/http-api/Dockerfile')).getInstructions();
-    const stages = instructions.filter((i) => i.getKeyword() === 'FROM').map((i) => i.getArgumentsContent() ?? '');
-    assert.ok(stages.includes('base AS client'), `stages: ${stages.join(', ')}`);
-    const runs = instructions.filter((i) => i.getKeyword() === 'RUN').map((i) => i.getArgumentsContent() ?? '');
-    assert.ok(runs.some((r) => r.includes('npm run build --workspace @loom/client')));
-    const finalStage = instructions.map((i) => i.getKeyword()).lastIndexOf('FROM');
-    const last = instructions.slice(finalStage);
-    const copied = last.filter((i): i is Copy => i instanceof Copy).map((c) => `${c.getFromFlag()?.getValue()} ${c.getArgumentsContent()}`);
-    assert.ok(copied.includes('client /app/apps/client/dist apps/client/dist'), copied.join('\n'));
-  });
+  // Both images that serve the browser client: http-api's, and the all-in-one's (http-api inside `loom start`).
+  for (const file of ['services/http-api/Dockerfile', 'apps/loom/Dockerfile']) {
+    it(`${file} builds the browser client in a build stage and serves what it built`, () => {
+      const instructions = DockerfileParser.parse(read(file)).getInstructions();
+      const stages = instructions.filter((i) => i.getKeyword() === 'FROM').map((i) => i.getArgumentsContent() ?? '');
+      assert.ok(stages.includes('base AS client'), `stages: ${stages.join(', ')}`);
+      const runs = instructions.filter((i) => i.getKeyword() === 'RUN').map((i) => i.getArgumentsContent() ?? '');
+      assert.ok(runs.some((r) => r.includes('npm run build --workspace @loom/client')));
+      const finalStage = instructions.map((i) => i.getKeyword()).lastIndexOf('FROM');
+      const last = instructions.slice(finalStage);
+      const copied = last.filter((i): i is Copy => i instanceof Copy).map((c) => `${c.getFromFlag()?.getValue()} ${c.getArgumentsContent()}`);
+      assert.ok(copied.includes('client /app/apps/client/dist apps/client/dist'), copied.join('\n'));
+    });
+  }
 });
 
 describe('alert rules and dashboard', () => {
@@ -236,9 +239,13 @@ describe('alert rules and dashboard', () => {
     for (const alert of alerts) assert.match(tested, new RegExp(`alertname: ${alert}\\n`), `${alert} has no test`);
   });
 
-  it('the dashboard shows players online, tick time, command latency, RPC latency and script outcomes', () => {
+  it("the dashboard shows what the issue's operator reads: players, ticks, say latency, commands, saves, chat, 3D drops, upstreams, RPCs, scripts", () => {
     const titles = dashboard.panels.map((p) => p.title).join(' | ');
-    for (const topic of [/Players online/, /tick time/, /say/, /RPC latency/, /Script outcomes/]) assert.match(titles, topic);
+    const topics = [
+      /Players online/, /Players per gateway/, /tick time/, /Say latency/, /Commands per second/, /World saves/, /Chat lines/,
+      /datagrams dropped/, /link to world-state/, /RPC latency/, /Script outcomes/,
+    ];
+    for (const topic of topics) assert.match(titles, topic);
     for (const panel of dashboard.panels) {
       assert.equal(panel.datasource.uid, '${datasource}', `${panel.title}: not on the dashboard's data source variable`);
       assert.ok(panel.targets.length > 0 && panel.targets.every((t) => t.expr.length > 0), `${panel.title} queries nothing`);
