@@ -113,6 +113,29 @@ export async function objectCodeStory(ports: { telnet: number; http: number }, a
     await bea.waitFor(/Ada gives you iron key\./);
     bea.send('use oak door');
     await bea.waitFor(/The oak door creaks open\./);
+
+    // A lever that calls a door: the door's own handler runs, with its owner's rights, and knows who called.
+    ada.send('@create lever');
+    await ada.waitFor(/Created lever/);
+    ada.send('drop lever');
+    ada.send("@script oak door/on_open=emitRoom(`The oak door swings open for ${event.actor.name} (${event.caller.name} says ${event.args.why}).`);");
+    await ada.waitFor(/Saved on_open of oak door/);
+    ada.send("@script lever/on_use=emit('You pull the lever.'); call(getAttr(self, 'door'), 'on_open', { why: 'pulled' });");
+    await ada.waitFor(/Saved on_use of lever/);
+    ada.send('@examine oak door');
+    const door = Number((await ada.waitFor(/oak door \(#(\d+)\)\s+thing/))[1]);
+    ada.send(`@set lever/door=${door}`);
+    await ada.waitFor(/Set door of lever/);
+    cy.send('use lever');
+    await cy.waitFor(/You pull the lever\./);
+    await cy.waitFor(/The oak door swings open for Cyrus \(lever says pulled\)\./);
+
+    // @wait: a line typed for the player later.
+    cy.send('@wait 2=say hi from the past');
+    await cy.waitFor(/In 2 seconds: say hi from the past/);
+    const asked = Date.now();
+    await ada.waitFor(/Cyrus says, "hi from the past"/);
+    assert.ok(Date.now() - asked >= 1500, 'not before its time');
   } finally {
     for (const client of [ada, bea, cy]) client.close();
   }

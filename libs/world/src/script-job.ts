@@ -18,6 +18,9 @@ export interface ScriptView {
   to?: ObjView;
   text?: string;
   channel?: string;
+  /** What a call() passed (JSON), and the object that called. */
+  args?: unknown;
+  caller?: ObjView;
   /** Connected characters in self's room. */
   players?: ObjView[];
 }
@@ -32,6 +35,8 @@ export interface ScriptJob {
   version: number;
   source: string;
   view: ScriptView;
+  /** How many call()s deep this run is (0: started by the world). */
+  depth?: number;
 }
 
 export interface ScriptEffect {

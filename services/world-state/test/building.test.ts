@@ -214,8 +214,8 @@ describe('scripts in the editor', () => {
     assert.match(bea.read(), /has no script/);
     await run('@script/history parrot/on_say');
     assert.match(bea.read(), /v1 [\s\S]*v4 .*\(deleted\)/);
-    await run('@script parrot/on_dance');
-    assert.match(bea.read(), /"on_dance" is not an event/);
+    await run('@script parrot/dance');
+    assert.match(bea.read(), /"dance" is not an event/);
   });
 
   it('gives up a draft with .abort, and refuses scripts on what the builder does not own', async () => {

@@ -200,6 +200,44 @@ describe('scripts in the world', () => {
     assert.match(pip.read(), /The imp sulks\./);
   });
 
+  it("calls another object's handler once the caller's run is kept, with caller and args, at most five deep", async () => {
+    await run(bea, '@create lever');
+    await run(bea, 'drop lever');
+    await run(bea, '@create door');
+    await run(bea, 'drop door');
+    const door = [...world.game.world.all()].find((o) => o.name === 'door')!;
+    await run(bea, `@script door/on_open=${script(['emitRoom', 'The door swings open.'])}`);
+    await run(bea, `@script lever/on_use=${script(['emit', 'Clunk.'], ['call', door.id, 'on_open', { by: 'lever' }])}`);
+    bea.read();
+    await run(pip, 'use lever');
+    await settle();
+    assert.match(pip.read(), /Clunk\.[\s\S]*The door swings open\./);
+    const opened = world.sandbox.jobs.find((j) => j.event === 'on_open')!;
+    assert.deepEqual(opened.view.args, { by: 'lever' });
+    assert.equal(opened.view.caller?.name, 'lever');
+    assert.equal(opened.view.actor?.name, 'Pip');
+    assert.equal(opened.depth, 1);
+  });
+
+  it('refuses a chain of calls past five deep and tells the owner; @trigger is for builders', async () => {
+    world = createTestWorld({ runsPerOwnerPerSecond: 100 });
+    bea = world.connect('Bea', 'builder');
+    bea.object.attributes.role = 'builder';
+    pip = world.connect('Pip');
+    await run(bea, '@create echo');
+    await run(bea, 'drop echo');
+    const echo = [...world.game.world.all()].find((o) => o.name === 'echo')!;
+    await run(bea, `@script echo/on_ping=${script(['call', echo.id, 'on_ping'])}`);
+    bea.read();
+    await run(bea, `@trigger echo/on_ping`);
+    assert.match(bea.read(), /Triggered on_ping of echo/);
+    await settle();
+    assert.equal(world.sandbox.jobs.filter((j) => j.event === 'on_ping').length, 6);
+    assert.match(bea.read(), /Script error in on_ping of echo \(#\d+\), version 1: call: calls go at most 5 deep/);
+    await run(pip, '@trigger echo/on_ping');
+    assert.match(pip.read(), /Only builders may use @trigger/);
+  });
+
   it('borrows no rights: given to an admin, a builder\'s script still may do only what its author may', async () => {
     const ada = world.connect('Ada', 'admin');
     ada.object.attributes.role = 'admin';

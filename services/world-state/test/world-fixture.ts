@@ -61,7 +61,7 @@ function memoryScripts(): ScriptsPort {
   };
 }
 
-export function createTestWorld(): TestWorld {
+export function createTestWorld(options: { runsPerOwnerPerSecond?: number } = {}): TestWorld {
   let next = 1;
   const world = new World(() => next++);
   buildStarterWorld(world, 'Testworld');
@@ -99,7 +99,7 @@ export function createTestWorld(): TestWorld {
         setImmediate(() => scripting.received(outcome));
       },
     },
-    runsPerOwnerPerSecond: 5,
+    runsPerOwnerPerSecond: options.runsPerOwnerPerSecond ?? 5,
     onError: (error) => assert.fail(String(error)),
   });
   game.scripting = scripting;

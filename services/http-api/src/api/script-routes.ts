@@ -2,14 +2,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Script } from '@loom/proto';
 import type { ServiceClient } from '@loom/runtime';
-import { scriptEvents } from '@loom/world';
+import { eventNamePattern } from '@loom/world';
 import { bearerToken } from './auth-routes.ts';
 import { bearer, responses } from './schemas.ts';
 
 const params = {
   type: 'object',
   required: ['id', 'event'],
-  properties: { id: { type: 'integer', minimum: 1 }, event: { type: 'string', enum: [...scriptEvents] } },
+  properties: { id: { type: 'integer', minimum: 1 }, event: { type: 'string', pattern: eventNamePattern.source } },
 } as const;
 
 const scriptBody = {

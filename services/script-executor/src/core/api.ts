@@ -31,6 +31,8 @@ export const apiReference: ApiEntry[] = [
   { name: 'getAttr', signature: 'getAttr(target: object | number | string, name: string): JSON | undefined', description: 'Reads an attribute of an object that is part of the event (self, actor, room, item, from, to, players, spawned things).', example: "if (getAttr(event.actor, 'hasKey')) emit('Click.');" },
   /** schedule: run this object's on_timer (or another event) later. */
   { name: 'schedule', signature: 'schedule(seconds: number, eventName?: string): void', description: "Fires an event on this object after a delay (0 to 86400 s); defaults to 'on_timer'.", example: 'schedule(30);' },
+  /** call: run another object's handler, as its owner's script, after this run is kept. */
+  { name: 'call', signature: 'call(target: object | number, eventName: string, args?: JSON): void', description: "Runs another object's handler for an event (its own, like 'on_open', or a world event) once this run's effects are kept, with that object's owner's rights; it sees event.caller and event.args. The target must be in the same room, the same owner's, or public; calls go at most 5 deep.", example: "call(42, 'on_open', { by: self.name });" },
   /** random: an integer in [min, max], from a per-run seeded generator (Math.random uses it too). */
   { name: 'random', signature: 'random(min: number, max: number): number', description: 'Returns a random integer between min and max inclusive.', example: "if (random(1, 6) === 6) emit('Lucky!');" },
   /** countPlayers: connected players in the room. */
@@ -90,8 +92,16 @@ export const API_SOURCE = String.raw`({
     const fn = 'schedule(seconds, eventName)';
     if (typeof seconds !== 'number' || !(seconds >= 0 && seconds <= 86400)) throw new TypeError(fn + ': seconds must be a number from 0 to 86400');
     const e = eventName === undefined ? 'on_timer' : eventName;
-    if (typeof e !== 'string' || !/^on_[a-z_]{1,32}$/.test(e)) throw new TypeError(fn + ": eventName must look like 'on_timer'");
+    if (typeof e !== 'string' || !/^on_[a-z][a-z0-9_]{0,31}$/.test(e)) throw new TypeError(fn + ": eventName must look like 'on_timer'");
     record('schedule', stringify([seconds, e]));
+  },
+  call: (target, eventName, args) => {
+    const fn = 'call(target, eventName, args)';
+    const id = ref(fn, 'target', target);
+    if (typeof eventName !== 'string' || !/^on_[a-z][a-z0-9_]{0,31}$/.test(eventName)) throw new TypeError(fn + ": eventName must look like 'on_open'");
+    let json = args === undefined ? 'null' : stringify(args, dropProto);
+    if (json === undefined) json = 'null';
+    record('call', '[' + stringify(id) + ',' + stringify(eventName) + ',' + json + ']');
   },
   random: (min, max) => {
     if (!isInteger(min) || !isInteger(max) || min > max) throw new TypeError('random(min, max): min and max must be integers with min <= max');

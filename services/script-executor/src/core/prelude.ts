@@ -243,7 +243,7 @@ const finish = () => '{"effects":[' + out.join(',') + (limit === null && runErro
 const EVENT = freeze({
   get actor() { return part(1); }, get room() { return part(2); }, get item() { return part(3); },
   get from() { return part(4); }, get to() { return part(5); }, get players() { return players(); },
-  toJSON() { return { name: this.name, text: this.text, actor: this.actor, room: this.room, item: this.item, from: this.from, to: this.to, players: this.players }; },
+  toJSON() { return { name: this.name, text: this.text, channel: this.channel, args: this.args, caller: this.caller, actor: this.actor, room: this.room, item: this.item, from: this.from, to: this.to, players: this.players }; },
 });
 // input: a header line [eventName, text, seed, now, maxEffects, maxOutput, 0, ...lengths of the
 // view's slices], then the slices back to back.
@@ -258,6 +258,9 @@ const run = (fn, input) => {
   const event = O.create(EVENT);
   event.name = h[0];
   if (h[1] !== null) event.text = h[1];
+  if (h[14] !== null && h[14] !== undefined) event.channel = h[14];
+  if (h[15] !== null && h[15] !== undefined) event.args = h[15];
+  if (h[16] !== null && h[16] !== undefined) event.caller = h[16];
   try {
     const r = fn(part(SELF), event);
     if (r instanceof RealPromise) r.then(undefined, (e) => { if (runError === null) runError = describe(e); });

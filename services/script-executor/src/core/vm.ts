@@ -113,5 +113,7 @@ export function payload(input: SandboxInput, limits: SandboxLimits): string {
     header.push(json.length);
     body += json;
   }
+  // After the slices' lengths: what only some events carry (on_chat's channel, call()'s args and caller).
+  header.push(v.channel ?? null, v.args ?? null, v.caller ? { id: v.caller.id, name: v.caller.name, kind: v.caller.kind } : null);
   return JSON.stringify(header) + '\n' + body;
 }

@@ -7,6 +7,7 @@ import type {
 import { untilAvailable, type Logger, type ServiceClient } from '@loom/runtime';
 import { InvalidArgumentError, NotFoundError, UnavailableError } from '@loom/runtime/transport/errors.ts';
 import { Interpreter } from './commands/interpreter.ts';
+import { maxWaitingLines } from './commands/queued.ts';
 import { defaultChannels } from './commands/channels.ts';
 import { describeRoom } from './describe.ts';
 import { EventQueue } from './event-queue.ts';
@@ -66,6 +67,8 @@ export class WorldEngine implements WorldStateServiceImplementation {
   /** Sessions whose stream broke, each with the timer that ends it unless its gateway reattaches first. */
   private readonly detached = new Map<string, NodeJS.Timeout>();
   private stopping = false;
+  /** Lines waiting to run (@wait), by session. */
+  private readonly waits = new Map<string, Set<NodeJS.Timeout>>();
   private saving: Promise<void> = Promise.resolve();
   private readonly meter: WorldMeter;
 
@@ -77,6 +80,25 @@ export class WorldEngine implements WorldStateServiceImplementation {
     this.objectScripts = new ObjectScripts(this.game, options.auth, (userId) => this.world.get(this.playerOfUser.get(userId) ?? 0));
     this.embodiment = new Embodiment(this.game, options.physics, (error) => options.logger.error({ err: error }, 'physics failed'));
     this.game.onRoomLayoutChanged = (room) => this.embodiment.refresh(room);
+    this.game.runLater = (session, delayMs, line) => this.runLater(session, delayMs, line);
+  }
+
+  /** @wait: the line runs for the session's player later, if the session is still there; kept in memory only. */
+  private runLater(session: Session, delayMs: number, line: string): boolean {
+    const timers = this.waits.get(session.id) ?? new Set<NodeJS.Timeout>();
+    if (timers.size >= maxWaitingLines) return false;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (timers.size === 0) this.waits.delete(session.id);
+      const current = this.sessions.get(session.id);
+      const player = current && this.world.get(current.playerId);
+      if (!current || !player || this.stopping) return;
+      void this.interpreter.run(this.game, current, player, line, (error, verb) => this.options.logger.error({ err: error, verb }, 'a waited command failed'));
+    }, delayMs);
+    timer.unref();
+    timers.add(timer);
+    this.waits.set(session.id, timers);
+    return true;
   }
 
   /** Loads every stored object (or builds the starter world), then starts the tick and the write-behind. */
@@ -169,6 +191,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
   async stop(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     for (const timer of this.detached.values()) clearTimeout(timer);
+    for (const timers of this.waits.values()) for (const timer of timers) clearTimeout(timer);
     this.drain();
     await this.save();
   }

@@ -76,6 +76,8 @@ export class Game {
   readonly components: Components;
   /** Told when a room's physical layout changed (an on_step trigger appeared or went), to rebuild it. */
   onRoomLayoutChanged: ((room: WorldObj) => void) | undefined;
+  /** Runs a typed line for the session's player after a delay (@wait); false when too many wait already. Set by the engine. */
+  runLater: ((session: Session, delayMs: number, line: string) => boolean) | undefined;
 
   constructor(
     readonly world: World,

@@ -2,7 +2,7 @@
 import type { ObjectScriptRequest, SaveObjectScriptRequest, Script, ScriptVersions } from '@loom/proto';
 import type { ServiceClient } from '@loom/runtime';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError, PermissionDeniedError } from '@loom/runtime/transport/errors.ts';
-import { scriptEvents } from '@loom/world';
+import { isScriptEvent, scriptEvents } from '@loom/world';
 import { maxScriptBytes } from './commands/scripting.ts';
 import type { Game, ScriptVersion } from './game.ts';
 import type { WorldObj } from './model.ts';
@@ -20,7 +20,7 @@ export class ObjectScripts {
   /** The object, if the caller may read (own it, admin, or public) or write (own it, admin) its scripts. */
   private async target(request: { accessToken: string; objectId: number; event: string }, write: boolean): Promise<{ object: WorldObj; caller: WorldObj }> {
     const principal = await this.auth.verify({ accessToken: request.accessToken });
-    if (!(scriptEvents as readonly string[]).includes(request.event)) throw new InvalidArgumentError(`"${request.event}" is not an event: ${scriptEvents.join(', ')}`);
+    if (!isScriptEvent(request.event)) throw new InvalidArgumentError(`"${request.event}" is not an event: ${scriptEvents.join(', ')}, or on_<your own name>`);
     const object = this.game.world.get(request.objectId);
     if (!object || object.flags.has('destroyed')) throw new NotFoundError(`no object #${request.objectId}`);
     const caller = this.characterOfUser(principal.userId);

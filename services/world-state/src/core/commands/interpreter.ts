@@ -11,6 +11,7 @@ import { buildingCommands } from './building.ts';
 import { lifecycleCommands } from './building-lifecycle.ts';
 import { propertyCommands } from './building-properties.ts';
 import { editorLine, scriptCommands } from './scripting.ts';
+import { queuedCommands } from './queued.ts';
 import type { Command, CommandContext } from './command.ts';
 import { channelCommands, talkOnChannel } from './channels.ts';
 import { communicationCommands } from './communication.ts';
@@ -41,7 +42,7 @@ export class Interpreter {
   readonly commands: Command[];
 
   constructor(extra: Command[] = []) {
-    this.commands = [...generalCommands, ...communicationCommands, ...channelCommands, ...socialCommands, ...accountCommands, ...buildingCommands, ...propertyCommands, ...lifecycleCommands, ...scriptCommands, ...adminCommands, this.helpCommand(), ...extra];
+    this.commands = [...generalCommands, ...communicationCommands, ...channelCommands, ...socialCommands, ...accountCommands, ...buildingCommands, ...propertyCommands, ...lifecycleCommands, ...scriptCommands, ...queuedCommands, ...adminCommands, this.helpCommand(), ...extra];
     for (const command of this.commands) for (const name of [command.name, ...command.aliases]) this.byName.set(name.toLowerCase(), command);
   }
 

@@ -1,5 +1,5 @@
 // @script: builders write, show, test, roll back and delete the scripts of what they own.
-import { escapeMarkup, scriptEvents } from '@loom/world';
+import { escapeMarkup, isScriptEvent, scriptEvents } from '@loom/world';
 import { mayScript } from '../permissions.ts';
 import type { WorldObj } from '../model.ts';
 import type { Command, CommandContext } from './command.ts';
@@ -9,15 +9,15 @@ import { findTarget, ref } from './build-targets.ts';
 export const maxScriptBytes = 16 * 1024;
 
 /** `parrot/on_say` -> the object and the event, checked; says why not otherwise. */
-function handlerOf(context: CommandContext, text: string, needsWrite: boolean): { target: WorldObj; event: string } | undefined {
+export function handlerOf(context: CommandContext, text: string, needsWrite: boolean): { target: WorldObj; event: string } | undefined {
   const slash = text.lastIndexOf('/');
   if (slash < 0) {
     context.reply(`Name the object and the event: "@script parrot/on_say". Events: ${scriptEvents.join(', ')}.`);
     return undefined;
   }
   const event = text.slice(slash + 1).trim().toLowerCase();
-  if (!(scriptEvents as readonly string[]).includes(event)) {
-    context.reply(`"${event}" is not an event. Events: ${scriptEvents.join(', ')}.`);
+  if (!isScriptEvent(event)) {
+    context.reply(`"${event}" is not an event. Events: ${scriptEvents.join(', ')}, or your own, on_<name> (for call, schedule and @trigger).`);
     return undefined;
   }
   const target = findTarget(context, text.slice(0, slash));

@@ -1,5 +1,5 @@
 // Applying what a script asked for, with its owner's rights: what the owner could not do, the script cannot.
-import { cleanText, cleanValue, escapeMarkup, scriptEvents, type ScriptEffect, type ScriptJob } from '@loom/world';
+import { cleanText, cleanValue, escapeMarkup, isScriptEvent, type ScriptEffect, type ScriptJob } from '@loom/world';
 import type { Game } from '../game.ts';
 import type { WorldObj } from '../model.ts';
 import { isLockAttribute } from '../locks.ts';
@@ -9,6 +9,8 @@ import type { Scripting } from './scripting.ts';
 import { RunUndo } from './undo.ts';
 
 const maxTextLength = 2000;
+/** A call() chain deeper than this is refused (a lever calls a door calls a bell...). */
+const maxCallDepth = 5;
 const attributeName = /^[A-Za-z0-9_.-]{1,64}$/;
 // Besides what the world keeps, locks are their owner's to set (@lock), never a script's.
 const reserved: ReadonlySet<string> = worldKeptAttributes;
@@ -115,10 +117,21 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
     else on.attributes[name] = cleanValue(value);
     scope.game.world.touch(on);
   },
+  call(scope, [target, event, args]) {
+    const callee = object(scope, target);
+    if (typeof event !== 'string' || !isScriptEvent(event)) throw new Refused(`"${String(event)}" is not an event`);
+    const depth = (scope.job.depth ?? 0) + 1;
+    if (depth > maxCallDepth) throw new Refused(`calls go at most ${maxCallDepth} deep`);
+    const near = scope.game.roomAround(callee)?.id === roomOf(scope)?.id;
+    if (!near && callee.ownerId !== scope.self.ownerId && !callee.flags.has('public')) throw new Refused(`${callee.name} is not here, not the owner's and not public`);
+    const actor = scope.job.view.actor ? scope.game.world.get(scope.job.view.actor.id) : undefined;
+    // The callee runs as its own owner's script, after its own runs before it, when this run is kept.
+    scope.scripting.fire(event, callee, { actor, caller: scope.self, args: args ?? undefined, depth });
+  },
   schedule(scope, [seconds, event]) {
     if (typeof seconds !== 'number' || !(seconds >= 0 && seconds <= 86400)) throw new Refused('schedule() takes 0 to 86400 seconds');
     const name = event === undefined ? 'on_timer' : event;
-    if (typeof name !== 'string' || !(scriptEvents as readonly string[]).includes(name)) throw new Refused(`"${String(name)}" is not an event`);
+    if (typeof name !== 'string' || !isScriptEvent(name)) throw new Refused(`"${String(name)}" is not an event`);
     try {
       scope.undo.before(scope.self);
       scope.scripting.schedule(scope.self, seconds, name);

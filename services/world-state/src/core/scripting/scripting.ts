@@ -86,6 +86,7 @@ export class Scripting {
       version: handler.version,
       source: handler.source,
       view: scriptView(this.game, self, context),
+      depth: context.depth ?? 0,
     };
     this.pending.set(job.runId, { job, submittedAtMs: this.game.now() });
     this.running.set(self.id, job.runId);

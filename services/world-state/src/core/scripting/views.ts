@@ -21,6 +21,10 @@ export interface EventContext {
   to?: WorldObj;
   text?: string;
   channel?: string;
+  args?: unknown;
+  caller?: WorldObj;
+  /** How many call()s led here. */
+  depth?: number;
 }
 
 export function scriptView(game: Game, self: WorldObj, context: EventContext): ScriptView {
@@ -36,5 +40,7 @@ export function scriptView(game: Game, self: WorldObj, context: EventContext): S
   if (context.to) view.to = objView(game, context.to);
   if (context.text !== undefined) view.text = context.text;
   if (context.channel !== undefined) view.channel = context.channel;
+  if (context.args !== undefined) view.args = structuredClone(context.args);
+  if (context.caller) view.caller = objView(game, context.caller);
   return view;
 }
