@@ -136,6 +136,13 @@ export async function objectCodeStory(ports: { telnet: number; http: number }, a
     const asked = Date.now();
     await ada.waitFor(/Cyrus says, "hi from the past"/);
     assert.ok(Date.now() - asked >= 1500, 'not before its time');
+
+    // The object quota (50 by default): Beatrix owns two things already (the shopkeeper, her look-alike key);
+    // fifty more @creates make 48, and the last two are refused.
+    bea.sendAtOnce(Array.from({ length: 50 }, (_, i) => `@create pebble ${i}`));
+    for (let i = 0; i < 50; i++) await bea.waitFor(/Created pebble \d+|Beatrix owns 50 objects, and the quota is 50/);
+    assert.equal(bea.text.match(/Created pebble \d+/g)?.length, 48);
+    assert.equal(bea.text.match(/Beatrix owns 50 objects, and the quota is 50/g)?.length, 2);
   } finally {
     for (const client of [ada, bea, cy]) client.close();
   }

@@ -139,6 +139,7 @@ export const settings = {
   loginDelayMs: setting('LOOM_LOGIN_DELAY_MS', '1000', 'The first wait past LOOM_LOGIN_MAX_FAILURES, in ms; it doubles with every further failure, up to LOOM_LOGIN_WINDOW.', integer(1, 3600000)),
   registerPerAddress: setting('LOOM_REGISTER_PER_ADDRESS', '5', 'New accounts one network address may make per LOOM_REGISTER_WINDOW; more get 429 (RESOURCE_EXHAUSTED).', integer(1, 1000000)),
   registerWindowS: setting('LOOM_REGISTER_WINDOW', '600', 'Seconds over which registrations per address count.', integer(1, 86400)),
+  objectQuota: setting('LOOM_OBJECT_QUOTA', '50', 'Objects (rooms, exits, things, also those scripts spawn) one builder may own; admins have no quota; 0 = no quota.', integer(0, 10000000)),
   registerSpacingS: setting('LOOM_REGISTER_SPACING', '0', 'Seconds one network address waits between new accounts, a delay in place of a CAPTCHA (a person makes one account; a script must wait); 0 = none.', integer(0, 86400)),
   loginWindowS: setting('LOOM_LOGIN_WINDOW', '900', 'Seconds over which failed logins count, from the first; also the longest wait.', integer(1, 86400)),
   logLevel: setting('LOG_LEVEL', 'info', 'trace, debug, info, warn, error or fatal.', oneOf('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent')),

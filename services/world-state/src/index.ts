@@ -52,6 +52,7 @@ export const service = defineService({
       },
       logger,
       worldName: config.worldName,
+      objectQuota: config.objectQuota,
       tickHz: config.tickHz,
       sessionGraceMs: config.sessionGraceS * 1000,
       saveIntervalMs: config.saveIntervalMs,

@@ -18,6 +18,29 @@ describe('building', () => {
     pip = world.connect('Pip');
   });
 
+  it('holds a builder to the object quota, also for what scripts spawn; admins have none', async () => {
+    world = createTestWorld({ objectQuota: 3 });
+    admin = world.connect('Ada', 'admin');
+    bea = world.connect('Bea', 'builder');
+    bea.object.attributes.role = 'builder';
+    admin.object.attributes.role = 'admin';
+    await run(admin, '@set here=public');
+    await run(bea, '@create one');
+    await run(bea, '@dig Two=in,out');
+    assert.match(bea.read(), /Bea owns 1 objects, and the quota is 3: @destroy something first, or ask an admin; the room was not dug/);
+    await run(bea, '@dig Two');
+    await run(bea, '@create three');
+    assert.match(bea.read(), /Created three/);
+    await run(bea, '@create four');
+    assert.match(bea.read(), /Bea owns 3 objects, and the quota is 3/);
+    await run(bea, '@script three/on_use=[{"kind":"spawn","args":["s1","extra"]}]');
+    await run(bea, 'use three');
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.match(bea.read(), /spawn: Bea owns 3 objects, and the quota is 3/);
+    for (const name of ['a', 'b', 'c', 'd']) await run(admin, `@create ${name}`);
+    assert.match(admin.read(), /Created d/);
+  });
+
   it('digs a room with exits both ways, and people walk through them', async () => {
     await run(admin, '@set here=public');
     await run(bea, '@dig Cellar=down;d,up;u');

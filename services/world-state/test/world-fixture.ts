@@ -61,7 +61,7 @@ function memoryScripts(): ScriptsPort {
   };
 }
 
-export function createTestWorld(options: { runsPerOwnerPerSecond?: number } = {}): TestWorld {
+export function createTestWorld(options: { runsPerOwnerPerSecond?: number; objectQuota?: number } = {}): TestWorld {
   let next = 1;
   const world = new World(() => next++);
   buildStarterWorld(world, 'Testworld');
@@ -78,6 +78,7 @@ export function createTestWorld(options: { runsPerOwnerPerSecond?: number } = {}
   };
   const game = new Game(world, new Sessions(), {
     worldName: 'Testworld',
+    objectQuota: options.objectQuota,
     chat,
     scripts: memoryScripts(),
     account: { changePassword: async (_token, current) => void (current === 'right' || assert.fail('wrong password passed')) },

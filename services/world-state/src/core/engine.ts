@@ -38,6 +38,8 @@ export interface EngineOptions {
   account: AccountPort;
   logger: Logger;
   worldName: string;
+  /** Objects one builder may own (admins have no quota); 0 = no quota. */
+  objectQuota: number;
   tickHz: number;
   /** How long a session whose stream broke waits for its gateway to reattach before the player leaves. */
   sessionGraceMs: number;
@@ -76,7 +78,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
     this.meter = options.meter ?? unmetered;
     this.ids = new IdPool((count) => options.persistence.allocateObjectIds({ count }).then((r) => r.ids));
     this.world = new World(() => this.ids.next());
-    this.game = new Game(this.world, this.sessions, { worldName: options.worldName, chat: options.chat, scripts: options.scripts, account: options.account, requestShutdown: options.requestShutdown });
+    this.game = new Game(this.world, this.sessions, { worldName: options.worldName, objectQuota: options.objectQuota || undefined, chat: options.chat, scripts: options.scripts, account: options.account, requestShutdown: options.requestShutdown });
     this.objectScripts = new ObjectScripts(this.game, options.auth, (userId) => this.world.get(this.playerOfUser.get(userId) ?? 0));
     this.embodiment = new Embodiment(this.game, options.physics, (error) => options.logger.error({ err: error }, 'physics failed'));
     this.game.onRoomLayoutChanged = (room) => this.embodiment.refresh(room);

@@ -57,6 +57,8 @@ export interface ScriptsPort {
 
 export interface GameOptions {
   worldName: string;
+  /** Objects (rooms, exits, things) one builder may own; admins have none. Undefined: no quota. */
+  objectQuota?: number;
   chat: ChatPort;
   scripts: ScriptsPort;
   account: AccountPort;
@@ -226,6 +228,20 @@ export class Game {
 
   roleOf(player: WorldObj): string {
     return this.sessionOf(player)?.role ?? 'player';
+  }
+
+  /**
+   * Why the owner may not own `more` objects beyond those they have (their quota), or undefined if they may.
+   * Counts what they own that is not destroyed; characters own themselves and do not count.
+   */
+  overQuota(owner: WorldObj, more = 1): string | undefined {
+    const quota = this.options.objectQuota;
+    const role = typeof owner.attributes.role === 'string' ? owner.attributes.role : this.roleOf(owner);
+    if (quota === undefined || roleAtLeast(role, 'admin')) return undefined;
+    let owned = 0;
+    for (const object of this.world.all()) if (object.ownerId === owner.id && object.kind !== 'player' && !object.flags.has('destroyed')) owned++;
+    if (owned + more <= quota) return undefined;
+    return `${owner.name} owns ${owned} objects, and the quota is ${quota}: @destroy something first, or ask an admin`;
   }
 
   /** Who is trying something a lock may guard: the player, their role, what they carry. */

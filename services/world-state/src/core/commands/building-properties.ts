@@ -192,6 +192,8 @@ const chown: Command = {
       const offered = findTarget(context, parts[0]);
       if (!offered) return;
       if (offered.attributes.chown_offer !== context.actor.id) return context.reply(`Nobody has offered you ${ref(offered)}.`);
+      const over = game.overQuota(context.actor);
+      if (over) return context.reply(`${over}.`);
       return transfer(context, offered, context.actor);
     }
     const target = findModifiable(context, parts[0]);

@@ -30,6 +30,8 @@ const dig: Command = {
     const [there = '', back = ''] = exits.split(',').map((e) => e.trim());
     const here = game.room(actor);
     if (there && (!here || !canLinkTo(context.session.role, actor, here))) return context.reply("You can only open exits from rooms you own; the room was not dug.");
+    const over = game.overQuota(actor, 1 + (there ? 1 : 0) + (back ? 1 : 0));
+    if (over) return context.reply(`${over}; the room was not dug.`);
     const room = game.world.create({ name, kind: 'room', ownerId: actor.id, attributes: { area: here?.attributes.area ?? game.options.worldName } });
     context.reply(`Dug ${ref(room)}.`);
     if (there && here) {
@@ -60,7 +62,7 @@ const open: Command = {
     if (to && to.kind !== 'room') return context.reply(`${ref(to)} is not a room.`);
     if (to && !canLinkTo(context.session.role, actor, to)) return context.reply(`${ref(to)} is not yours and not public: you cannot link to it.`);
     const { name, aliases } = splitExitName(spec);
-    const problem = validName(name);
+    const problem = validName(name) ?? game.overQuota(actor);
     if (problem) return context.reply(problem);
     const exit = game.world.create({ name, aliases, kind: 'exit', locationId: here.id, destinationId: to?.id ?? 0, ownerId: actor.id });
     context.reply(to ? `Opened ${ref(exit)} to ${ref(to)}.` : `Opened ${ref(exit)}, leading nowhere yet: "@link ${exit.name}=<room>".`);
@@ -116,7 +118,7 @@ const create: Command = {
   help: 'Makes a new thing, in your hands. Describe it with @describe, drop it where it belongs.',
   run(context) {
     const name = context.args.trim();
-    const problem = validName(name);
+    const problem = validName(name) ?? context.game.overQuota(context.actor);
     if (problem) return context.reply(problem);
     const thing = context.game.world.create({ name, kind: 'thing', locationId: context.actor.id, ownerId: context.actor.id });
     context.reply(`Created ${ref(thing)}. It is in your hands.`);

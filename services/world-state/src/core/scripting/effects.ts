@@ -100,6 +100,8 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
   spawn(scope, [ref, name, description]) {
     const room = roomOf(scope);
     if (!room || !scope.owner) throw new Refused('nowhere to spawn into');
+    const over = scope.game.overQuota(scope.owner);
+    if (over) throw new Refused(over);
     const thing = scope.game.world.create({ name: text(name, false).slice(0, 60), kind: 'thing', locationId: room.id, ownerId: scope.owner.id, description: typeof description === 'string' ? text(description) : '' });
     scope.undo.made(thing);
     if (typeof ref === 'string') scope.spawned.set(ref, thing);
