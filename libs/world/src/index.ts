@@ -36,5 +36,6 @@ export const eventNamePattern = /^on_[a-z][a-z0-9_]{0,31}$/;
 export const isScriptEvent = (name: string): boolean => eventNamePattern.test(name);
 
 export * from './script-job.ts';
+export * from './word-filter.ts';
 export * from './markup.ts';
 export * from './text.ts';

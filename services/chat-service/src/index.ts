@@ -1,6 +1,6 @@
 import { Counter, defineService } from '@loom/runtime';
 import { ChatCore } from './core/chat.ts';
-import { wordFilter } from './core/word-filter.ts';
+import { wordFilter } from '@loom/world';
 
 export { ChatCore, chatTopic } from './core/chat.ts';
 

@@ -10,7 +10,7 @@ import { PgliteSql } from '@loom/runtime/sql/pglite-sql.ts';
 import type { Sql } from '@loom/runtime/sql/sql.ts';
 import { inProcessClient } from '@loom/runtime/transport/in-process.ts';
 import { ChatCore, chatTopic } from '../src/core/chat.ts';
-import { wordFilter } from '../src/core/word-filter.ts';
+import { wordFilter } from '@loom/world';
 
 describe('chat-service', () => {
   let sql: Sql;

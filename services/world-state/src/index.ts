@@ -53,6 +53,7 @@ export const service = defineService({
       logger,
       worldName: config.worldName,
       objectQuota: config.objectQuota,
+      filteredWords: config.chatWordFilter.split(','),
       tickHz: config.tickHz,
       sessionGraceMs: config.sessionGraceS * 1000,
       saveIntervalMs: config.saveIntervalMs,

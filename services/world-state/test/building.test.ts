@@ -41,6 +41,17 @@ describe('building', () => {
     assert.match(admin.read(), /Created d/);
   });
 
+  it('sets and removes any attribute a script may set (my.attr-x), by the same name rule', async () => {
+    await run(bea, '@create jar');
+    const jar = [...world.game.world.all()].find((o) => o.name === 'jar')!;
+    jar.attributes['my.attr-x'] = 1; // as setAttr(self, 'my.attr-x', 1) leaves it
+    await run(bea, '@set jar/my.attr-x=');
+    assert.match(bea.read(), /Removed my\.attr-x from jar/);
+    assert.equal(jar.attributes['my.attr-x'], undefined);
+    await run(bea, '@set jar/bad name=1');
+    assert.match(bea.read(), /An attribute name has up to 64 letters, digits, _ \. or -/);
+  });
+
   it('digs a room with exits both ways, and people walk through them', async () => {
     await run(admin, '@set here=public');
     await run(bea, '@dig Cellar=down;d,up;u');

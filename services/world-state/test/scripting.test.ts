@@ -1,6 +1,7 @@
 // Scripts in the world: events start runs, effects come back and are applied whole or not at all, with the owner's rights.
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
+import { wordFilter } from '@loom/world';
 import { createTestWorld, type Player, type TestWorld } from './world-fixture.ts';
 
 const script = (...effects: Array<[string, ...unknown[]]>) => JSON.stringify(effects.map(([kind, ...args]) => ({ kind, args })));
@@ -236,6 +237,26 @@ describe('scripts in the world', () => {
     assert.match(bea.read(), /Script error in on_ping of echo \(#\d+\), version 1: call: calls go at most 5 deep/);
     await run(pip, '@trigger echo/on_ping');
     assert.match(pip.read(), /Only builders may use @trigger/);
+  });
+
+  it("marks what a script says when it starts with someone else's name, or for readers who set nospoof; stars filtered words", async () => {
+    await run(bea, '@create parrot');
+    await run(bea, 'drop parrot');
+    world.game.options.filterWords = wordFilter(['darn']);
+    await run(bea, `@script parrot/on_use=${script(['emitRoom', 'Pip has entered the world.'], ['emitRoom', 'parrot squawks: darn it'])}`);
+    await run(bea, '@set me=nospoof');
+    bea.read();
+    pip.read();
+    await run(pip, 'use parrot');
+    await settle();
+    const seen = pip.read();
+    assert.match(seen, /\{w\}\[parrot\]\{x\} Pip has entered the world\./);
+    assert.match(seen, /^parrot squawks: \*\*\*\* it$/m, "the object's own name is no spoof");
+    assert.match(bea.read(), /\{w\}\[parrot\]\{x\} parrot squawks: \*\*\*\* it/, 'nospoof marks every line');
+    await run(bea, '@name parrot=Pip');
+    assert.match(bea.read(), /Pip is a player's name; pick another/);
+    await run(bea, '@create pip');
+    assert.match(bea.read(), /Pip is a player's name/);
   });
 
   it('borrows no rights: given to an admin, a builder\'s script still may do only what its author may', async () => {

@@ -15,7 +15,7 @@ import { Game, isDeliveredDirectly, type AccountPort, type ChatPort, type Script
 import { Embodiment, type PhysicsPort } from './embodiment.ts';
 import { IdPool } from './id-pool.ts';
 import { ObjectScripts } from './object-scripts.ts';
-import { escapeMarkup, type ScriptOutcome, type ScriptRunner } from '@loom/world';
+import { escapeMarkup, wordFilter, type ScriptOutcome, type ScriptRunner } from '@loom/world';
 import { HandlerIndex } from './scripting/handlers.ts';
 import { Scripting } from './scripting/scripting.ts';
 import { toRecord, type WorldObj } from './model.ts';
@@ -40,6 +40,8 @@ export interface EngineOptions {
   worldName: string;
   /** Objects one builder may own (admins have no quota); 0 = no quota. */
   objectQuota: number;
+  /** Words (LOOM_CHAT_WORD_FILTER) starred out of what scripts say. */
+  filteredWords?: string[];
   tickHz: number;
   /** How long a session whose stream broke waits for its gateway to reattach before the player leaves. */
   sessionGraceMs: number;
@@ -78,7 +80,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
     this.meter = options.meter ?? unmetered;
     this.ids = new IdPool((count) => options.persistence.allocateObjectIds({ count }).then((r) => r.ids));
     this.world = new World(() => this.ids.next());
-    this.game = new Game(this.world, this.sessions, { worldName: options.worldName, objectQuota: options.objectQuota || undefined, chat: options.chat, scripts: options.scripts, account: options.account, requestShutdown: options.requestShutdown });
+    this.game = new Game(this.world, this.sessions, { worldName: options.worldName, objectQuota: options.objectQuota || undefined, filterWords: wordFilter(options.filteredWords ?? []), chat: options.chat, scripts: options.scripts, account: options.account, requestShutdown: options.requestShutdown });
     this.objectScripts = new ObjectScripts(this.game, options.auth, (userId) => this.world.get(this.playerOfUser.get(userId) ?? 0));
     this.embodiment = new Embodiment(this.game, options.physics, (error) => options.logger.error({ err: error }, 'physics failed'));
     this.game.onRoomLayoutChanged = (room) => this.embodiment.refresh(room);

@@ -57,6 +57,8 @@ export interface ScriptsPort {
 
 export interface GameOptions {
   worldName: string;
+  /** The word filter for what scripts say (channel lines pass chat-service's); none by default. */
+  filterWords?: (text: string) => string;
   /** Objects (rooms, exits, things) one builder may own; admins have none. Undefined: no quota. */
   objectQuota?: number;
   chat: ChatPort;
@@ -242,6 +244,13 @@ export class Game {
     for (const object of this.world.all()) if (object.ownerId === owner.id && object.kind !== 'player' && !object.flags.has('destroyed')) owned++;
     if (owned + more <= quota) return undefined;
     return `${owner.name} owns ${owned} objects, and the quota is ${quota}: @destroy something first, or ask an admin`;
+  }
+
+  /** Refuses a thing or room named as a player is: it could pass itself off as them. */
+  takenByPlayer(name: string): string | undefined {
+    const wanted = name.trim().toLowerCase();
+    for (const object of this.world.all()) if (object.kind === 'player' && object.name.toLowerCase() === wanted) return `${object.name} is a player's name; pick another`;
+    return undefined;
   }
 
   /** Who is trying something a lock may guard: the player, their role, what they carry. */

@@ -23,4 +23,7 @@ export function mayScript(role: string, actor: WorldObj, target: WorldObj, acces
 }
 
 /** Attributes the world keeps itself (lower case): no @set or script writes them. */
+/** An attribute's name, for @set and setAttr() alike: letters, digits, _ . - (up to 64). */
+export const attributeNamePattern = /^[A-Za-z0-9_.-]{1,64}$/;
+
 export const worldKeptAttributes: ReadonlySet<string> = new Set(['userid', 'colour', 'role', 'script_errors', 'chown_offer']);

@@ -3,13 +3,12 @@ import { cleanValue, roleAtLeast } from '@loom/world';
 import { formatLock, isLockAttribute, lockAttribute, lockTypes, parseLock, resolveLock, type LockKey, type LockType } from '../locks.ts';
 import { matchObject, whichOne } from '../match.ts';
 import type { WorldObj } from '../model.ts';
-import { worldKeptAttributes } from '../permissions.ts';
+import { attributeNamePattern, worldKeptAttributes } from '../permissions.ts';
 import type { Command, CommandContext } from './command.ts';
 import { splitAssignment } from './command.ts';
 import { findModifiable, findTarget, ref } from './build-targets.ts';
 import { findOne, nearby } from './resolve.ts';
 
-const attributeName = /^[a-z_][a-z0-9_]{0,39}$/i;
 const flagName = /^[a-z_][a-z0-9_]{0,19}$/;
 /** Flags the world itself keeps: set only by admins, or by commands. */
 const systemFlags = new Set(['start', 'destroyed']);
@@ -54,7 +53,7 @@ const set: Command = {
     if (!target) return;
     if (slash >= 0) {
       const name = left.slice(slash + 1).trim();
-      if (!attributeName.test(name)) return context.reply('An attribute name has up to 40 letters, digits or _, not starting with a digit.');
+      if (!attributeNamePattern.test(name)) return context.reply('An attribute name has up to 64 letters, digits, _ . or -.');
       // A character's channels are its memberships (@channel); a thing's are what its on_chat hears.
       if (worldKeptAttributes.has(name.toLowerCase()) || (name.toLowerCase() === 'channels' && target.kind === 'player')) {
         return context.reply(`${name} is kept by the world itself.`);

@@ -118,7 +118,7 @@ const create: Command = {
   help: 'Makes a new thing, in your hands. Describe it with @describe, drop it where it belongs.',
   run(context) {
     const name = context.args.trim();
-    const problem = validName(name) ?? context.game.overQuota(context.actor);
+    const problem = validName(name) ?? context.game.takenByPlayer(name) ?? context.game.overQuota(context.actor);
     if (problem) return context.reply(problem);
     const thing = context.game.world.create({ name, kind: 'thing', locationId: context.actor.id, ownerId: context.actor.id });
     context.reply(`Created ${ref(thing)}. It is in your hands.`);
@@ -158,7 +158,7 @@ const rename: Command = {
     if (!target) return;
     if (target.kind === 'player') return context.reply("A character's name is its account's name.");
     const { name, aliases } = target.kind === 'exit' ? splitExitName(parts[1]) : { name: parts[1].trim(), aliases: target.aliases };
-    const problem = validName(name);
+    const problem = validName(name) ?? context.game.takenByPlayer(name);
     if (problem) return context.reply(problem);
     const old = ref(target);
     target.name = name;

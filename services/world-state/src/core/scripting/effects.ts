@@ -4,14 +4,13 @@ import type { Game } from '../game.ts';
 import type { WorldObj } from '../model.ts';
 import { isLockAttribute } from '../locks.ts';
 import { place } from '../movement.ts';
-import { canLinkTo, canModify, worldKeptAttributes } from '../permissions.ts';
+import { attributeNamePattern, canLinkTo, canModify, worldKeptAttributes } from '../permissions.ts';
 import type { Scripting } from './scripting.ts';
 import { RunUndo } from './undo.ts';
 
 const maxTextLength = 2000;
 /** A call() chain deeper than this is refused (a lever calls a door calls a bell...). */
 const maxCallDepth = 5;
-const attributeName = /^[A-Za-z0-9_.-]{1,64}$/;
 // Besides what the world keeps, locks are their owner's to set (@lock), never a script's.
 const reserved: ReadonlySet<string> = worldKeptAttributes;
 
@@ -61,20 +60,37 @@ function roomOf(scope: Scope): WorldObj | undefined {
   return scope.game.roomAround(scope.self);
 }
 
+/**
+ * Tells `to` what the script says. It is marked with the object's name (`[parrot] ...`) when the reader
+ * asked for that (the nospoof flag), or when it starts with the name of someone or something else
+ * there: a script may not pass its words off as a player's ("Wiz has entered the world.").
+ */
+function say(scope: Scope, to: WorldObj, text: string): void {
+  const message = scope.game.options.filterWords?.(text) ?? text;
+  const speaker = scope.self;
+  const lower = message.toLowerCase();
+  const begins = (name: string) => lower.startsWith(name.toLowerCase()) && !/[\p{L}\p{N}]/u.test(lower.charAt(name.length));
+  const others = [...scope.game.world.contentsOf(scope.game.roomAround(to)?.id ?? 0), ...scope.game.sessions.all().map((s) => scope.game.world.get(s.playerId))];
+  const spoofs = !begins(speaker.name) && others.some((o) => o !== undefined && o.id !== speaker.id && o.kind !== 'exit' && begins(o.name));
+  scope.game.tell(to, spoofs || to.flags.has('nospoof') ? `{w}[${escapeMarkup(speaker.name)}]{x} ${message}` : message);
+}
+
 const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
   emit(scope, [message]) {
-    const actor = scope.job.view.actor;
-    if (actor) scope.game.tell(actor.id, text(message));
+    const actor = scope.job.view.actor && scope.game.world.get(scope.job.view.actor.id);
+    if (actor) say(scope, actor, text(message));
   },
   tell(scope, [target, message]) {
     const to = object(scope, target);
     const room = roomOf(scope);
     if (to.id !== scope.job.view.actor?.id && scope.game.roomAround(to)?.id !== room?.id) throw new Refused(`${to.name} is not here to be told`);
-    scope.game.tell(to, text(message));
+    say(scope, to, text(message));
   },
   emitRoom(scope, [message]) {
     const room = roomOf(scope);
-    if (room) scope.game.tellRoom(room.id, text(message));
+    if (!room) return;
+    const said = text(message);
+    for (const player of scope.game.playersIn(room.id)) say(scope, player, said);
   },
   teleport(scope, [target, roomId]) {
     const who = object(scope, target);
@@ -100,8 +116,8 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
   spawn(scope, [ref, name, description]) {
     const room = roomOf(scope);
     if (!room || !scope.owner) throw new Refused('nowhere to spawn into');
-    const over = scope.game.overQuota(scope.owner);
-    if (over) throw new Refused(over);
+    const refused = scope.game.takenByPlayer(text(name, false)) ?? scope.game.overQuota(scope.owner);
+    if (refused) throw new Refused(refused);
     const thing = scope.game.world.create({ name: text(name, false).slice(0, 60), kind: 'thing', locationId: room.id, ownerId: scope.owner.id, description: typeof description === 'string' ? text(description) : '' });
     scope.undo.made(thing);
     if (typeof ref === 'string') scope.spawned.set(ref, thing);
@@ -112,7 +128,7 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
   setAttr(scope, [target, name, value]) {
     const on = object(scope, target);
     const kept = typeof name === 'string' && (reserved.has(name.toLowerCase()) || isLockAttribute(name) || (name.toLowerCase() === 'channels' && on.kind === 'player'));
-    if (typeof name !== 'string' || !attributeName.test(name) || kept) throw new Refused(`"${String(name)}" cannot be set by a script`);
+    if (typeof name !== 'string' || !attributeNamePattern.test(name) || kept) throw new Refused(`"${String(name)}" cannot be set by a script`);
     if (on.id !== scope.self.id && !mayModify(scope, on)) throw new Refused(`the owner may not change ${on.name}`);
     scope.undo.before(on);
     if (value === null || value === undefined) delete on.attributes[name];
