@@ -1,6 +1,7 @@
 // Object code a builder can trust, typed through telnet into a running world (either wiring): runs on one
 // object go one at a time, each seeing what the one before did, and a run is kept whole or not at all.
 import assert from 'node:assert/strict';
+import { eventually } from '@loom/runtime/testing/patience.ts';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
 
 /** A second builder, made through the REST API by an admin (a role applies from the next login). */
@@ -19,6 +20,7 @@ export async function objectCodeStory(ports: { telnet: number; http: number }, a
   const ada = await PlayerClient.connect(ports.telnet);
   const bea = await PlayerClient.connect(ports.telnet);
   const cy = await PlayerClient.connect(ports.telnet);
+  const telnet = ports.telnet;
   try {
     ada.send(`connect ${admin.name} ${admin.password}`);
     await ada.waitFor(new RegExp(`Welcome to \\w+, ${admin.name}!`));
@@ -136,6 +138,23 @@ export async function objectCodeStory(ports: { telnet: number; http: number }, a
     const asked = Date.now();
     await ada.waitFor(/Cyrus says, "hi from the past"/);
     assert.ok(Date.now() - asked >= 1500, 'not before its time');
+
+    // Connecting into a room is arriving there (on_enter); `examine` is looking closely (on_examine).
+    ada.send('@create doormat');
+    await ada.waitFor(/Created doormat/);
+    ada.send('drop doormat');
+    ada.send("@script doormat/on_enter=emit('The doormat says: welcome, ' + event.actor.name + '.');");
+    ada.send("@script doormat/on_examine=emit('The doormat is scuffed.');");
+    await ada.waitFor(/Saved on_examine of doormat/);
+    cy.send('examine doormat');
+    await cy.waitFor(/The doormat is scuffed\./);
+    cy.send('quit');
+    await eventually(() => cy.closed, 'the quit connection closing');
+    await ada.waitFor(/Cyrus has left the world\./);
+    const back = await PlayerClient.connect(telnet);
+    back.send('connect Cyrus cyrus-password-1');
+    await back.waitFor(/The doormat says: welcome, Cyrus\./);
+    back.close();
 
     // The object quota (50 by default): Beatrix owns two things already (the shopkeeper, her look-alike key);
     // fifty more @creates make 48, and the last two are refused.

@@ -37,5 +37,6 @@ export const isScriptEvent = (name: string): boolean => eventNamePattern.test(na
 
 export * from './script-job.ts';
 export * from './word-filter.ts';
+export * from './script-shape.ts';
 export * from './markup.ts';
 export * from './text.ts';

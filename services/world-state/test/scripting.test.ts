@@ -68,15 +68,18 @@ describe('scripts in the world', () => {
     assert.match(bea.read(), /on_say v1\s+setAttr: the owner may not change/);
   });
 
-  it('reports a script that does not parse, with line and column, to its owner only', async () => {
+  it('refuses to save a script that does not parse, saying where; the handler before it stays', async () => {
     await run(bea, '@create bell');
     await run(bea, 'drop bell');
+    await run(bea, `@script bell/on_use=${script(['emit', 'Ding.'])}`);
     await run(bea, '@script bell/on_use=emit(');
-    bea.read();
+    assert.match(bea.read(), /that script does not parse, so it was not saved: Unexpected token \(line 1, column 6\)/);
+    await run(bea, '@script bell/on_use');
+    for (const line of ['const a = 1;', 'if (a) {', '  emit("x")', '.']) await run(bea, line);
+    assert.match(bea.read(), /does not parse, so it was not saved: Unexpected token \(line 3, column 12\)/);
     await run(pip, 'use bell');
     await settle();
-    assert.match(bea.read(), /Script error in on_use of bell .*\(line 1, column 1\)/);
-    assert.doesNotMatch(pip.read(), /Script error/);
+    assert.match(pip.read(), /Ding\./);
   });
 
   it('schedules a timer that fires on_timer later', async () => {

@@ -1,14 +1,11 @@
 // Turning what QuickJS throws into what a script's owner is told: a kind, a message, and a
 // line/column in the body they wrote (not in our module wrapper).
+import { scriptHeadLines } from '@loom/world';
 import { unshift, type Shift } from './instrument.ts';
 import type { ErrorKind, SandboxLimits } from './view.ts';
 
 /** The file name scripts are compiled under; stack frames in it belong to the script. */
 export const SCRIPT_FILE = 'script';
-/** The body sits on its own lines inside this wrapper, so only the line number needs shifting. */
-export const WRAP_HEAD = 'export default function (self, event) {\n';
-export const WRAP_TAIL = '\n}';
-const HEAD_LINES = 1;
 
 /** An error as described inside the VM (by the prelude's describe). */
 export interface VmError {
@@ -33,7 +30,7 @@ export function locate(stack: string | undefined, source: string, shifts: readon
   const m = stack ? FRAME.exec(stack) : null;
   if (!m) return {};
   const lines = source.split('\n').length;
-  const line = Math.min(lines, Math.max(1, Number(m[1]) - HEAD_LINES));
+  const line = Math.min(lines, Math.max(1, Number(m[1]) - scriptHeadLines));
   return { line, column: unshift(Number(m[1]), Number(m[2]), shifts) };
 }
 

@@ -23,9 +23,10 @@
 //   memory: malloc fails, and QuickJS throws 'out of memory', once the heap reaches the ceiling.
 //   QuickJS's limit stays on too: it still refuses any single allocation above it.
 import type { QuickJSHandle, QuickJSWASMModule } from 'quickjs-emscripten';
+import { scriptModule } from '@loom/world';
 import { COUNTDOWN_INIT } from './countdown.ts';
 import { instrument, InstrumentError, type Instrumented, type Shift } from './instrument.ts';
-import { classify, describeError, locate, needsRecycle, SCRIPT_FILE, WRAP_HEAD, WRAP_TAIL, type VmError } from './errors.ts';
+import { classify, describeError, locate, needsRecycle, SCRIPT_FILE, type VmError } from './errors.ts';
 import { bootVm, callForString, disposeVm, loadWasm, payload, type RawResult, type SandboxOptions, type Vm } from './vm.ts';
 import { DEFAULT_LIMITS, resolveLimits, type ErrorKind, type SandboxEffect, type SandboxInput, type SandboxLimits, type SandboxResult } from './view.ts';
 
@@ -316,7 +317,7 @@ function instrumented(source: string): Instrumented | InstrumentError | Failure 
     return new Failure('syntax', NO_ERROR, [], false, `script too long (max ${MAX_SOURCE_CHARS} characters)`);
   }
   try {
-    return instrument(WRAP_HEAD + source + WRAP_TAIL);
+    return instrument(scriptModule(source));
   } catch (err) {
     if (err instanceof InstrumentError) return err;
     throw err;

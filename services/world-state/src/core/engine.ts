@@ -391,6 +391,8 @@ export class WorldEngine implements WorldStateServiceImplementation {
     this.game.scripting?.fire('on_login', player, { actor: player });
     const room = this.game.room(player);
     if (room) this.game.scripting?.fire('on_login', room, { actor: player });
+    // Waking in a room is arriving there: what greets arrivals greets this one too.
+    if (room) this.game.scripting?.fireAround('on_enter', room, { actor: player, to: room });
     this.options.logger.info({ event: 'session_opened', userId: session.userId, sessionId: session.id, gateway: session.gateway }, 'player entered');
   }
 

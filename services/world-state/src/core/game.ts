@@ -1,6 +1,7 @@
 // What commands act on: the world, who is connected, and how things are told to them.
 import type { WorldEvent } from '@loom/proto';
-import { cleanText, escapeMarkup, roleAtLeast } from '@loom/world';
+import { InvalidArgumentError } from '@loom/runtime/transport/errors.ts';
+import { cleanText, escapeMarkup, roleAtLeast, scriptSyntaxError } from '@loom/world';
 import type { Scripting } from './scripting/scripting.ts';
 import { Components } from './ecs.ts';
 import type { LockSubject } from './locks.ts';
@@ -103,6 +104,9 @@ export class Game {
 
   /** Stores a script version and makes it the handler that runs from now on. */
   async saveScript(objectId: number, event: string, source: string, authorId: number, deleted = false): Promise<ScriptVersion> {
+    // A mistake is told when the script is saved, not at its first run.
+    const mistake = deleted ? undefined : scriptSyntaxError(source);
+    if (mistake) throw new InvalidArgumentError(`that script does not parse, so it was not saved: ${mistake.message} (line ${mistake.line}, column ${mistake.column})`);
     const saved = await this.options.scripts.save(objectId, event, cleanText(source, true), authorId, deleted);
     this.scripting?.handlers.set(objectId, saved);
     const object = this.world.get(objectId);

@@ -53,6 +53,7 @@ const examine: Command = {
     const target = findNearby(context, args || 'here');
     if (!target) return;
     const lines = [describeObject(game, actor, target)];
+    if (target.id !== actor.id) game.scripting?.fire('on_examine', target, { actor });
     if (game.showsIds(actor) || target.ownerId === actor.id) {
       const owner = game.world.get(target.ownerId);
       lines.push(`Kind: ${target.kind}. Owner: ${owner ? `${owner.name} (#${owner.id})` : 'nobody'}. Flags: ${[...target.flags].join(' ') || 'none'}.`);
