@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { wordFilter } from '@loom/world';
+import { matchListen } from '../src/core/scripting/scripting.ts';
 import { createTestWorld, type Player, type TestWorld } from './world-fixture.ts';
 
 const script = (...effects: Array<[string, ...unknown[]]>) => JSON.stringify(effects.map(([kind, ...args]) => ({ kind, args })));
@@ -260,6 +261,25 @@ describe('scripts in the world', () => {
     assert.match(bea.read(), /Pip is a player's name; pick another/);
     await run(bea, '@create pip');
     assert.match(bea.read(), /Pip is a player's name/);
+  });
+
+  it('lets a thing listen for a pattern in what is said and posed in its room, with what each * matched', async () => {
+    await run(bea, '@create parrot');
+    await run(bea, 'drop parrot');
+    await run(bea, '@set parrot/listen=* says, "polly *"');
+    await run(bea, `@script parrot/on_listen=${script(['emitRoom', 'Squawk!'])}`);
+    bea.read();
+    await run(pip, 'say hello');
+    await settle();
+    assert.doesNotMatch(pip.read(), /Squawk/);
+    await run(pip, 'say Polly want a cracker');
+    await settle();
+    assert.match(pip.read(), /Squawk!/);
+    const heard = world.sandbox.jobs.find((j) => j.event === 'on_listen')!;
+    assert.deepEqual(heard.view.args, ['Pip', 'want a cracker']);
+    assert.equal(heard.view.text, 'Pip says, "Polly want a cracker"');
+    assert.deepEqual(matchListen('*a*a*a*a*a*a*a*a*b', 'a'.repeat(2000)), undefined, 'many stars cost one pass');
+    assert.deepEqual(matchListen('hi', 'HI'), []);
   });
 
   it('borrows no rights: given to an admin, a builder\'s script still may do only what its author may', async () => {

@@ -30,6 +30,7 @@ const say: Command = {
     game.tellRoom(actor.locationId, `${game.nameOf(actor)} says, "${text}"`, [actor.id]);
     const room = game.room(actor);
     if (room) game.scripting?.fireAround('on_say', room, { actor, text: args });
+    if (room) game.scripting?.heard(room, `${actor.name} says, "${args}"`, actor);
   },
 };
 
@@ -47,6 +48,8 @@ const pose: Command = {
     const action = await game.chat.post(roomChannel(actor.locationId), actor, args);
     const text = `${game.nameOf(actor)}${verb === ';' ? '' : ' '}${escapeMarkup(action)}`;
     game.tellRoom(actor.locationId, text);
+    const room = game.room(actor);
+    if (room) game.scripting?.heard(room, `${actor.name}${verb === ';' ? '' : ' '}${action}`, actor);
   },
 };
 

@@ -18,6 +18,32 @@ export interface ScriptingOptions {
 const maxKeptErrors = 10;
 const maxTimersPerObject = 20;
 
+/**
+ * Matches a listen pattern: `*` stands for anything (what it stood for is returned), the rest is literal,
+ * case aside. Each literal piece is found left to right with indexOf, so a pattern of many stars costs
+ * one pass over the line, never a regular expression's backtracking.
+ */
+export function matchListen(pattern: string, line: string): string[] | undefined {
+  const pieces = pattern.toLowerCase().split('*');
+  const text = line.toLowerCase();
+  const first = pieces[0]!;
+  if (!text.startsWith(first)) return undefined;
+  if (pieces.length === 1) return text === first ? [] : undefined;
+  const last = pieces.at(-1)!;
+  const end = text.length - last.length;
+  if (end < first.length || !text.endsWith(last)) return undefined;
+  const captured: string[] = [];
+  let at = first.length;
+  for (const piece of pieces.slice(1, -1)) {
+    const found = text.indexOf(piece, at);
+    if (found < 0 || found + piece.length > end) return undefined;
+    captured.push(line.slice(at, found));
+    at = found + piece.length;
+  }
+  captured.push(line.slice(at, end));
+  return captured;
+}
+
 /** A run waiting for the one before it on the same object. */
 interface Waiting {
   event: string;
@@ -122,6 +148,20 @@ export class Scripting {
     this.fire(event, room, context);
     for (const object of this.game.world.contentsOf(room.id)) {
       if (object.id !== context.actor?.id && object.kind !== 'exit') this.fire(event, object, context);
+    }
+  }
+
+  /**
+   * A line said or posed in the room, as others read it: things there whose attribute `listen` is a
+   * pattern it matches (`*hello*`; * matches anything, case aside) hear it (on_listen), with what each
+   * * matched as event.args (the MUSH ^-listen).
+   */
+  heard(room: WorldObj, line: string, actor: WorldObj): void {
+    for (const object of this.game.world.contentsOf(room.id)) {
+      const pattern = object.attributes.listen;
+      if (object.id === actor.id || typeof pattern !== 'string' || !this.handlers.get(object.id, 'on_listen')) continue;
+      const args = matchListen(pattern, line);
+      if (args) this.fire('on_listen', object, { actor, text: line, args });
     }
   }
 
