@@ -3,13 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventually } from '@loom/runtime/testing/patience.ts';
 import { needServer } from '@loom/runtime/testing/servers.ts';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
 import { objectCodeStory } from './object-code-story.ts';
 import { boundPorts, embeddedEnv, runLoom, startLoomUp, type LoomProcess, type LoomUp } from './processes.ts';
 
 // A macro's worth of lines and runs at once: the stories test ordering, not the flood limits.
-const generous = { LOOM_TEXT_FLOOD_LINES: '1000', LOOM_CHAT_FLOOD_LINES: '1000', LOOM_SCRIPT_RUNS_PER_OWNER: '1000' };
+const generous = { LOOM_TEXT_FLOOD_LINES: '1000', LOOM_CHAT_FLOOD_LINES: '1000', LOOM_SCRIPT_RUNS_PER_OWNER: '1000', LOOM_SAVE_INTERVAL_MS: '200' };
 const admin = { name: 'Ada', password: 'ada-password-1' };
 
 async function firstAccount(telnet: number): Promise<void> {
@@ -52,5 +54,38 @@ describe('object code (distributed: runs through RabbitMQ to script-executor)', 
 
   it('sells one soda for twenty uses, counts a hundred says, and takes no coin it may not move', async () => {
     await objectCodeStory({ telnet: up.ports.telnet, http: up.ports.http }, admin);
+  });
+
+  it('fires a timer that was waiting when world-state was killed with kill -9, once, after loom up starts it again', async () => {
+    const ada = await PlayerClient.connect(up.ports.telnet);
+    try {
+      ada.send(`connect ${admin.name} ${admin.password}`);
+      await ada.waitFor(/Welcome to \w+, Ada!/);
+      ada.send('@create tower clock');
+      await ada.waitFor(/Created tower clock/);
+      ada.send("@script tower clock/on_use=schedule(4); emit('Wound.');");
+      ada.send("@script tower clock/on_timer=setAttr(self, 'chimes', (getAttr(self, 'chimes') ?? 0) + 1);");
+      await ada.waitFor(/Saved on_timer of tower clock/);
+      ada.send('use tower clock');
+      await ada.waitFor(/Wound\./);
+      // Past a save interval (200 ms here), the timer is in PostgreSQL with its clock.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const { pid } = (await (await fetch(`http://127.0.0.1:${up.ports.ops['world-state']}/health`)).json()) as { pid: number };
+      const ready = /^world-state +\|.*"msg":"world-state ready in/;
+      const readyBefore = up.loom.lines.filter((l) => ready.test(l)).length;
+      process.kill(pid, 'SIGKILL');
+      await eventually(() => up.loom.lines.filter((l) => ready.test(l)).length > readyBefore, 'world-state started again');
+      const chimes = async (): Promise<string> => {
+        ada.send('@examine tower clock');
+        // Right after the restart a command may be answered "the world is away", or lost with the old stream.
+        const block = await ada.waitFor(/tower clock \(#\d+\)\s+thing, owned by[\s\S]*?Scripts:|The world is away[^\n]*/, 5000).then((m) => m[0], () => '');
+        return /chimes = (\d+)/.exec(block)?.[1] ?? '0';
+      };
+      await eventually(async () => (await chimes()) === '1', 'one chime after the restart');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(await chimes(), '1', 'still one chime: the timer left the clock when it fired');
+    } finally {
+      ada.close();
+    }
   });
 });
