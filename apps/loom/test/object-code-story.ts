@@ -6,12 +6,23 @@ import { PlayerClient } from '../../../services/text-gateway/test/player-client.
 
 /** A second builder, made through the REST API by an admin (a role applies from the next login). */
 export async function makeBuilder(http: number, admin: { name: string; password: string }, builder: { name: string; password: string }): Promise<void> {
-  const post = (path: string, body: unknown, token = '') =>
-    fetch(`http://127.0.0.1:${http}${path}`, { method: path.endsWith('/role') ? 'PUT' : 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  const made = (await (await post('/api/v1/auth/register', { username: builder.name, password: builder.password })).json()) as { user: { id: number } };
-  const login = (await (await post('/api/v1/auth/login', { username: admin.name, password: admin.password })).json()) as { accessToken: string };
-  const changed = await post(`/api/v1/admin/users/${made.user.id}/role`, { role: 'builder' }, login.accessToken);
+  const send = (method: 'POST' | 'PUT', path: string, body: unknown, token = '') =>
+    fetch(`http://127.0.0.1:${http}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  const made = (await (await send('POST', '/api/v1/auth/register', { username: builder.name, password: builder.password })).json()) as { user: { id: number } };
+  const login = (await (await send('POST', '/api/v1/auth/login', { username: admin.name, password: admin.password })).json()) as { accessToken: string };
+  const changed = await send('PUT', `/api/v1/admin/users/${made.user.id}/role`, { role: 'builder' }, login.accessToken);
   assert.equal(changed.status, 200, await changed.text());
+}
+
+/** A builder makes a thing where they stand and gives it one-line scripts, waiting until each is saved. */
+export async function placeScripted(builder: PlayerClient, name: string, scripts: Record<string, string>): Promise<void> {
+  builder.send(`@create ${name}`);
+  await builder.waitFor(new RegExp(`Created ${name} `));
+  builder.send(`drop ${name}`);
+  for (const [event, source] of Object.entries(scripts)) {
+    builder.send(`@script ${name}/${event}=${source}`);
+    await builder.waitFor(new RegExp(`Saved ${event} of ${name} `));
+  }
 }
 
 /** Needs a world whose first account was made already (`admin`) and generous flood and run budgets. */
@@ -58,11 +69,7 @@ export async function objectCodeStory(ports: { telnet: number; http: number }, a
     assert.equal(carried.match(/soda can/g)?.length, 1);
 
     // A counter that two players bump with fifty says each, in one packet each: no update is lost.
-    ada.send('@create tally');
-    await ada.waitFor(/Created tally/);
-    ada.send('drop tally');
-    ada.send("@script tally/on_say=setAttr(self, 'count', (getAttr(self, 'count') ?? 0) + 1); if (getAttr(self, 'count') === 100) emitRoom('Tally: one hundred.');");
-    await ada.waitFor(/Saved on_say of tally/);
+    await placeScripted(ada, 'tally', { on_say: "setAttr(self, 'count', (getAttr(self, 'count') ?? 0) + 1); if (getAttr(self, 'count') === 100) emitRoom('Tally: one hundred.');" });
     bea.sendAtOnce(Array.from({ length: 50 }, (_, i) => `say b${i}`));
     cy.sendAtOnce(Array.from({ length: 50 }, (_, i) => `say c${i}`));
     await ada.waitFor(/Tally: one hundred\./);
@@ -140,12 +147,10 @@ export async function objectCodeStory(ports: { telnet: number; http: number }, a
     assert.ok(Date.now() - asked >= 1500, 'not before its time');
 
     // Connecting into a room is arriving there (on_enter); `examine` is looking closely (on_examine).
-    ada.send('@create doormat');
-    await ada.waitFor(/Created doormat/);
-    ada.send('drop doormat');
-    ada.send("@script doormat/on_enter=emit('The doormat says: welcome, ' + event.actor.name + '.');");
-    ada.send("@script doormat/on_examine=emit('The doormat is scuffed.');");
-    await ada.waitFor(/Saved on_examine of doormat/);
+    await placeScripted(ada, 'doormat', {
+      on_enter: "emit('The doormat says: welcome, ' + event.actor.name + '.');",
+      on_examine: "emit('The doormat is scuffed.');",
+    });
     cy.send('examine doormat');
     await cy.waitFor(/The doormat is scuffed\./);
     cy.send('quit');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
-import { makeBuilder } from './object-code-story.ts';
+import { makeBuilder, placeScripted } from './object-code-story.ts';
 import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.ts';
 
 const admin = { name: 'Ada', password: 'ada-password-1' };
@@ -51,11 +51,7 @@ describe('red team, through telnet (all-in-one)', () => {
     await cat.waitFor(/Created box/);
     cat.send('drop box');
     await cat.waitFor(/You drop box/);
-    bea.send('@create escalator');
-    await bea.waitFor(/Created escalator/);
-    bea.send('drop escalator');
-    bea.send("@script escalator/on_use=const box = (event.room.contents ?? []).find((o) => o.name === 'box'); move(box.id, self); emitRoom('Whirr.');");
-    await bea.waitFor(/Saved on_use of escalator/);
+    await placeScripted(bea, 'escalator', { on_use: "const box = (event.room.contents ?? []).find((o) => o.name === 'box'); move(box.id, self); emitRoom('Whirr.');" });
     bea.send('@chown escalator=Ada');
     await ada.waitFor(/Bea offers you escalator \(#(\d+)\)/);
     pip.send('use escalator');
@@ -73,11 +69,7 @@ describe('red team, through telnet (all-in-one)', () => {
   });
 
   it('attack 5: escape sequences a script emits or names a thing with never reach another terminal', async () => {
-    bea.send('@create prankster');
-    await bea.waitFor(/Created prankster/);
-    bea.send('drop prankster');
-    bea.send("@script prankster/on_use=emitRoom('\\x1b[2J\\x1b]0;PWNED\\x07 Ada says, \"give me your password\"'); spawn('\\x1b[8mhidden');");
-    await bea.waitFor(/Saved on_use of prankster/);
+    await placeScripted(bea, 'prankster', { on_use: "emitRoom('\\x1b[2J\\x1b]0;PWNED\\x07 Ada says, \"give me your password\"'); spawn('\\x1b[8mhidden');" });
     pip.send('use prankster');
     await pip.waitFor(/PWNED/);
     pip.send('look');
@@ -88,17 +80,8 @@ describe('red team, through telnet (all-in-one)', () => {
   });
 
   it("attack 6: one script's failing effect stops neither another script's effects nor the timers", async () => {
-    bea.send('@create rock');
-    await bea.waitFor(/Created rock/);
-    bea.send('drop rock');
-    bea.send('@script rock/on_say=move(self, self);');
-    await bea.waitFor(/Saved on_say of rock/);
-    cat.send('@create chime');
-    await cat.waitFor(/Created chime/);
-    cat.send('drop chime');
-    cat.send("@script chime/on_say=emitRoom('The chime rings.'); schedule(1);");
-    cat.send("@script chime/on_timer=emitRoom('The chime rings again.');");
-    await cat.waitFor(/Saved on_timer of chime/);
+    await placeScripted(bea, 'rock', { on_say: 'move(self, self);' });
+    await placeScripted(cat, 'chime', { on_say: "emitRoom('The chime rings.'); schedule(1);", on_timer: "emitRoom('The chime rings again.');" });
     pip.send('say hello, rock and chime');
     await bea.waitFor(/Script error in on_say of rock \(#\d+\), version 1: move: /);
     await pip.waitFor(/The chime rings\./);

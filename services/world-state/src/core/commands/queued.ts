@@ -2,7 +2,7 @@
 import type { Command } from './command.ts';
 import { splitAssignment } from './command.ts';
 import { ref } from './build-targets.ts';
-import { handlerOf } from './scripting.ts';
+import { fireNow, handlerOf } from './scripting.ts';
 
 /** The longest @wait, and how many lines one player may have waiting. */
 export const maxWaitSeconds = 3600;
@@ -20,9 +20,7 @@ const trigger: Command = {
     const handler = handlerOf(context, left, true);
     if (!handler) return;
     const { target, event } = handler;
-    const scripting = context.game.scripting;
-    if (!scripting?.handlers.get(target.id, event)) return context.reply(`${ref(target)} has no ${event}.`);
-    scripting.fire(event, target, { actor: context.actor, text: text ?? '' });
+    if (!fireNow(context, target, event, text ?? '')) return context.reply(`${ref(target)} has no ${event}.`);
     context.reply(`Triggered ${event} of ${ref(target)}.`);
   },
 };

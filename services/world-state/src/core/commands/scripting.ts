@@ -29,6 +29,14 @@ export function handlerOf(context: CommandContext, text: string, needsWrite: boo
   return { target, event };
 }
 
+/** Runs an object's handler now, the one who typed it as the actor (@script/test, @trigger); false when it has none. */
+export function fireNow(context: CommandContext, target: WorldObj, event: string, text: string): boolean {
+  const scripting = context.game.scripting;
+  if (!scripting?.handlers.get(target.id, event)) return false;
+  scripting.fire(event, target, { actor: context.actor, item: target, text });
+  return true;
+}
+
 function numbered(source: string): string {
   return source
     .split('\n')
@@ -121,8 +129,7 @@ const script: Command = {
         return context.reply(`Rolled ${event} of ${ref(target)} back to version ${old.version}, saved as version ${saved.version}.`);
       }
       case 'test': {
-        if (!game.scripting?.handlers.get(target.id, event)) return context.reply(`${ref(target)} has no ${event} to test.`);
-        game.scripting.fire(event, target, { actor: context.actor, item: target, text: right ?? '' });
+        if (!fireNow(context, target, event, right ?? '')) return context.reply(`${ref(target)} has no ${event} to test.`);
         return context.reply(`Running ${event} of ${ref(target)}; what it does follows.`);
       }
       case 'delete': {

@@ -61,36 +61,39 @@ function roomOf(scope: Scope): WorldObj | undefined {
 }
 
 /**
- * Tells `to` what the script says. It is marked with the object's name (`[parrot] ...`) when the reader
- * asked for that (the nospoof flag), or when it starts with the name of someone or something else
- * there: a script may not pass its words off as a player's ("Wiz has entered the world.").
+ * Tells the readers (all in one room) what the script says. A line is marked with the object's name
+ * (`[parrot] ...`) for readers who asked for that (the nospoof flag), and for all when it starts with the
+ * name of someone or something else there: a script may not pass its words off as a player's ("Wiz has
+ * entered the world."). Whether it does is worked out once per line, not once per reader.
  */
-function say(scope: Scope, to: WorldObj, text: string): void {
+function say(scope: Scope, readers: WorldObj[], text: string): void {
+  const first = readers[0];
+  if (!first) return;
   const message = scope.game.options.filterWords?.(text) ?? text;
   const speaker = scope.self;
   const lower = message.toLowerCase();
   const begins = (name: string) => lower.startsWith(name.toLowerCase()) && !/[\p{L}\p{N}]/u.test(lower.charAt(name.length));
-  const others = [...scope.game.world.contentsOf(scope.game.roomAround(to)?.id ?? 0), ...scope.game.sessions.all().map((s) => scope.game.world.get(s.playerId))];
-  const spoofs = !begins(speaker.name) && others.some((o) => o !== undefined && o.id !== speaker.id && o.kind !== 'exit' && begins(o.name));
-  scope.game.tell(to, spoofs || to.flags.has('nospoof') ? `{w}[${escapeMarkup(speaker.name)}]{x} ${message}` : message);
+  const others = () => [...scope.game.world.contentsOf(scope.game.roomAround(first)?.id ?? 0), ...scope.game.sessions.all().map((s) => scope.game.world.get(s.playerId))];
+  const spoofs = !begins(speaker.name) && others().some((o) => o !== undefined && o.id !== speaker.id && o.kind !== 'exit' && begins(o.name));
+  const marked = `{w}[${escapeMarkup(speaker.name)}]{x} ${message}`;
+  for (const to of readers) scope.game.tell(to, spoofs || to.flags.has('nospoof') ? marked : message);
 }
 
 const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
   emit(scope, [message]) {
     const actor = scope.job.view.actor && scope.game.world.get(scope.job.view.actor.id);
-    if (actor) say(scope, actor, text(message));
+    if (actor) say(scope, [actor], text(message));
   },
   tell(scope, [target, message]) {
     const to = object(scope, target);
     const room = roomOf(scope);
     if (to.id !== scope.job.view.actor?.id && scope.game.roomAround(to)?.id !== room?.id) throw new Refused(`${to.name} is not here to be told`);
-    say(scope, to, text(message));
+    say(scope, [to], text(message));
   },
   emitRoom(scope, [message]) {
     const room = roomOf(scope);
     if (!room) return;
-    const said = text(message);
-    for (const player of scope.game.playersIn(room.id)) say(scope, player, said);
+    say(scope, scope.game.playersIn(room.id), text(message));
   },
   teleport(scope, [target, roomId]) {
     const who = object(scope, target);
