@@ -22,17 +22,18 @@ loginForm.addEventListener('submit', (event) => {
   kind = 'login';
   $('login-error').textContent = '';
   authenticate(asked, username, password)
-    .then((session) => play(session.accessToken, session.user.username))
+    .then((session) => play(session.accessToken))
     .catch((error: Error) => ($('login-error').textContent = error.message));
 });
 
-async function play(accessToken: string, username: string): Promise<void> {
+async function play(accessToken: string): Promise<void> {
   status.textContent = 'connecting…';
   const client = new GameClient(await wsTransport(() => (status.textContent = 'disconnected — reload to play again')), () => performance.now());
   const view = new View($('view'));
   const others = new Interpolator();
   const me = new Predictor();
   let room: { id: number; size: [number, number, number]; doorways: Doorway[] } | undefined;
+  // Our own character, as each snapshot names it (never guessed from names: a thing may be named like us).
   let selfId: number | undefined;
   client.onEvent((event: ServerEvent) => {
     if (event.t === 'room') {
@@ -42,8 +43,6 @@ async function play(accessToken: string, username: string): Promise<void> {
     } else if (event.t === 'text') append(event.text);
     else if (event.t === 'chat') append(`[${event.channel}] ${event.talker}: ${event.text}`, 'chat');
     else if (event.t === 'bye') append(event.text, 'err');
-    // Our own character is the one named like the account (the gateway plays the account's character).
-    else if (event.t === 'entity' && event.name.toLowerCase() === username.toLowerCase()) selfId = event.id;
   });
   await client.connect(accessToken);
   loginForm.hidden = true;
@@ -112,6 +111,7 @@ async function play(accessToken: string, username: string): Promise<void> {
     const seen = client.view;
     if (seen && seen.tick !== lastTick) {
       lastTick = seen.tick;
+      selfId = seen.viewerEntityId;
       if (seen.roomId !== lastRoom) {
         // A new room: old positions mean nothing here.
         lastRoom = seen.roomId;

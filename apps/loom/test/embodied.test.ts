@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { WorldEvent } from '@loom/proto';
+import { Gateway, type Snapshot, type WorldEvent } from '@loom/proto';
 import { service as auth } from '@loom/auth-service';
 import { service as chat } from '@loom/chat-service';
 import { service as persistence } from '@loom/persistence-service';
@@ -18,12 +18,6 @@ import { eventually } from '@loom/runtime/testing/patience.ts';
 
 const servers = await Promise.all([needServer('postgres'), needServer('redis'), needServer('rabbitmq')]);
 const distributedSkip = servers.find((s) => s.skip)?.skip ?? false;
-
-interface Snapshot {
-  tick: number;
-  roomId: number;
-  entities: Array<{ id: number; name: string; kind: string; x: number; z: number; embodied: boolean }>;
-}
 
 function story(kind: WiringKind, skip: string | false) {
   describe(`a 3D player beside a text player (${kind})`, { skip }, () => {
@@ -46,29 +40,40 @@ function story(kind: WiringKind, skip: string | false) {
     });
     after(() => wiring?.stop());
 
-    async function enter(name: string, gatewayName: string) {
+    async function enter(name: string, gatewayKind: Gateway) {
       const { accessToken } = await accounts.register({ username: name, password: `${name}-password`, email: '' });
       const sessionId = randomUUID();
       const events: WorldEvent[] = [];
+      // Entities are named once (and when that changes), before the snapshots that show them.
+      const names = new Map<number, string>();
       const abort = new AbortController();
-      const stream = world.openSession({ sessionId, gateway: gatewayName, accessToken, clientAddress: '127.0.0.1' }, { signal: abort.signal });
+      const stream = world.openSession({ sessionId, gateway: gatewayKind, accessToken, clientAddress: '127.0.0.1' }, { signal: abort.signal });
       void (async () => {
         try {
-          for await (const event of stream) events.push(event);
+          for await (const event of stream) {
+            events.push(event);
+            if (event.entity) names.set(event.entity.id, event.entity.name);
+          }
         } catch {
           // the test ends the stream
         }
       })();
       const until = <T>(find: () => T | undefined, what: string): Promise<T> =>
-        eventually(find, `${what} for ${name}`, () => `last events: ${events.slice(-5).map((e) => `${e.kind}:${e.text.slice(0, 60)}`).join(' | ')}`);
-      const snapshot = () => events.filter((e) => e.kind === 'snapshot').at(-1)?.data as Snapshot | undefined;
-      const heard = (pattern: RegExp) => until(() => events.find((e) => pattern.test(e.text)), String(pattern));
-      return { sessionId, events, until, snapshot, heard, close: () => abort.abort() };
+        eventually(find, `${what} for ${name}`, () => `last events: ${events.slice(-5).map((e) => JSON.stringify(e).slice(0, 80)).join(' | ')}`);
+      const said = (e: WorldEvent) => e.text?.markup ?? '';
+      const heard = (pattern: RegExp) => until(() => events.find((e) => pattern.test(said(e))), String(pattern));
+      const seen = (snapshot: Snapshot) => snapshot.entities.map((e) => ({ ...e, ...e.position!, name: names.get(e.id), self: e.id === snapshot.viewerEntityId }));
+      const snapshots = () => events.flatMap((e) => (e.snapshot ? [seen(e.snapshot)] : []));
+      const snapshot = () => {
+        const last = events.filter((e) => e.snapshot).at(-1)?.snapshot;
+        return last && { roomId: last.roomId, entities: seen(last) };
+      };
+      return { sessionId, events, until, snapshot, snapshots, said, heard, close: () => abort.abort() };
     }
 
     it('sees the text player, walks north through the doorway, and the text player sees it leave', async () => {
-      const text = await enter('Tess', 'telnet');
-      const bot = await enter('Botty', 'udp');
+      const text = await enter('Tess', Gateway.GATEWAY_TELNET);
+      const bot = await enter('Botty', Gateway.GATEWAY_UDP);
       try {
         const first = await bot.until(() => bot.snapshot(), 'snapshot');
         assert.ok(first.entities.some((e) => e.name === 'Tess' && !e.embodied), JSON.stringify(first.entities));
@@ -93,9 +98,9 @@ function story(kind: WiringKind, skip: string | false) {
         await text.heard(/crate \(#\d+\) is now physical/);
         // Every snapshot is kept: the crate shows up where it was put (3 m up), then resting where it fell.
         const crateHeights = () =>
-          bot.events
-            .filter((e) => e.kind === 'snapshot')
-            .map((e) => ((e.data as unknown as Snapshot).entities.find((x) => x.name === 'crate') as { y?: number } | undefined)?.y)
+          bot
+            .snapshots()
+            .map((entities) => entities.find((x) => x.name === 'crate')?.y)
             .filter((y): y is number => y !== undefined);
         const landed = await bot.until(() => {
           const heights = crateHeights();
@@ -104,7 +109,8 @@ function story(kind: WiringKind, skip: string | false) {
           return rest === undefined ? undefined : { y: rest };
         }, 'the crate falling to the floor');
         assert.ok(landed.y > 0.1, `the crate rests on the floor, not in it (y = ${landed.y})`);
-        const start = first.entities.find((e) => e.name === 'Botty')!;
+        const start = first.entities.find((e) => e.self)!;
+        assert.equal(start.name, 'Botty');
         let clientTick = 0;
         const walkNorth = setInterval(() => {
           void world.submitIntent({ sessionId: bot.sessionId, command: '', accessToken: '', move: { clientTick: ++clientTick, direction: { x: 0, y: 0, z: -1 }, yaw: 0, jump: false } }).catch(() => undefined);
@@ -112,20 +118,20 @@ function story(kind: WiringKind, skip: string | false) {
         try {
           await bot.until(() => {
             const s = bot.snapshot();
-            const me = s?.entities.find((e) => e.name === 'Botty');
+            const me = s?.entities.find((e) => e.self);
             return me && me.z < start.z - 1 ? me : undefined;
           }, 'movement north');
           await text.heard(/Click! The plate sinks under Botty\./);
           const where = () => {
-            const me = bot.snapshot()?.entities.find((e) => e.name === 'Botty');
+            const me = bot.snapshot()?.entities.find((e) => e.self);
             return `Botty at ${me ? `x=${me.x.toFixed(2)} z=${me.z.toFixed(2)}` : 'nowhere'} in ${bot.snapshot()?.roomId}, ${bot.events.length} events`;
           };
-          await eventually(() => text.events.find((e) => /Botty leaves north\./.test(e.text)), 'Botty leaving north, for Tess', where);
+          await eventually(() => text.events.find((e) => /Botty leaves north\./.test(text.said(e))), 'Botty leaving north, for Tess', where);
           await bot.heard(/Weavers' Lane/);
         } finally {
           clearInterval(walkNorth);
         }
-        await bot.until(() => (bot.snapshot()?.entities.some((e) => e.name === 'Botty') && bot.events.some((e) => e.kind === 'room' && (e.data as { name?: string })?.name === "Weavers' Lane") ? true : undefined), 'room change');
+        await bot.until(() => (bot.snapshot()?.entities.some((e) => e.self) && bot.events.some((e) => e.room?.name === "Weavers' Lane") ? true : undefined), 'room change');
       } finally {
         text.close();
         bot.close();

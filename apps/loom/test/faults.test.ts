@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { WorldEvent } from '@loom/proto';
+import { Gateway, type WorldEvent } from '@loom/proto';
 import { service as assets } from '@loom/asset-service';
 import { service as auth } from '@loom/auth-service';
 import { service as chat } from '@loom/chat-service';
@@ -46,7 +46,7 @@ describe('RabbitMQ and Redis cut off and back (distributed)', { skip }, () => {
   const readyStatus = async (service: string) => (await fetch(`http://127.0.0.1:${wiring.hosts.get(service)!.httpPort}/ready`)).status;
   const untilReady = (service: string, status: number) => eventually(async () => (await readyStatus(service)) === status, `/ready ${status} from ${service}`);
   const say = (text: string) => world.submitIntent({ sessionId, command: `say ${text}`, accessToken: '' });
-  const parrotLines = (text: string) => events.filter((e) => e.text.includes(`Polly repeats: ${text}`)).length;
+  const parrotLines = (text: string) => events.filter((e) => e.text?.markup.includes(`Polly repeats: ${text}`)).length;
   const login = (password: string) =>
     fetch(`${wiring.httpBase}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'Warden', password }) });
 
@@ -58,7 +58,7 @@ describe('RabbitMQ and Redis cut off and back (distributed)', { skip }, () => {
     // The first account is the world's admin, so it may script: a parrot that repeats what it hears.
     const { accessToken } = await accounts.register({ username: 'Warden', password: 'warden-password', email: '' });
     sessionId = randomUUID();
-    const stream = world.openSession({ sessionId, gateway: 'telnet', accessToken, clientAddress: '127.0.0.1' }, { signal: abort.signal });
+    const stream = world.openSession({ sessionId, gateway: Gateway.GATEWAY_TELNET, accessToken, clientAddress: '127.0.0.1' }, { signal: abort.signal });
     void (async () => {
       try {
         for await (const event of stream) events.push(event);
@@ -70,9 +70,9 @@ describe('RabbitMQ and Redis cut off and back (distributed)', { skip }, () => {
     for (const command of ['@create Polly', 'drop Polly', "@script Polly/on_say=emitRoom('Polly repeats: ' + event.text);"]) {
       await world.submitIntent({ sessionId, command, accessToken: '' });
     }
-    await eventually(() => events.some((e) => /Saved on_say of Polly/.test(e.text)), 'the parrot scripted');
+    await eventually(() => events.some((e) => /Saved on_say of Polly/.test(e.text?.markup ?? '')), 'the parrot scripted');
     await say('hello');
-    await eventually(() => parrotLines('hello') > 0, 'the parrot before any outage', () => events.slice(-8).map((e) => `${e.kind}:${e.text.slice(0, 80)}`).join(' | '));
+    await eventually(() => parrotLines('hello') > 0, 'the parrot before any outage', () => events.slice(-8).map((e) => JSON.stringify(e).slice(0, 100)).join(' | '));
   });
   after(async () => {
     abort.abort();
@@ -88,7 +88,7 @@ describe('RabbitMQ and Redis cut off and back (distributed)', { skip }, () => {
     rabbit.heal();
     await untilReady('world-state', 200);
     await untilReady('script-executor', 200);
-    const recent = () => events.slice(-8).map((e) => `${e.kind}:${e.text.slice(0, 80)}`).join(' | ');
+    const recent = () => events.slice(-8).map((e) => JSON.stringify(e).slice(0, 100)).join(' | ');
     await eventually(() => parrotLines('during the outage') > 0, 'the run held through the outage', recent);
     // A later run is a fence: once it is answered, a duplicate of the held run would have been too.
     await say('after the outage');

@@ -42,7 +42,9 @@ export async function udpBotStory(ports: { telnet: number; udp: number; http: nu
     await until(() => events.find((e) => e.t === 'text' && new RegExp(`Tess${suffix} arrives from the east\\.`).test(e.text)), 'Tess coming back');
     await until(() => bot.view?.entities.find((e) => e.name === `Tess${suffix}`), 'Tess back in the snapshot');
     // The bot walks north through the doorway: the same room change as a text `go north`.
-    const start = bot.view!.entities.find((e) => e.name === `Botty${suffix}`)!;
+    // The snapshot names the bot's own character.
+    const start = bot.view!.entities.find((e) => e.id === bot.view!.viewerEntityId)!;
+    assert.equal(start.name, `Botty${suffix}`);
     let clientTick = 0;
     const walking = setInterval(() => bot.sendInput({ clientTick: ++clientTick, dx: 0, dz: -1, yaw: 0, jump: false }), 50);
     try {

@@ -3,7 +3,7 @@
 // frames) is given by the caller.
 import { DecodeError } from './bytes.ts';
 import { decodeDelta, SnapshotHistory, type Snapshot } from './delta.ts';
-import { decodeEvent, decodeSnapshotMessage, encodeEvent, encodeInput, type InputMessage, type ServerEvent } from './game.ts';
+import { decodeEvent, decodeSnapshotMessage, encodeEvent, encodeInput, type InputMessage, type ServerEvent, type SnapshotHeader } from './game.ts';
 import { DisconnectReason, RejectReason, decodePacket, encodePacket } from './packet.ts';
 import { dequantizePosition, dequantizeYaw } from './quantize.ts';
 import { Endpoint } from './reliability.ts';
@@ -60,7 +60,7 @@ export class GameClient {
   private readonly history = new SnapshotHistory();
   private readonly names = new Map<number, { name: string; kind: string; model: string; texture: string }>();
   private readonly listeners = new Set<(event: ServerEvent) => void>();
-  private latest: { snapshot: Snapshot; roomId: number; ackedClientTick: number } | undefined;
+  private latest: (SnapshotHeader & { snapshot: Snapshot }) | undefined;
   private handshake: ((datagram: Uint8Array) => void) | undefined;
   private readonly disconnectListeners = new Set<(reason: number) => void>();
   /** The DISCONNECT reason (DisconnectReason) once the server ended the session; undefined while it lives. */
@@ -133,10 +133,10 @@ export class GameClient {
     for (const datagram of this.endpoint.tick(this.now())) this.transport.send(datagram);
   }
 
-  /** What the newest snapshot shows, in metres and radians, with names. */
-  get view(): { roomId: number; tick: number; ackedClientTick: number; entities: SeenEntity[] } | undefined {
+  /** What the newest snapshot shows, in metres and radians, with names; `viewerEntityId` is the player's own character. */
+  get view(): (SnapshotHeader & { tick: number; entities: SeenEntity[] }) | undefined {
     if (!this.latest) return undefined;
-    const { snapshot, roomId, ackedClientTick } = this.latest;
+    const { snapshot, roomId, ackedClientTick, viewerEntityId } = this.latest;
     const entities = snapshot.entities.map((e) => ({
       id: e.id,
       name: this.names.get(e.id)?.name ?? '',
@@ -149,7 +149,7 @@ export class GameClient {
       yaw: dequantizeYaw(e.yaw),
       flags: e.flags,
     }));
-    return { roomId, tick: snapshot.tick, ackedClientTick, entities };
+    return { roomId, tick: snapshot.tick, ackedClientTick, viewerEntityId, entities };
   }
 
   /** Leaves: the server is told (DISCONNECT quit, three times: it is not acknowledged), so the seat frees at once. */
@@ -189,7 +189,7 @@ export class GameClient {
       if (snapshot instanceof DecodeError) continue;
       if (this.latest && snapshot.tick <= this.latest.snapshot.tick) continue;
       this.history.add(snapshot);
-      this.latest = { snapshot, roomId: framed.roomId, ackedClientTick: framed.ackedClientTick };
+      this.latest = { snapshot, roomId: framed.roomId, ackedClientTick: framed.ackedClientTick, viewerEntityId: framed.viewerEntityId };
     }
   }
 }

@@ -75,17 +75,35 @@ export function decodeEvent<T extends { t: string }>(bytes: Uint8Array): T | und
   }
 }
 
-/** An unreliable snapshot message: the room, the newest input applied, then the delta-encoded snapshot. */
-export function encodeSnapshotMessage(roomId: number, ackedClientTick: number, delta: Uint8Array): Uint8Array {
-  const w = new Writer(delta.length + 8);
-  w.u32(roomId >>> 0);
-  w.u32(ackedClientTick >>> 0);
+/** What an unreliable snapshot message says besides the snapshot itself. */
+export interface SnapshotHeader {
+  /** The room (object id) the snapshot is of. */
+  roomId: number;
+  /** The newest client tick applied (reconcile prediction from here). */
+  ackedClientTick: number;
+  /** The entity that is the player's own character. */
+  viewerEntityId: number;
+}
+
+const SNAPSHOT_HEADER_SIZE = 12;
+
+/** An unreliable snapshot message: the header, then the delta-encoded snapshot. */
+export function encodeSnapshotMessage(header: SnapshotHeader, delta: Uint8Array): Uint8Array {
+  const w = new Writer(delta.length + SNAPSHOT_HEADER_SIZE);
+  w.u32(header.roomId >>> 0);
+  w.u32(header.ackedClientTick >>> 0);
+  w.u32(header.viewerEntityId >>> 0);
   w.bytes(delta);
   return w.finish();
 }
 
-export function decodeSnapshotMessage(bytes: Uint8Array): { roomId: number; ackedClientTick: number; delta: Uint8Array } | DecodeError {
-  if (bytes.length < 8) return new DecodeError('truncated', 'snapshot message shorter than its header');
+export function decodeSnapshotMessage(bytes: Uint8Array): (SnapshotHeader & { delta: Uint8Array }) | DecodeError {
+  if (bytes.length < SNAPSHOT_HEADER_SIZE) return new DecodeError('truncated', 'snapshot message shorter than its header');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { roomId: view.getUint32(0, true), ackedClientTick: view.getUint32(4, true), delta: bytes.subarray(8) };
+  return {
+    roomId: view.getUint32(0, true),
+    ackedClientTick: view.getUint32(4, true),
+    viewerEntityId: view.getUint32(8, true),
+    delta: bytes.subarray(SNAPSHOT_HEADER_SIZE),
+  };
 }

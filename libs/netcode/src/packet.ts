@@ -4,7 +4,7 @@
 import { DecodeError, Reader, Writer, utf8 } from './bytes.ts';
 
 export const MAGIC = [0x4c, 0x4d] as const; // 'LM'
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** Largest datagram either side sends or accepts: fits a 1280-byte IPv6 path with headroom. */
 export const MTU = 1200;
 export const HEADER_SIZE = 4; // magic (2) + version (1) + type (1)

@@ -46,12 +46,12 @@ const world: WorldStateServiceImplementation = {
     return { contents: [], exits: [], text: '' };
   },
   async *openSession(request, context) {
-    for (let i = 1; i <= 3; i++) yield { sessionId: request.sessionId, kind: 'text', text: `line ${i}`, atMs: i };
-    // A long session: a line every `gateway` milliseconds until the caller goes (the test names the pace).
-    const every = Number(request.gateway);
+    for (let i = 1; i <= 3; i++) yield { sessionId: request.sessionId, text: { markup: `line ${i}` }, atMs: i };
+    // A long session: a line every `clientAddress` milliseconds until the caller goes (the test names the pace).
+    const every = Number(request.clientAddress);
     for (let i = 4; every > 0 && !context.signal.aborted; i++) {
       await new Promise((r) => setTimeout(r, every));
-      yield { sessionId: request.sessionId, kind: 'text', text: `line ${i}`, atMs: i };
+      yield { sessionId: request.sessionId, text: { markup: `line ${i}` }, atMs: i };
     }
   },
   async closeSession() {
@@ -89,7 +89,7 @@ function contract(name: string, bindings: () => Bindings) {
     });
     it('streams server messages in order', async () => {
       const texts: string[] = [];
-      for await (const event of bindings().world.openSession({ sessionId: 's1' })) texts.push(event.text);
+      for await (const event of bindings().world.openSession({ sessionId: 's1' })) texts.push(event.text?.markup ?? '');
       assert.deepEqual(texts, ['line 1', 'line 2', 'line 3']);
     });
   });
@@ -134,8 +134,8 @@ describe('gRPC binding', () => {
     // A client whose unary deadline is 200 ms; the stream runs 10 times as long.
     const hasty = remoteClient(WorldStateServiceDefinition, worldChannel, { metrics, timeoutMs: 200 });
     const texts: string[] = [];
-    for await (const event of hasty.openSession({ sessionId: 'long', gateway: '100' })) {
-      texts.push(event.text);
+    for await (const event of hasty.openSession({ sessionId: 'long', clientAddress: '100' })) {
+      texts.push(event.text?.markup ?? '');
       if (texts.length === 23) break;
     }
     assert.equal(texts.at(-1), 'line 23', 'about 2 s of lines, none cut by the 200 ms deadline');
@@ -158,8 +158,8 @@ describe('gRPC binding', () => {
       const client = remoteClient(WorldStateServiceDefinition, relayChannel, { metrics, timeoutMs: 3000 });
       const texts: string[] = [];
       const ended = (async () => {
-        for await (const event of client.openSession({ sessionId: 'vanishing', gateway: '200' })) {
-          texts.push(event.text);
+        for await (const event of client.openSession({ sessionId: 'vanishing', clientAddress: '200' })) {
+          texts.push(event.text?.markup ?? '');
           if (texts.length === 4) silent = true;
         }
       })();

@@ -71,3 +71,27 @@ describe('embodiment time', () => {
     assert.equal(sent[1]!.dt, 0, 'a minute later, the first step is one tick again');
   });
 });
+
+describe('what a 3D player is sent', () => {
+  it('names its own character in every snapshot, and describes each entity once, again only when it changes', async () => {
+    const { game, connect } = createTestWorld();
+    const { port } = recordingPhysics();
+    const embodiment = new Embodiment(game, port, (error) => assert.fail(String(error)));
+    const botty = connect('Botty');
+    // A thing named like the player stands beside it: the snapshot says which one is the player.
+    const double = game.world.create({ name: 'Botty', kind: 'thing', locationId: botty.object.locationId });
+    await embodiment.join(botty.object);
+
+    embodiment.tick(1, 0);
+    embodiment.tick(2, 50);
+    double.attributes.model = 'models/statue.glb';
+    embodiment.tick(3, 100);
+
+    const snapshots = botty.events.flatMap((e) => (e.snapshot ? [e.snapshot] : []));
+    assert.deepEqual(snapshots.map((s) => s.tick), [1, 2, 3]);
+    assert.ok(snapshots.every((s) => s.viewerEntityId === botty.object.id && s.roomId === botty.object.locationId));
+    assert.ok(snapshots.every((s) => s.entities.some((e) => e.id === double.id) && s.entities.some((e) => e.id === botty.object.id && e.embodied)));
+    const described = botty.events.flatMap((e) => (e.entity?.id === double.id || e.entity?.id === botty.object.id ? [`${e.entity.id} ${e.entity.model}`] : []));
+    assert.deepEqual(described, [`${double.id} `, `${botty.object.id} `, `${double.id} models/statue.glb`]);
+  });
+});

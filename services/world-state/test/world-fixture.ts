@@ -1,6 +1,6 @@
 // Test support: the starter world in memory with fake ports, characters connected to it, what each is told.
 import assert from 'node:assert/strict';
-import type { WorldEvent } from '@loom/proto';
+import { Gateway, type WorldEvent } from '@loom/proto';
 import { Interpreter } from '../src/core/commands/interpreter.ts';
 import { EventQueue } from '../src/core/event-queue.ts';
 import { NotFoundError } from '@loom/runtime';
@@ -112,7 +112,7 @@ export function createTestWorld(options: { runsPerOwnerPerSecond?: number; objec
     const events: WorldEvent[] = [];
     const queue = new EventQueue();
     queue.push = (event) => (events.push(event), true);
-    const session: Session = { id: `s-${name}`, playerId: object.id, userId: object.id, username: name, role, gateway: 'test', clientAddress: '127.0.0.1', accessToken: 't', connectedAtMs: 0, lastCommandAtMs: 0, events: queue };
+    const session: Session = { id: `s-${name}`, playerId: object.id, userId: object.id, username: name, role, gateway: Gateway.GATEWAY_TELNET, clientAddress: '127.0.0.1', accessToken: 't', connectedAtMs: 0, lastCommandAtMs: 0, events: queue };
     game.sessions.add(session);
     let seen = 0;
     return {
@@ -120,7 +120,7 @@ export function createTestWorld(options: { runsPerOwnerPerSecond?: number; objec
       session,
       events,
       read() {
-        const text = events.slice(seen).filter((e) => e.text).map((e) => e.text).join('\n');
+        const text = events.slice(seen).map((e) => (e.text ?? e.disconnect)?.markup).filter(Boolean).join('\n');
         seen = events.length;
         return text;
       },

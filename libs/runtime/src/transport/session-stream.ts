@@ -113,7 +113,7 @@ export class SessionStream {
           }
         }
         this.options.handlers.event(event);
-        if (event.kind === 'disconnect') {
+        if (event.disconnect) {
           this.options.handlers.ended(undefined, true);
           return 'over';
         }

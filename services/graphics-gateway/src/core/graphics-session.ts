@@ -1,7 +1,7 @@
 // One 3D player: its protocol session on one side, its world-state session on the other. World events
 // become reliable JSON events and delta-compressed snapshots; inputs and command lines become intents.
 import { randomUUID } from 'node:crypto';
-import type { WorldEvent } from '@loom/proto';
+import { EntityKind, Gateway, type EntityInfo, type RoomInfo, type Snapshot, type WorldEvent } from '@loom/proto';
 import { NotFoundError, SessionStream, UnavailableError, worldAwayLines, type Logger, type ServiceClient } from '@loom/runtime';
 import {
   EntityFlag, SnapshotHistory, decodeEvent, decodeInput, encodeDelta, encodeEvent, encodeSnapshotMessage,
@@ -11,20 +11,12 @@ import { renderMarkup } from '@loom/world';
 import type { Session } from '../protocol/session.ts';
 import { fitSnapshot } from './fit-snapshot.ts';
 
-interface SnapshotData {
-  tick: number;
-  roomId: number;
-  ackedClientTick: number;
-  entities: Array<{ id: number; name: string; kind: string; model?: string; texture?: string; x: number; y: number; z: number; yaw: number; embodied: boolean }>;
-}
-
 // Markup ({r}...{x}) is for text clients; a 3D client's text pane gets it stripped.
 const plain = (markup: string) => renderMarkup(markup, false);
 
 export class GraphicsSession {
   readonly worldSessionId = randomUUID();
   private readonly history = new SnapshotHistory();
-  private readonly named = new Map<number, string>();
   private stream?: SessionStream;
   /**
    * Added to world ticks so that the ticks a client sees only grow: a world-state that restarted counts
@@ -44,7 +36,8 @@ export class GraphicsSession {
   start(accessToken: string, clientAddress: string): void {
     this.stream = new SessionStream({
       world: this.world,
-      request: { sessionId: this.worldSessionId, gateway: 'udp', clientAddress },
+      // A WebSocket peer is named by its socket; its network address is its `host`.
+      request: { sessionId: this.worldSessionId, gateway: this.session.peer.host === undefined ? Gateway.GATEWAY_UDP : Gateway.GATEWAY_WEBSOCKET_GRAPHICS, clientAddress },
       accessToken: () => accessToken,
       handlers: {
         event: (event) => this.event(event),
@@ -96,47 +89,54 @@ export class GraphicsSession {
     this.session.endpoint.send('reliable', encodeEvent(event));
   }
 
+  /** A world event as a 3D client gets it (docs/protocol.md, "Game messages"); vitals and settings are for text clients. */
   private event(event: WorldEvent): void {
-    const data = event.data as Record<string, unknown> | undefined;
-    switch (event.kind) {
-      case 'snapshot':
-        return this.snapshot(data as unknown as SnapshotData);
-      case 'room':
-        return this.send({ t: 'room', id: Number(data?.num ?? 0), name: String(data?.name ?? ''), size: (data?.size as [number, number, number]) ?? [20, 4, 20], doorways: (data?.doorways as never[]) ?? [] });
-      case 'chat':
-        return this.send({ t: 'chat', channel: String(data?.channel ?? ''), talker: String(data?.talker ?? ''), text: String(data?.text ?? '') });
-      case 'disconnect':
-        this.send({ t: 'bye', text: plain(event.text) });
-        return;
-      case 'text':
-        return this.send({ t: 'text', text: plain(event.text) });
-    }
+    if (event.snapshot) this.snapshot(event.snapshot);
+    else if (event.entity) this.send(entityEvent(event.entity));
+    else if (event.room) this.send(roomEvent(event.room));
+    else if (event.chat) this.send({ t: 'chat', channel: event.chat.channel, talker: event.chat.senderName, text: event.chat.text });
+    else if (event.text) this.send({ t: 'text', text: plain(event.text.markup) });
+    else if (event.disconnect) this.send({ t: 'bye', text: plain(event.disconnect.markup) });
   }
 
-  private snapshot(world: SnapshotData): void {
+  private snapshot(world: Snapshot): void {
     if (world.tick + this.tickOffset <= this.lastTick) this.tickOffset = this.lastTick + 1 - world.tick;
-    const data = { ...world, tick: world.tick + this.tickOffset };
-    this.lastTick = data.tick;
-    const entities: EntityState[] = [];
-    for (const e of data.entities) {
-      const described = `${e.name}\u0000${e.model ?? ''}\u0000${e.texture ?? ''}`;
-      if (this.named.get(e.id) !== described) {
-        this.named.set(e.id, described);
-        this.send({ t: 'entity', id: e.id, name: e.name, kind: e.kind, ...(e.model ? { model: e.model } : {}), ...(e.texture ? { texture: e.texture } : {}) });
-      }
-      const flags = (e.embodied ? EntityFlag.Embodied : 0) | (e.kind === 'player' ? EntityFlag.Player : EntityFlag.Thing);
-      entities.push({ id: e.id, x: quantizePosition(e.x), y: quantizePosition(e.y), z: quantizePosition(e.z), yaw: quantizeYaw(e.yaw), flags });
-    }
+    const tick = world.tick + this.tickOffset;
+    this.lastTick = tick;
+    const entities: EntityState[] = world.entities.map((e) => ({
+      id: e.id,
+      x: quantizePosition(e.position?.x ?? 0),
+      y: quantizePosition(e.position?.y ?? 0),
+      z: quantizePosition(e.position?.z ?? 0),
+      yaw: quantizeYaw(e.yaw),
+      flags: (e.embodied ? EntityFlag.Embodied : 0) | (e.kind === EntityKind.ENTITY_KIND_PLAYER ? EntityFlag.Player : EntityFlag.Thing),
+    }));
     entities.sort((a, b) => a.id - b.id);
-    const baseline = this.history.baselineFor(this.session.endpoint.ackedTag, data.tick);
-    const me = data.entities.find((e) => e.name === this.session.username)?.id ?? 0;
+    const baseline = this.history.baselineFor(this.session.endpoint.ackedTag, tick);
+    const header = { roomId: world.roomId, ackedClientTick: world.ackedClientTick, viewerEntityId: world.viewerEntityId };
     let sent: EntityState[] = entities;
-    const message = fitSnapshot(entities, me, (kept) => {
+    const message = fitSnapshot(entities, world.viewerEntityId, (kept) => {
       sent = kept;
-      return encodeSnapshotMessage(data.roomId, data.ackedClientTick, encodeDelta({ tick: data.tick, entities: kept }, baseline));
+      return encodeSnapshotMessage(header, encodeDelta({ tick, entities: kept }, baseline));
     });
     // The history holds what was sent, so the next delta is against what the client really has.
-    this.history.add({ tick: data.tick, entities: sent });
-    this.session.endpoint.send('unreliable', message, data.tick);
+    this.history.add({ tick, entities: sent });
+    this.session.endpoint.send('unreliable', message, tick);
   }
+}
+
+function entityEvent(entity: EntityInfo): ServerEvent {
+  const kind = entity.kind === EntityKind.ENTITY_KIND_PLAYER ? 'player' : 'thing';
+  return { t: 'entity', id: entity.id, name: entity.name, kind, ...(entity.model ? { model: entity.model } : {}), ...(entity.texture ? { texture: entity.texture } : {}) };
+}
+
+function roomEvent(room: RoomInfo): ServerEvent {
+  const size = room.size ?? { x: 20, y: 4, z: 20 };
+  return {
+    t: 'room',
+    id: room.id,
+    name: room.name,
+    size: [size.x, size.y, size.z],
+    doorways: room.exits.flatMap((exit) => (exit.doorway ? [{ ...exit.doorway, exit: exit.name }] : [])),
+  };
 }

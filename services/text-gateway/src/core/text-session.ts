@@ -1,10 +1,11 @@
 // One text player's connection: the login dialog, then lines to world-state and its events back, rendered.
 import { randomUUID } from 'node:crypto';
-import type { WorldEvent } from '@loom/proto';
+import { Gateway, type ChatLine, type WorldEvent } from '@loom/proto';
 import { LoomError, NotFoundError, SessionStream, UnauthenticatedError, UnavailableError, worldAwayLines, type Logger, type ServiceClient } from '@loom/runtime';
 import { escapeMarkup, render } from '../text/ansi.ts';
 import { wrap } from '../text/wrap.ts';
 import type { TextConnection } from './connection.ts';
+import { channelTextPackage, roomInfoPackage, vitalsPackage } from './gmcp-packages.ts';
 import { LoginDialog, loginHelp } from './login-dialog.ts';
 import { isSay, unmeteredText, type TextMeter } from './text-meter.ts';
 
@@ -155,7 +156,11 @@ export class TextSession {
     if (refreshToken) this.scheduleRefresh(expiresInS);
     this.stream = new SessionStream({
       world: this.options.world,
-      request: { sessionId: this.sessionId, gateway: this.connection.protocol, clientAddress: this.connection.remoteAddress },
+      request: {
+        sessionId: this.sessionId,
+        gateway: this.connection.protocol === 'telnet' ? Gateway.GATEWAY_TELNET : Gateway.GATEWAY_WEBSOCKET_TEXT,
+        clientAddress: this.connection.remoteAddress,
+      },
       accessToken: () => this.accessToken,
       handlers: {
         event: (event) => this.event(event),
@@ -203,32 +208,32 @@ export class TextSession {
     this.connection.prompt(promptText);
   }
 
+  /** A world event as a text player gets it: ANSI text, and GMCP for MUD clients. */
   private event(event: WorldEvent): void {
-    switch (event.kind) {
-      case 'settings':
-        this.colour = (event.data as { colour?: boolean } | undefined)?.colour !== false;
-        return;
-      case 'room':
-        return this.connection.sendGmcp('Room.Info', event.data);
-      case 'vitals':
-        return this.connection.sendGmcp('Char.Vitals', event.data);
-      case 'chat':
-        this.connection.sendGmcp('Comm.Channel.Text', event.data);
-        break;
-      case 'disconnect':
-        // The world ended the session itself (taken over, booted, shutting down): nothing to close there,
-        // but the idle and token refresh timers must stop, or the refresh would go on for a player long gone.
-        this.stop();
-        return this.connection.close(this.rendered(event.text));
+    if (event.settings) this.colour = event.settings.colour;
+    else if (event.room) this.connection.sendGmcp('Room.Info', roomInfoPackage(event.room));
+    else if (event.vitals) this.connection.sendGmcp('Char.Vitals', vitalsPackage(event.vitals));
+    else if (event.chat) {
+      this.connection.sendGmcp('Comm.Channel.Text', channelTextPackage(event.chat));
+      this.read(chatMarkup(event.chat));
+    } else if (event.text) this.read(event.text.markup);
+    else if (event.disconnect) {
+      // The world ended the session itself (taken over, booted, shutting down): nothing to close there,
+      // but the idle and token refresh timers must stop, or the refresh would go on for a player long gone.
+      this.stop();
+      this.connection.close(this.rendered(event.disconnect.markup));
     }
-    if (event.text) {
-      if (this.sayReadAt !== undefined) {
-        this.meter.sayEchoed((performance.now() - this.sayReadAt) / 1000);
-        this.sayReadAt = undefined;
-      }
-      this.show(event.text);
-      this.queuePrompt();
+  }
+
+  /** A line the player reads, then the prompt. */
+  private read(markup: string): void {
+    if (!markup) return;
+    if (this.sayReadAt !== undefined) {
+      this.meter.sayEchoed((performance.now() - this.sayReadAt) / 1000);
+      this.sayReadAt = undefined;
     }
+    this.show(markup);
+    this.queuePrompt();
   }
 
   private rendered(markup: string): string {
@@ -312,6 +317,11 @@ export class TextSession {
     }, inMs);
     this.refreshTimer.unref();
   }
+}
+
+/** A channel line as a text player reads it: the channel in colour, what was said as typed (never obeyed as markup). */
+function chatMarkup(line: ChatLine): string {
+  return `{c}[${line.channel}]{x} ${escapeMarkup(line.senderName)}: ${escapeMarkup(line.text)}`;
 }
 
 /** "1 minute", "60 minutes", "90 seconds": LOOM_IDLE_TIMEOUT is in seconds and need not be whole minutes. */

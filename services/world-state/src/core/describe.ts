@@ -1,4 +1,6 @@
-// How a place and the things in it read: the text a player sees and the GMCP Room.Info a MUD client maps.
+// How a place and the things in it read: the text a player sees, and the room as gateways show it (a MUD
+// client's map, a 3D client's walls and doorways).
+import type { RoomInfo } from '@loom/proto';
 import type { Game } from './game.ts';
 import { escapeMarkup } from '@loom/world';
 import { label, type WorldObj } from './model.ts';
@@ -39,20 +41,15 @@ export function describeObject(game: Game, viewer: WorldObj, object: WorldObj): 
   return lines.join('\n');
 }
 
-/** GMCP Room.Info as Mudlet's mapper and TinTin++ read it: num, name, area, exits {dir: room number}. */
-export function roomInfo(game: Game, room: WorldObj): Record<string, unknown> {
-  const exits: Record<string, number> = {};
+/** The room a player is in: its exits (with the rooms they lead to) and its box with the doorways in its walls. */
+export function roomInfo(game: Game, room: WorldObj): RoomInfo {
   const all = game.exitsOf(room.id);
-  for (const exit of all) if (!exit.flags.has('dark')) exits[exitWord(exit)] = exit.destinationId;
-  const { size } = roomGeometry(room);
   return {
-    num: room.id,
+    id: room.id,
     name: room.name,
-    // For 3D clients (MUD clients ignore what they do not know): the room's box and its doorways.
-    size: [size.x, size.y, size.z],
-    doorways: all.map((exit) => ({ ...doorwayOf(exit, room, all), exit: exit.name })),
-    area: typeof room.attributes.area === 'string' ? room.attributes.area : game.options.worldName,
+    zone: typeof room.attributes.area === 'string' ? room.attributes.area : game.options.worldName,
     environment: typeof room.attributes.environment === 'string' ? room.attributes.environment : 'indoors',
-    exits,
+    size: roomGeometry(room).size,
+    exits: all.map((exit) => ({ id: exit.id, name: exit.name, destinationId: exit.destinationId, dark: exit.flags.has('dark'), doorway: doorwayOf(exit, room, all) })),
   };
 }

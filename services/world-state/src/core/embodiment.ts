@@ -1,7 +1,8 @@
 // 3D players in the same world: their rooms become physics regions, their inputs go to physics each tick
 // (pipelined: this tick sends, a later tick applies), a doorway crossed is a `go`, and every tick they get a
-// snapshot of what they can see. Text players and things stand in the same space, so each side sees the other.
-import type { StepResult } from '@loom/proto';
+// snapshot of what they can see (and, before it, how whatever in it is new or changed looks). Text players and
+// things stand in the same space, so each side sees the other.
+import { EntityKind, type EntityInfo, type EntityState, type StepResult } from '@loom/proto';
 import type { Game } from './game.ts';
 import type { WorldObj } from './model.ts';
 import { walk } from './movement.ts';
@@ -46,6 +47,8 @@ interface Body {
   input: MoveInput | undefined;
   /** The newest client tick applied, echoed in snapshots so the client can reconcile its prediction. */
   ackedClientTick: number;
+  /** How each entity the player saw was last described to it (name, model, texture), by id. */
+  described: Map<number, string>;
 }
 
 export class Embodiment {
@@ -67,7 +70,7 @@ export class Embodiment {
   async join(player: WorldObj): Promise<void> {
     const room = this.game.room(player);
     if (!room) return;
-    this.bodies.set(player.id, { regionId: 0, input: undefined, ackedClientTick: 0 });
+    this.bodies.set(player.id, { regionId: 0, input: undefined, ackedClientTick: 0, described: new Map() });
     await this.enterRegion(player, room);
   }
 
@@ -106,28 +109,33 @@ export class Embodiment {
         (error: unknown) => this.onError(error),
       ).finally(() => (this.pending = undefined)) as Promise<never>;
     }
-    for (const [playerId, body] of this.bodies) this.game.send(playerId, { kind: 'snapshot', text: '', data: this.snapshot(playerId, body, tick) as never });
+    for (const [playerId, body] of this.bodies) this.sendView(playerId, body, tick);
   }
 
-  /** Everything the player can see from where it stands: same room, within the interest radius. */
-  snapshot(playerId: number, body: Body, tick: number): Record<string, unknown> {
+  /**
+   * Everything the player can see from where it stands (same room, within the interest radius): first how
+   * what is new or changed looks, then the snapshot of where everything is.
+   */
+  private sendView(playerId: number, body: Body, tick: number): void {
     const player = this.game.world.get(playerId)!;
     const room = this.game.room(player);
     const here = this.game.components.get(player, 'transform') ?? { x: 0, y: 0, z: 0, yaw: 0 };
-    const entities: Array<Record<string, unknown>> = [];
+    const entities: EntityState[] = [];
     if (room) {
-      const things = this.game.visibleIn(room.id, player).concat(player);
-      things.forEach((object) => {
+      for (const object of this.game.visibleIn(room.id, player).concat(player)) {
         const at = this.positionOf(object, room);
-        if (Math.hypot(at.x - here.x, at.z - here.z) > interestRadius) return;
-        // A model is an asset name (asset-service resolves it to its newest upload); none = a primitive.
-        const model = typeof object.attributes.model === 'string' ? object.attributes.model : '';
-        // A texture (an image asset) covers the primitive drawn when there is no model.
-        const texture = typeof object.attributes.texture === 'string' ? object.attributes.texture : '';
-        entities.push({ id: object.id, kind: object.kind, name: object.name, model, texture, x: at.x, y: at.y, z: at.z, yaw: at.yaw, embodied: this.bodies.has(object.id) });
-      });
+        if (Math.hypot(at.x - here.x, at.z - here.z) > interestRadius) continue;
+        const kind = object.kind === 'player' ? EntityKind.ENTITY_KIND_PLAYER : EntityKind.ENTITY_KIND_THING;
+        const info = entityInfo(object, kind);
+        const described = `${info.name}\u0000${info.model}\u0000${info.texture}`;
+        if (body.described.get(object.id) !== described) {
+          body.described.set(object.id, described);
+          this.game.send(playerId, { entity: info });
+        }
+        entities.push({ id: object.id, kind, position: { x: at.x, y: at.y, z: at.z }, yaw: at.yaw, embodied: this.bodies.has(object.id) });
+      }
     }
-    return { tick, roomId: room?.id ?? 0, ackedClientTick: body.ackedClientTick, entities };
+    this.game.send(playerId, { snapshot: { tick, roomId: room?.id ?? 0, viewerEntityId: playerId, ackedClientTick: body.ackedClientTick, entities } });
   }
 
   /**
@@ -260,6 +268,15 @@ export class Embodiment {
     const at = this.game.components.get(player, 'transform') ?? { ...roomGeometry(room).spawn, yaw: 0 };
     await this.physics.addCharacter(room.id, player.id, { x: at.x, y: at.y, z: at.z });
   }
+}
+
+/** How an entity looks to 3D players. */
+function entityInfo(object: WorldObj, kind: EntityKind): EntityInfo {
+  // A model is an asset name (asset-service resolves it to its newest upload); none = a primitive.
+  const model = typeof object.attributes.model === 'string' ? object.attributes.model : '';
+  // A texture (an image asset) covers the primitive drawn when there is no model.
+  const texture = typeof object.attributes.texture === 'string' ? object.attributes.texture : '';
+  return { id: object.id, name: object.name, kind, model, texture };
 }
 
 /** Things flagged fixed are obstacles a metre wide and high. */

@@ -1,6 +1,6 @@
 // world-state's contract: sessions in, events out, commands applied in arrival order, changes written behind.
 import type {
-  CloseSessionRequest, CloseSessionResponse, Intent, IntentAck, LookRequest, LookResult, ObjectScriptRequest, OpenSessionRequest,
+  ChatLine, CloseSessionRequest, CloseSessionResponse, Intent, IntentAck, LookRequest, LookResult, ObjectScriptRequest, OpenSessionRequest,
   SaveObjectScriptRequest, Script, ScriptVersions, StatusRequest,
   WorldEvent, WorldStateServiceImplementation, WorldStatus,
 } from '@loom/proto';
@@ -15,12 +15,12 @@ import { Game, isDeliveredDirectly, type AccountPort, type ChatPort, type Script
 import { Embodiment, type PhysicsPort } from './embodiment.ts';
 import { IdPool } from './id-pool.ts';
 import { ObjectScripts } from './object-scripts.ts';
-import { escapeMarkup, wordFilter, type ScriptOutcome, type ScriptRunner } from '@loom/world';
+import { wordFilter, type ScriptOutcome, type ScriptRunner } from '@loom/world';
 import { HandlerIndex } from './scripting/handlers.ts';
 import { Scripting } from './scripting/scripting.ts';
 import { toRecord, type WorldObj } from './model.ts';
 import { place, showRoom } from './movement.ts';
-import { Sessions, type Session } from './sessions.ts';
+import { gatewayLabel, isGraphic, Sessions, type Session } from './sessions.ts';
 import { buildStarterWorld } from './starter-world.ts';
 import { World } from './world.ts';
 import { unmetered, type WorldMeter } from './world-meter.ts';
@@ -53,9 +53,6 @@ export interface EngineOptions {
 
 /** How long past its expiry a resumed session's access token is still taken (a player connected all day). */
 const resumeWithinS = 24 * 3600;
-
-/** Gateways whose players have bodies in 3D space. */
-const graphicGateways = new Set(['udp', 'ws-graphics']);
 
 export class WorldEngine implements WorldStateServiceImplementation {
   readonly world: World;
@@ -230,12 +227,12 @@ export class WorldEngine implements WorldStateServiceImplementation {
     };
     const previous = this.sessions.ofPlayer(player.id);
     if (previous) {
-      previous.events.push({ sessionId: previous.id, kind: 'disconnect', text: 'You have connected from elsewhere; this connection is closed.', data: undefined, atMs: Date.now() });
+      previous.events.push({ sessionId: previous.id, atMs: Date.now(), disconnect: { markup: 'You have connected from elsewhere; this connection is closed.' } });
     }
     this.sessions.add(session);
     previous?.events.end();
     this.enter(session, player, Boolean(previous), request.resume);
-    if (graphicGateways.has(request.gateway)) await this.embodiment.join(player);
+    if (isGraphic(request.gateway)) await this.embodiment.join(player);
     else if (previous) await this.embodiment.leave(player);
     yield* this.stream(session, context.signal);
   }
@@ -318,10 +315,13 @@ export class WorldEngine implements WorldStateServiceImplementation {
     return this.objectScripts.delete(request);
   }
 
-  /** Players in the world by the gateway kind they came through (`telnet`, `websocket`, `udp`). */
+  /** Players in the world by the gateway kind they came through (`telnet`, `websocket`, `udp`, `ws-graphics`). */
   playersByGateway(): Map<string, number> {
     const counts = new Map<string, number>();
-    for (const session of this.sessions.all()) counts.set(session.gateway, (counts.get(session.gateway) ?? 0) + 1);
+    for (const session of this.sessions.all()) {
+      const label = gatewayLabel(session.gateway);
+      counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
     return counts;
   }
 
@@ -393,7 +393,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
     if (room) this.game.scripting?.fire('on_login', room, { actor: player });
     // Waking in a room is arriving there: what greets arrivals greets this one too.
     if (room) this.game.scripting?.fireAround('on_enter', room, { actor: player, to: room });
-    this.options.logger.info({ event: 'session_opened', userId: session.userId, sessionId: session.id, gateway: session.gateway }, 'player entered');
+    this.options.logger.info({ event: 'session_opened', userId: session.userId, sessionId: session.id, gateway: gatewayLabel(session.gateway) }, 'player entered');
   }
 
   private leave(session: Session, what: string): void {
@@ -407,18 +407,14 @@ export class WorldEngine implements WorldStateServiceImplementation {
   }
 
   /** Delivers a channel line to every connected member (the bus brings lines from any chat-service). */
-  deliverChat(line: { channel: string; senderId: number; senderName: string; text: string }): void {
+  deliverChat(line: ChatLine): void {
     if (isDeliveredDirectly(line.channel)) return;
     this.game.scripting?.chatHeard(line.channel, line.text, this.world.get(line.senderId));
     for (const session of this.sessions.all()) {
       const player = this.world.get(session.playerId);
       const channels = player?.attributes.channels;
       if (!player || !Array.isArray(channels) || !channels.includes(line.channel)) continue;
-      this.game.send(player, {
-        kind: 'chat',
-        text: `{c}[${line.channel}]{x} ${escapeMarkup(line.senderName)}: ${escapeMarkup(line.text)}`,
-        data: { channel: line.channel, talker: line.senderName, text: line.text },
-      });
+      this.game.send(player, { chat: line });
     }
   }
 }

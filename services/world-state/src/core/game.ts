@@ -1,5 +1,5 @@
 // What commands act on: the world, who is connected, and how things are told to them.
-import type { WorldEvent } from '@loom/proto';
+import type { Vitals, WorldEvent } from '@loom/proto';
 import { InvalidArgumentError } from '@loom/runtime/transport/errors.ts';
 import { cleanText, escapeMarkup, roleAtLeast, scriptSyntaxError } from '@loom/world';
 import type { Scripting } from './scripting/scripting.ts';
@@ -70,7 +70,11 @@ export interface GameOptions {
   now?: () => number;
 }
 
-const vitalNames = ['hp', 'maxhp', 'mp', 'maxmp', 'mv', 'maxmv'];
+/** What happens to a player, as world-state says it (the session and the time are added on sending). */
+export type Perception = Omit<WorldEvent, 'sessionId' | 'atMs'>;
+
+/** The vitals attributes builders and scripts set, by the field of Vitals each fills. */
+const vitalAttributes: Record<keyof Vitals, string> = { hp: 'hp', maxHp: 'maxhp', mp: 'mp', maxMp: 'maxmp', mv: 'mv', maxMv: 'maxmv' };
 
 export class Game {
   readonly now: () => number;
@@ -144,7 +148,7 @@ export class Game {
   }
 
   /** Sends an event to the character's session, if it is connected. */
-  send(player: WorldObj | number, event: Omit<WorldEvent, 'sessionId' | 'atMs'>): void {
+  send(player: WorldObj | number, event: Perception): void {
     if (this.deferredIfWithheld(() => this.send(player, event))) return;
     const session = this.sessions.ofPlayer(typeof player === 'number' ? player : player.id);
     if (!session) return;
@@ -152,7 +156,7 @@ export class Game {
   }
 
   tell(player: WorldObj | number, text: string): void {
-    this.send(player, { kind: 'text', text, data: undefined });
+    this.send(player, { text: { markup: text } });
   }
 
   /** Tells everyone connected in the room, but those in `except`. */
@@ -170,31 +174,31 @@ export class Game {
 
   /** Ends a session as the player asked or an admin decided: the gateway prints `text` and closes. */
   disconnect(session: Session, text: string): void {
-    this.send(session.playerId, { kind: 'disconnect', text, data: undefined });
+    this.send(session.playerId, { disconnect: { markup: text } });
     this.sessions.remove(session);
   }
 
   /** Sends the player's connection preferences (colour) to its gateway. */
   sendSettings(player: WorldObj): void {
-    this.send(player, { kind: 'settings', text: '', data: { colour: player.attributes.colour !== false } });
+    this.send(player, { settings: { colour: player.attributes.colour !== false } });
   }
 
   /**
-   * GMCP Char.Vitals for MUD clients' gauges: the character's numeric vitals attributes (hp, maxhp, mp,
-   * maxmp, mv, maxmv; set by builders and scripts), sent when they change. A character without any sends none.
+   * The character's numeric vitals attributes (hp, maxhp, mp, maxmp, mv, maxmv; set by builders and
+   * scripts) for clients' gauges, sent when they change. A character without any sends none.
    */
   sendVitals(player: WorldObj): void {
     const session = this.sessionOf(player);
     if (!session) return;
-    const vitals: Record<string, string> = {};
-    for (const name of vitalNames) {
+    const vitals: Vitals = {};
+    for (const [field, name] of Object.entries(vitalAttributes) as Array<[keyof Vitals, string]>) {
       const value = player.attributes[name];
-      if (typeof value === 'number' && Number.isFinite(value)) vitals[name] = String(value);
+      if (typeof value === 'number' && Number.isFinite(value)) vitals[field] = value;
     }
     const sent = JSON.stringify(vitals);
     if (sent === session.lastVitals || (sent === '{}' && session.lastVitals === undefined)) return;
     session.lastVitals = sent;
-    this.send(player, { kind: 'vitals', text: '', data: vitals });
+    this.send(player, { vitals });
   }
 
   /** Connected characters in a room. */

@@ -5,12 +5,12 @@ import { lockRefusal } from './locks.ts';
 import { standIn } from './space.ts';
 import type { WorldObj } from './model.ts';
 
-/** Shows the room to the player: its text, and Room.Info for clients that map. */
+/** Shows the room to the player: its text, and the room's info for clients that map or draw it. */
 export function showRoom(game: Game, player: WorldObj): void {
   const room = game.room(player);
   if (!room) return game.tell(player, 'You are nowhere. Ask an admin to @teleport you somewhere.');
   game.tell(player, describeRoom(game, player, room));
-  game.send(player, { kind: 'room', text: '', data: roomInfo(game, room) });
+  game.send(player, { room: roomInfo(game, room) });
 }
 
 /** The exit of `room` that leads back to `from`, to say where someone arrives from. */

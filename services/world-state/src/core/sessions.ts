@@ -1,4 +1,5 @@
 // Who is connected: one session per character (a second connection takes the first over).
+import { Gateway } from '@loom/proto';
 import { EventQueue } from './event-queue.ts';
 
 export interface Session {
@@ -7,7 +8,7 @@ export interface Session {
   userId: number;
   username: string;
   role: string;
-  gateway: string;
+  gateway: Gateway;
   clientAddress: string;
   /** The newest access token the gateway gave; calls made for the player to auth-service carry it. */
   accessToken: string;
@@ -16,9 +17,28 @@ export interface Session {
   events: EventQueue;
   /** While set, the player's lines go to the script editor (`@script obj/event` until a lone "."). */
   editor?: { objectId: number; event: string; lines: string[] };
-  /** The Char.Vitals last sent, to send only changes. */
+  /** The vitals last sent, to send only changes. */
   lastVitals?: string;
 }
+
+/** How `who`, the logs and the players-online metric name the gateway a player came through. */
+export function gatewayLabel(gateway: Gateway): string {
+  switch (gateway) {
+    case Gateway.GATEWAY_TELNET:
+      return 'telnet';
+    case Gateway.GATEWAY_WEBSOCKET_TEXT:
+      return 'websocket';
+    case Gateway.GATEWAY_UDP:
+      return 'udp';
+    case Gateway.GATEWAY_WEBSOCKET_GRAPHICS:
+      return 'ws-graphics';
+    default:
+      return 'unknown';
+  }
+}
+
+/** Gateways whose players have bodies in 3D space. */
+export const isGraphic = (gateway: Gateway): boolean => gateway === Gateway.GATEWAY_UDP || gateway === Gateway.GATEWAY_WEBSOCKET_GRAPHICS;
 
 export class Sessions {
   private readonly byId = new Map<string, Session>();

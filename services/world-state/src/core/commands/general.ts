@@ -2,6 +2,7 @@
 import { describeObject } from '../describe.ts';
 import { lockRefusal } from '../locks.ts';
 import { showRoom, walk } from '../movement.ts';
+import { gatewayLabel } from '../sessions.ts';
 import type { Command } from './command.ts';
 import { findNearby, findOne } from './resolve.ts';
 
@@ -183,7 +184,7 @@ const who: Command = {
     const now = game.now();
     const rows = game.sessions.all().map((s) => {
       const player = game.world.get(s.playerId)!;
-      const where = admin ? `  ${game.room(player)?.name ?? 'nowhere'} (${s.gateway} ${s.clientAddress})` : '';
+      const where = admin ? `  ${game.room(player)?.name ?? 'nowhere'} (${gatewayLabel(s.gateway)} ${s.clientAddress})` : '';
       return `  ${game.nameOf(player).padEnd(20)} ${idle(now - s.connectedAtMs).padStart(5)} ${idle(now - s.lastCommandAtMs).padStart(5)}${where}`;
     });
     context.reply([`{B}  ${'Name'.padEnd(20)}    On  Idle{x}`, ...rows, `${rows.length} connected.`].join('\n'));

@@ -84,6 +84,17 @@ export interface Vec3 {
   z: number;
 }
 
+/** A gap in one of the four walls. */
+export interface Doorway {
+  /** north | south | east | west */
+  wall: string;
+  /** Metres from the middle of the wall to the middle of the gap, towards +x (north, south) or +z (east, west). */
+  offset: number;
+  /** 0 = 2 m wide, 3 m high. */
+  width: number;
+  height: number;
+}
+
 export interface Quat {
   x: number;
   y: number;
@@ -897,6 +908,97 @@ export const Vec3: MessageFns<Vec3> = {
     message.x = object.x ?? 0;
     message.y = object.y ?? 0;
     message.z = object.z ?? 0;
+    return message;
+  },
+};
+
+function createBaseDoorway(): Doorway {
+  return { wall: "", offset: 0, width: 0, height: 0 };
+}
+
+export const Doorway: MessageFns<Doorway> = {
+  encode(message: Doorway, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.wall !== "") {
+      writer.uint32(10).string(message.wall);
+    }
+    if (message.offset !== 0) {
+      writer.uint32(21).float(message.offset);
+    }
+    if (message.width !== 0) {
+      writer.uint32(29).float(message.width);
+    }
+    if (message.height !== 0) {
+      writer.uint32(37).float(message.height);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Doorway {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDoorway();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.wall = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 21) {
+              break;
+            }
+
+            message.offset = reader.float();
+            continue;
+          }
+          case 3: {
+            if (tag !== 29) {
+              break;
+            }
+
+            message.width = reader.float();
+            continue;
+          }
+          case 4: {
+            if (tag !== 37) {
+              break;
+            }
+
+            message.height = reader.float();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Doorway>): Doorway {
+    return Doorway.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Doorway>): Doorway {
+    const message = createBaseDoorway();
+    message.wall = object.wall ?? "";
+    message.offset = object.offset ?? 0;
+    message.width = object.width ?? 0;
+    message.height = object.height ?? 0;
     return message;
   },
 };

@@ -8,7 +8,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { CallContext, CallOptions } from "nice-grpc-common";
-import { Quat, Vec3 } from "./common.js";
+import { Doorway, Quat, Vec3 } from "./common.js";
 
 export interface StepRequest {
   tick: number;
@@ -108,17 +108,6 @@ export interface RegionSpec {
   doorways: Doorway[];
   boxes: StaticBox[];
   triggers: TriggerVolume[];
-}
-
-/** A gap in one of the four walls. */
-export interface Doorway {
-  /** north | south | east | west */
-  wall: string;
-  /** Metres from the middle of the wall to the middle of the gap, towards +x (north, south) or +z (east, west). */
-  offset: number;
-  /** 0 = 2 m wide, 3 m high. */
-  width: number;
-  height: number;
 }
 
 /** An axis-aligned solid box (furniture, steps, platforms). */
@@ -1014,97 +1003,6 @@ export const RegionSpec: MessageFns<RegionSpec> = {
     message.doorways = object.doorways?.map((e) => Doorway.fromPartial(e)) || [];
     message.boxes = object.boxes?.map((e) => StaticBox.fromPartial(e)) || [];
     message.triggers = object.triggers?.map((e) => TriggerVolume.fromPartial(e)) || [];
-    return message;
-  },
-};
-
-function createBaseDoorway(): Doorway {
-  return { wall: "", offset: 0, width: 0, height: 0 };
-}
-
-export const Doorway: MessageFns<Doorway> = {
-  encode(message: Doorway, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.wall !== "") {
-      writer.uint32(10).string(message.wall);
-    }
-    if (message.offset !== 0) {
-      writer.uint32(21).float(message.offset);
-    }
-    if (message.width !== 0) {
-      writer.uint32(29).float(message.width);
-    }
-    if (message.height !== 0) {
-      writer.uint32(37).float(message.height);
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): Doorway {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseDoorway();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 10) {
-              break;
-            }
-
-            message.wall = reader.string();
-            continue;
-          }
-          case 2: {
-            if (tag !== 21) {
-              break;
-            }
-
-            message.offset = reader.float();
-            continue;
-          }
-          case 3: {
-            if (tag !== 29) {
-              break;
-            }
-
-            message.width = reader.float();
-            continue;
-          }
-          case 4: {
-            if (tag !== 37) {
-              break;
-            }
-
-            message.height = reader.float();
-            continue;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  create(base?: DeepPartial<Doorway>): Doorway {
-    return Doorway.fromPartial(base ?? {});
-  },
-  fromPartial(object: DeepPartial<Doorway>): Doorway {
-    const message = createBaseDoorway();
-    message.wall = object.wall ?? "";
-    message.offset = object.offset ?? 0;
-    message.width = object.width ?? 0;
-    message.height = object.height ?? 0;
     return message;
   },
 };

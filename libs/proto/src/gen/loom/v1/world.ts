@@ -8,8 +8,31 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { CallContext, CallOptions } from "nice-grpc-common";
-import { Struct } from "../../google/protobuf/struct.js";
-import { Script, Vec3, WorldObject } from "./common.js";
+import { ChatLine, Doorway, Script, Vec3, WorldObject } from "./common.js";
+
+/**
+ * The kind of connection a player came through: whether the character gets a body in 3D space, and
+ * how `who` and the players-online metric name it.
+ */
+export enum Gateway {
+  GATEWAY_UNSPECIFIED = 0,
+  GATEWAY_TELNET = 1,
+  /** GATEWAY_WEBSOCKET_TEXT - The browser's text page (/ws/text). */
+  GATEWAY_WEBSOCKET_TEXT = 2,
+  /** GATEWAY_UDP - A 3D client over UDP (docs/protocol.md). */
+  GATEWAY_UDP = 3,
+  /** GATEWAY_WEBSOCKET_GRAPHICS - The browser's 3D client: the same protocol over /ws/graphics. */
+  GATEWAY_WEBSOCKET_GRAPHICS = 4,
+  UNRECOGNIZED = -1,
+}
+
+export enum EntityKind {
+  ENTITY_KIND_UNSPECIFIED = 0,
+  /** ENTITY_KIND_PLAYER - A character (a player, connected through any gateway). */
+  ENTITY_KIND_PLAYER = 1,
+  ENTITY_KIND_THING = 2,
+  UNRECOGNIZED = -1,
+}
 
 export interface Intent {
   sessionId: string;
@@ -41,8 +64,7 @@ export interface IntentAck {
 export interface OpenSessionRequest {
   /** Chosen by the gateway, unique (a UUID); every intent of the session carries it. */
   sessionId: string;
-  /** telnet | ws-text | udp | ws-graphics */
-  gateway: string;
+  gateway: Gateway;
   /** The account's access token: world-state asks auth-service who it is. */
   accessToken: string;
   /** Where the player connects from, for `who` (admins) and logs. */
@@ -77,20 +99,118 @@ export interface WorldStatus {
   worldName: string;
 }
 
+/**
+ * What a session's player perceives, in the world's own terms: each gateway renders it its way (the text
+ * gateway as ANSI text and GMCP, the graphics gateway as docs/protocol.md's events and snapshots).
+ */
 export interface WorldEvent {
   sessionId: string;
-  /**
-   * text: print `text`. room: the room changed or was looked at (`data` = GMCP Room.Info).
-   * chat: a channel line (`data` = GMCP Comm.Channel.Text). vitals: `data` = GMCP Char.Vitals.
-   * settings: the player's connection preferences (`data` = {colour: bool}).
-   * disconnect: print `text`, then the session is over. snapshot: 3D state.
-   */
-  kind: string;
-  /** What a text client prints, in Loom's colour markup ({r}red{x}); the gateway renders or strips it. */
-  text: string;
-  /** Structured payload (GMCP Room.Info, 3D state). */
-  data: { [key: string]: any } | undefined;
   atMs: number;
+  text?: TextLine | undefined;
+  room?:
+    | RoomInfo
+    | undefined;
+  /** A line on a channel the character is on (not the room's or private talk, which are text). */
+  chat?: ChatLine | undefined;
+  vitals?: Vitals | undefined;
+  settings?: PlayerSettings | undefined;
+  entity?: EntityInfo | undefined;
+  snapshot?:
+    | Snapshot
+    | undefined;
+  /** The session is over (quit, booted, taken over, shut down): print its markup; the stream ends. */
+  disconnect?: TextLine | undefined;
+}
+
+/** Something a player reads: a say, an arrival, a command's answer, a room's description. */
+export interface TextLine {
+  /** In Loom's colour markup ({r}red{x}, {{ for a brace); a gateway renders it as colour or strips it. */
+  markup: string;
+}
+
+/** The room the player is in: sent on entering it and on `look`. */
+export interface RoomInfo {
+  id: number;
+  /** As its builder named it (plain text, not markup). */
+  name: string;
+  /** The area it belongs to (the room's `area` attribute, else the world's name). */
+  zone: string;
+  /** indoors, outdoors... (the room's `environment` attribute). */
+  environment: string;
+  /** The room's box in metres (x = width, y = height, z = depth); floor at y = 0, centred on x = z = 0. */
+  size:
+    | Vec3
+    | undefined;
+  /** Every exit, in the room's order; dark ones too (they have doorways, but text players are not shown them). */
+  exits: RoomExit[];
+}
+
+export interface RoomExit {
+  id: number;
+  /** As its builder named it: the word players type to take it ("north"). */
+  name: string;
+  /** The room it leads to; 0 = unlinked. */
+  destinationId: number;
+  /** Hidden from lists of exits (the `dark` flag). */
+  dark: boolean;
+  doorway: Doorway | undefined;
+}
+
+/**
+ * The character's numeric vitals attributes (set by builders and scripts), sent when they change;
+ * an unset field is a vital the character does not have.
+ */
+export interface Vitals {
+  hp?: number | undefined;
+  maxHp?: number | undefined;
+  mp?: number | undefined;
+  maxMp?: number | undefined;
+  mv?: number | undefined;
+  maxMv?: number | undefined;
+}
+
+/** The player's connection preferences. */
+export interface PlayerSettings {
+  colour: boolean;
+}
+
+/**
+ * How an entity a 3D player can see looks: sent before its first snapshot and again when its name,
+ * model or texture changes, not every tick.
+ */
+export interface EntityInfo {
+  id: number;
+  name: string;
+  kind: EntityKind;
+  /** An asset name to draw it with (asset-service resolves it to its newest upload); empty = a primitive. */
+  model: string;
+  /** An image asset covering the primitive drawn when there is no model; empty = its plain colour. */
+  texture: string;
+}
+
+/** What a 3D player sees this tick: its room within the interest radius, itself included. */
+export interface Snapshot {
+  /** Counted by world-state since its start. */
+  tick: number;
+  roomId: number;
+  /** The entity that is the player's own character. */
+  viewerEntityId: number;
+  /** The newest client tick applied, so the client can reconcile its prediction. */
+  ackedClientTick: number;
+  entities: EntityState[];
+}
+
+export interface EntityState {
+  id: number;
+  kind: EntityKind;
+  /** Where it stands (its feet), in room coordinates. */
+  position:
+    | Vec3
+    | undefined;
+  /** Radians; 0 faces north (-z). */
+  yaw: number;
+  /** A 3D player's body, moved by physics (others stand where the story puts them). */
+  embodied: boolean;
 }
 
 export interface LookRequest {
@@ -394,7 +514,7 @@ export const IntentAck: MessageFns<IntentAck> = {
 };
 
 function createBaseOpenSessionRequest(): OpenSessionRequest {
-  return { sessionId: "", gateway: "", accessToken: "", clientAddress: "", resume: false };
+  return { sessionId: "", gateway: 0, accessToken: "", clientAddress: "", resume: false };
 }
 
 export const OpenSessionRequest: MessageFns<OpenSessionRequest> = {
@@ -402,8 +522,8 @@ export const OpenSessionRequest: MessageFns<OpenSessionRequest> = {
     if (message.sessionId !== "") {
       writer.uint32(10).string(message.sessionId);
     }
-    if (message.gateway !== "") {
-      writer.uint32(26).string(message.gateway);
+    if (message.gateway !== 0) {
+      writer.uint32(24).int32(message.gateway);
     }
     if (message.accessToken !== "") {
       writer.uint32(34).string(message.accessToken);
@@ -439,11 +559,11 @@ export const OpenSessionRequest: MessageFns<OpenSessionRequest> = {
             continue;
           }
           case 3: {
-            if (tag !== 26) {
+            if (tag !== 24) {
               break;
             }
 
-            message.gateway = reader.string();
+            message.gateway = reader.int32() as any;
             continue;
           }
           case 4: {
@@ -488,7 +608,7 @@ export const OpenSessionRequest: MessageFns<OpenSessionRequest> = {
   fromPartial(object: DeepPartial<OpenSessionRequest>): OpenSessionRequest {
     const message = createBaseOpenSessionRequest();
     message.sessionId = object.sessionId ?? "";
-    message.gateway = object.gateway ?? "";
+    message.gateway = object.gateway ?? 0;
     message.accessToken = object.accessToken ?? "";
     message.clientAddress = object.clientAddress ?? "";
     message.resume = object.resume ?? false;
@@ -789,7 +909,18 @@ export const WorldStatus: MessageFns<WorldStatus> = {
 };
 
 function createBaseWorldEvent(): WorldEvent {
-  return { sessionId: "", kind: "", text: "", data: undefined, atMs: 0 };
+  return {
+    sessionId: "",
+    atMs: 0,
+    text: undefined,
+    room: undefined,
+    chat: undefined,
+    vitals: undefined,
+    settings: undefined,
+    entity: undefined,
+    snapshot: undefined,
+    disconnect: undefined,
+  };
 }
 
 export const WorldEvent: MessageFns<WorldEvent> = {
@@ -797,17 +928,32 @@ export const WorldEvent: MessageFns<WorldEvent> = {
     if (message.sessionId !== "") {
       writer.uint32(10).string(message.sessionId);
     }
-    if (message.kind !== "") {
-      writer.uint32(18).string(message.kind);
-    }
-    if (message.text !== "") {
-      writer.uint32(26).string(message.text);
-    }
-    if (message.data !== undefined) {
-      Struct.encode(Struct.wrap(message.data), writer.uint32(34).fork()).join();
-    }
     if (message.atMs !== 0) {
       writer.uint32(40).int64(message.atMs);
+    }
+    if (message.text !== undefined) {
+      TextLine.encode(message.text, writer.uint32(50).fork()).join();
+    }
+    if (message.room !== undefined) {
+      RoomInfo.encode(message.room, writer.uint32(58).fork()).join();
+    }
+    if (message.chat !== undefined) {
+      ChatLine.encode(message.chat, writer.uint32(66).fork()).join();
+    }
+    if (message.vitals !== undefined) {
+      Vitals.encode(message.vitals, writer.uint32(74).fork()).join();
+    }
+    if (message.settings !== undefined) {
+      PlayerSettings.encode(message.settings, writer.uint32(82).fork()).join();
+    }
+    if (message.entity !== undefined) {
+      EntityInfo.encode(message.entity, writer.uint32(90).fork()).join();
+    }
+    if (message.snapshot !== undefined) {
+      Snapshot.encode(message.snapshot, writer.uint32(98).fork()).join();
+    }
+    if (message.disconnect !== undefined) {
+      TextLine.encode(message.disconnect, writer.uint32(106).fork()).join();
     }
     return writer;
   },
@@ -833,36 +979,76 @@ export const WorldEvent: MessageFns<WorldEvent> = {
             message.sessionId = reader.string();
             continue;
           }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.kind = reader.string();
-            continue;
-          }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            message.text = reader.string();
-            continue;
-          }
-          case 4: {
-            if (tag !== 34) {
-              break;
-            }
-
-            message.data = Struct.unwrap(Struct.decode(reader, reader.uint32()));
-            continue;
-          }
           case 5: {
             if (tag !== 40) {
               break;
             }
 
             message.atMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.text = TextLine.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.room = RoomInfo.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.chat = ChatLine.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.vitals = Vitals.decode(reader, reader.uint32());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.settings = PlayerSettings.decode(reader, reader.uint32());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.entity = EntityInfo.decode(reader, reader.uint32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.snapshot = Snapshot.decode(reader, reader.uint32());
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.disconnect = TextLine.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -883,10 +1069,781 @@ export const WorldEvent: MessageFns<WorldEvent> = {
   fromPartial(object: DeepPartial<WorldEvent>): WorldEvent {
     const message = createBaseWorldEvent();
     message.sessionId = object.sessionId ?? "";
-    message.kind = object.kind ?? "";
-    message.text = object.text ?? "";
-    message.data = object.data ?? undefined;
     message.atMs = object.atMs ?? 0;
+    message.text = (object.text !== undefined && object.text !== null) ? TextLine.fromPartial(object.text) : undefined;
+    message.room = (object.room !== undefined && object.room !== null) ? RoomInfo.fromPartial(object.room) : undefined;
+    message.chat = (object.chat !== undefined && object.chat !== null) ? ChatLine.fromPartial(object.chat) : undefined;
+    message.vitals = (object.vitals !== undefined && object.vitals !== null)
+      ? Vitals.fromPartial(object.vitals)
+      : undefined;
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? PlayerSettings.fromPartial(object.settings)
+      : undefined;
+    message.entity = (object.entity !== undefined && object.entity !== null)
+      ? EntityInfo.fromPartial(object.entity)
+      : undefined;
+    message.snapshot = (object.snapshot !== undefined && object.snapshot !== null)
+      ? Snapshot.fromPartial(object.snapshot)
+      : undefined;
+    message.disconnect = (object.disconnect !== undefined && object.disconnect !== null)
+      ? TextLine.fromPartial(object.disconnect)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseTextLine(): TextLine {
+  return { markup: "" };
+}
+
+export const TextLine: MessageFns<TextLine> = {
+  encode(message: TextLine, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.markup !== "") {
+      writer.uint32(10).string(message.markup);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TextLine {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTextLine();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.markup = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<TextLine>): TextLine {
+    return TextLine.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TextLine>): TextLine {
+    const message = createBaseTextLine();
+    message.markup = object.markup ?? "";
+    return message;
+  },
+};
+
+function createBaseRoomInfo(): RoomInfo {
+  return { id: 0, name: "", zone: "", environment: "", size: undefined, exits: [] };
+}
+
+export const RoomInfo: MessageFns<RoomInfo> = {
+  encode(message: RoomInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0) {
+      writer.uint32(8).int64(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.zone !== "") {
+      writer.uint32(26).string(message.zone);
+    }
+    if (message.environment !== "") {
+      writer.uint32(34).string(message.environment);
+    }
+    if (message.size !== undefined) {
+      Vec3.encode(message.size, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.exits) {
+      RoomExit.encode(v!, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RoomInfo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRoomInfo();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.zone = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.environment = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.size = Vec3.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.exits.push(RoomExit.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RoomInfo>): RoomInfo {
+    return RoomInfo.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RoomInfo>): RoomInfo {
+    const message = createBaseRoomInfo();
+    message.id = object.id ?? 0;
+    message.name = object.name ?? "";
+    message.zone = object.zone ?? "";
+    message.environment = object.environment ?? "";
+    message.size = (object.size !== undefined && object.size !== null) ? Vec3.fromPartial(object.size) : undefined;
+    message.exits = object.exits?.map((e) => RoomExit.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRoomExit(): RoomExit {
+  return { id: 0, name: "", destinationId: 0, dark: false, doorway: undefined };
+}
+
+export const RoomExit: MessageFns<RoomExit> = {
+  encode(message: RoomExit, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0) {
+      writer.uint32(8).int64(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.destinationId !== 0) {
+      writer.uint32(24).int64(message.destinationId);
+    }
+    if (message.dark !== false) {
+      writer.uint32(32).bool(message.dark);
+    }
+    if (message.doorway !== undefined) {
+      Doorway.encode(message.doorway, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RoomExit {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRoomExit();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.destinationId = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.dark = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.doorway = Doorway.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RoomExit>): RoomExit {
+    return RoomExit.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RoomExit>): RoomExit {
+    const message = createBaseRoomExit();
+    message.id = object.id ?? 0;
+    message.name = object.name ?? "";
+    message.destinationId = object.destinationId ?? 0;
+    message.dark = object.dark ?? false;
+    message.doorway = (object.doorway !== undefined && object.doorway !== null)
+      ? Doorway.fromPartial(object.doorway)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseVitals(): Vitals {
+  return { hp: undefined, maxHp: undefined, mp: undefined, maxMp: undefined, mv: undefined, maxMv: undefined };
+}
+
+export const Vitals: MessageFns<Vitals> = {
+  encode(message: Vitals, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hp !== undefined) {
+      writer.uint32(9).double(message.hp);
+    }
+    if (message.maxHp !== undefined) {
+      writer.uint32(17).double(message.maxHp);
+    }
+    if (message.mp !== undefined) {
+      writer.uint32(25).double(message.mp);
+    }
+    if (message.maxMp !== undefined) {
+      writer.uint32(33).double(message.maxMp);
+    }
+    if (message.mv !== undefined) {
+      writer.uint32(41).double(message.mv);
+    }
+    if (message.maxMv !== undefined) {
+      writer.uint32(49).double(message.maxMv);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Vitals {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVitals();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.hp = reader.double();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.maxHp = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.mp = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.maxMp = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.mv = reader.double();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.maxMv = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Vitals>): Vitals {
+    return Vitals.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Vitals>): Vitals {
+    const message = createBaseVitals();
+    message.hp = object.hp ?? undefined;
+    message.maxHp = object.maxHp ?? undefined;
+    message.mp = object.mp ?? undefined;
+    message.maxMp = object.maxMp ?? undefined;
+    message.mv = object.mv ?? undefined;
+    message.maxMv = object.maxMv ?? undefined;
+    return message;
+  },
+};
+
+function createBasePlayerSettings(): PlayerSettings {
+  return { colour: false };
+}
+
+export const PlayerSettings: MessageFns<PlayerSettings> = {
+  encode(message: PlayerSettings, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.colour !== false) {
+      writer.uint32(8).bool(message.colour);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PlayerSettings {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePlayerSettings();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.colour = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<PlayerSettings>): PlayerSettings {
+    return PlayerSettings.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PlayerSettings>): PlayerSettings {
+    const message = createBasePlayerSettings();
+    message.colour = object.colour ?? false;
+    return message;
+  },
+};
+
+function createBaseEntityInfo(): EntityInfo {
+  return { id: 0, name: "", kind: 0, model: "", texture: "" };
+}
+
+export const EntityInfo: MessageFns<EntityInfo> = {
+  encode(message: EntityInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0) {
+      writer.uint32(8).int64(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(24).int32(message.kind);
+    }
+    if (message.model !== "") {
+      writer.uint32(34).string(message.model);
+    }
+    if (message.texture !== "") {
+      writer.uint32(42).string(message.texture);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EntityInfo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEntityInfo();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.texture = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<EntityInfo>): EntityInfo {
+    return EntityInfo.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EntityInfo>): EntityInfo {
+    const message = createBaseEntityInfo();
+    message.id = object.id ?? 0;
+    message.name = object.name ?? "";
+    message.kind = object.kind ?? 0;
+    message.model = object.model ?? "";
+    message.texture = object.texture ?? "";
+    return message;
+  },
+};
+
+function createBaseSnapshot(): Snapshot {
+  return { tick: 0, roomId: 0, viewerEntityId: 0, ackedClientTick: 0, entities: [] };
+}
+
+export const Snapshot: MessageFns<Snapshot> = {
+  encode(message: Snapshot, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tick !== 0) {
+      writer.uint32(8).uint32(message.tick);
+    }
+    if (message.roomId !== 0) {
+      writer.uint32(16).int64(message.roomId);
+    }
+    if (message.viewerEntityId !== 0) {
+      writer.uint32(24).int64(message.viewerEntityId);
+    }
+    if (message.ackedClientTick !== 0) {
+      writer.uint32(32).uint32(message.ackedClientTick);
+    }
+    for (const v of message.entities) {
+      EntityState.encode(v!, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Snapshot {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSnapshot();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.tick = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.roomId = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.viewerEntityId = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.ackedClientTick = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.entities.push(EntityState.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Snapshot>): Snapshot {
+    return Snapshot.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Snapshot>): Snapshot {
+    const message = createBaseSnapshot();
+    message.tick = object.tick ?? 0;
+    message.roomId = object.roomId ?? 0;
+    message.viewerEntityId = object.viewerEntityId ?? 0;
+    message.ackedClientTick = object.ackedClientTick ?? 0;
+    message.entities = object.entities?.map((e) => EntityState.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseEntityState(): EntityState {
+  return { id: 0, kind: 0, position: undefined, yaw: 0, embodied: false };
+}
+
+export const EntityState: MessageFns<EntityState> = {
+  encode(message: EntityState, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0) {
+      writer.uint32(8).int64(message.id);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(16).int32(message.kind);
+    }
+    if (message.position !== undefined) {
+      Vec3.encode(message.position, writer.uint32(26).fork()).join();
+    }
+    if (message.yaw !== 0) {
+      writer.uint32(37).float(message.yaw);
+    }
+    if (message.embodied !== false) {
+      writer.uint32(40).bool(message.embodied);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EntityState {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEntityState();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.position = Vec3.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 37) {
+              break;
+            }
+
+            message.yaw = reader.float();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.embodied = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<EntityState>): EntityState {
+    return EntityState.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EntityState>): EntityState {
+    const message = createBaseEntityState();
+    message.id = object.id ?? 0;
+    message.kind = object.kind ?? 0;
+    message.position = (object.position !== undefined && object.position !== null)
+      ? Vec3.fromPartial(object.position)
+      : undefined;
+    message.yaw = object.yaw ?? 0;
+    message.embodied = object.embodied ?? false;
     return message;
   },
 };
