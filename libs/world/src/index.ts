@@ -15,11 +15,6 @@ export function roleAtLeast(role: string, needed: Role): boolean {
   return isRole(role) && roles.indexOf(role) >= roles.indexOf(needed);
 }
 
-/** Objects are shown and typed as `#123`. */
-export function formatObjectId(id: number): string {
-  return `#${id}`;
-}
-
 /** `#123` or `123` -> 123; undefined for anything else. */
 export function parseObjectId(text: string): number | undefined {
   const match = /^#?(\d{1,15})$/.exec(text.trim());
