@@ -4,7 +4,8 @@
 // is terminated and replaced; the run it was executing is answered with an error and the other
 // runs of its batch are queued again. Runs queue while all workers are busy.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '@loom/runtime/worker-thread.ts';
 import { FairQueue, type Owner } from './fair-queue.ts';
 import type { SandboxOptions } from './sandbox.ts';
 import { resolveLimits, type SandboxInput, type SandboxResult } from './view.ts';
@@ -41,20 +42,13 @@ interface Slot {
   failures: number;
 }
 
-const WORKER_URL = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 const WATCHDOG_MS = 10;
 const now = (): number => performance.timeOrigin + performance.now();
 
 function startWorker(workerData: SandboxOptions & { progress: SharedArrayBuffer }): Worker {
   // Workers get a big native stack: wasm frames live on it, and QuickJS's stack check (on its own,
   // smaller stack) must trip first even in recursive native paths (see sandbox.ts).
-  const resourceLimits = { stackSizeMb: 64, maxOldGenerationSizeMb: 256 };
-  if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL, { resourceLimits, workerData });
-  // `execArgv: ['--import', 'tsx']` does not reach worker threads on Node 20 (the .ts entry fails
-  // with "Unknown file extension"); registering tsx through its API from a tiny entry does.
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const code = `import(${tsx}).then((t) => { t.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
-  return new Worker(code, { eval: true, resourceLimits, workerData });
+  return startModuleWorker(import.meta.url, 'worker', { resourceLimits: { stackSizeMb: 64, maxOldGenerationSizeMb: 256 }, workerData });
 }
 
 export class SandboxPool {
