@@ -343,7 +343,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
   private async characterOf(userId: number, username: string): Promise<WorldObj> {
     const existing = this.world.get(this.playerOfUser.get(userId) ?? 0);
     if (existing) return existing;
-    const start = this.startRoom();
+    const start = this.world.startRoom();
     const player = this.world.create({
       name: username,
       kind: 'player',
@@ -355,16 +355,6 @@ export class WorldEngine implements WorldStateServiceImplementation {
     this.playerOfUser.set(userId, player.id);
     await this.save();
     return player;
-  }
-
-  private startRoom(): WorldObj | undefined {
-    let first: WorldObj | undefined;
-    for (const object of this.world.all()) {
-      if (object.kind !== 'room') continue;
-      if (object.flags.has('start')) return object;
-      first ??= object;
-    }
-    return first;
   }
 
   private enter(session: Session, player: WorldObj, tookOver: boolean, resumed: boolean): void {
@@ -383,7 +373,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
     // A player the gateway held while the world restarted: back where they stood, no new arrival.
     if (resumed && this.world.get(player.locationId)) return showRoom(this.game, player);
     if (!this.world.get(player.locationId)) {
-      const start = this.startRoom();
+      const start = this.world.startRoom();
       if (start) this.world.move(player, start.id);
     }
     this.game.tell(player, `Welcome to ${this.options.worldName}, ${name}! Type "help" for the commands.`);
