@@ -261,6 +261,8 @@ describe('scripts in the world', () => {
     assert.match(bea.read(), /Pip is a player's name; pick another/);
     await run(bea, '@create pip');
     assert.match(bea.read(), /Pip is a player's name/);
+    await run(bea, '@dig Pip');
+    assert.match(bea.read(), /Pip is a player's name/);
   });
 
   it('lets a thing listen for a pattern in what is said and posed in its room, with what each * matched', async () => {

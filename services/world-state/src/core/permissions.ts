@@ -22,8 +22,7 @@ export function mayScript(role: string, actor: WorldObj, target: WorldObj, acces
   return canModify(role, actor, target) || (access === 'read' && target.flags.has('public'));
 }
 
-/** Attributes the world keeps itself (lower case): no @set or script writes them. */
-/** An attribute's name, for @set and setAttr() alike: letters, digits, _ . - (up to 64). */
-export const attributeNamePattern = /^[A-Za-z0-9_.-]{1,64}$/;
+export { attributeNamePattern } from '@loom/world';
 
+/** Attributes the world keeps itself (lower case): no @set or script writes them. */
 export const worldKeptAttributes: ReadonlySet<string> = new Set(['userid', 'colour', 'role', 'script_errors', 'chown_offer']);
