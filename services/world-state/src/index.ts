@@ -26,6 +26,15 @@ function chatPort(chat: ServiceClient<'chat-service'>): ChatPort {
     async moderate(channel, targetId, action, durationS, byId) {
       return (await chat.moderate({ channel, targetId, action, durationS, byId })).message;
     },
+    async lock(channel, kind, key, byId) {
+      await chat.lock({ channel, kind, key, byId, setAtMs: 0 });
+    },
+    async unlock(channel, kind) {
+      return (await chat.unlock({ channel, kind })).removed;
+    },
+    async locks(channels) {
+      return (await chat.locks({ channels })).locks;
+    },
   };
 }
 

@@ -185,13 +185,20 @@ export function lockText(object: WorldObj, type: LockType): string | undefined {
 
 function lockOf(object: WorldObj, type: LockType, subject: LockSubject, depth: number): boolean {
   const text = lockText(object, type);
-  if (text === undefined) return true;
+  return text === undefined || admits(text, subject, depth);
+}
+
+/** A stored key that no longer parses lets nobody through. */
+function admits(text: string, subject: LockSubject, depth: number): boolean {
   try {
     return passes(parseLock(text), subject, depth);
   } catch {
     return false;
   }
 }
+
+/** Whether a key kept outside the world's objects (a channel's lock) lets the subject through. */
+export const keyAdmits = (text: string, subject: LockSubject): boolean => admits(text, subject, 0);
 
 /** Whether the object's lock of the type lets the subject through; no lock lets everyone. */
 export function unlocked(object: WorldObj, subject: LockSubject, type: LockType = 'basic'): boolean {

@@ -99,6 +99,16 @@ function keyObject(context: CommandContext, kind: 'has' | 'is', name: string): W
   throw new Error(kind === 'is' ? `there is no player called "${name}"` : `there is no ${name} you carry, see here or own; name it by #id`);
 }
 
+/** The key typed, parsed and its names made ids; undefined, and the actor told why, when it does not work. */
+export function typedKey(context: CommandContext, text: string): LockKey | undefined {
+  try {
+    return resolveLock(parseLock(text), (term, name) => keyObject(context, term, name));
+  } catch (error) {
+    context.reply(`That key does not work: ${(error as Error).message}.`);
+    return undefined;
+  }
+}
+
 const lock: Command = {
   name: '@lock',
   aliases: [],
@@ -128,12 +138,8 @@ const lock: Command = {
       if (typeof text !== 'string' || !text) return context.reply(`${ref(target)} is not locked${kind}.`);
       return context.reply(`${ref(target)} is locked${kind}: ${formatLock(parseLock(text), label)}`);
     }
-    let key: LockKey;
-    try {
-      key = resolveLock(parseLock(parts[1]), (term, name) => keyObject(context, term, name));
-    } catch (error) {
-      return context.reply(`That key does not work: ${(error as Error).message}.`);
-    }
+    const key = typedKey(context, parts[1]);
+    if (!key) return;
     target.attributes[attribute] = formatLock(key);
     context.game.world.touch(target);
     context.reply(`Locked ${ref(target)}${kind}: ${formatLock(key, label)}`);
