@@ -243,7 +243,7 @@ describe('scripts in the world', () => {
     assert.match(pip.read(), /Only builders may use @trigger/);
   });
 
-  it("marks what a script says when it starts with someone else's name, or for readers who set nospoof; stars filtered words", async () => {
+  it("marks what a script says when it starts with someone else's name, or for readers who set nospoof (players too); stars filtered words", async () => {
     await run(bea, '@create parrot');
     await run(bea, 'drop parrot');
     world.game.options.filterWords = wordFilter(['darn']);
@@ -263,6 +263,16 @@ describe('scripts in the world', () => {
     assert.match(bea.read(), /Pip is a player's name/);
     await run(bea, '@dig Pip');
     assert.match(bea.read(), /Pip is a player's name/);
+    // A plain player turns nospoof on for themselves, and may set nothing else.
+    await run(pip, '@set me=nospoof');
+    assert.match(pip.read(), /is now nospoof\./);
+    await run(pip, '@set me/level=9');
+    assert.match(pip.read(), /Only builders may use @set; players may type "@set me=nospoof"/);
+    await run(pip, '@set me=dark');
+    assert.match(pip.read(), /Only builders may use @set/);
+    await run(pip, 'use parrot');
+    await settle();
+    assert.match(pip.read(), /\{w\}\[parrot\]\{x\} parrot squawks: \*\*\*\* it/);
   });
 
   it('lets a thing listen for a pattern in what is said and posed in its room, with what each * matched', async () => {

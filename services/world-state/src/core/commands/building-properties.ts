@@ -37,14 +37,19 @@ const set: Command = {
   name: '@set',
   aliases: [],
   group: 'building',
-  role: 'builder',
-  syntax: ['@set <object>/<attribute>=<value>', '@set <object>/<attribute>=', '@set <object>=<flag>', '@set <object>=!<flag>'],
+  role: 'player',
+  syntax: ['@set <object>/<attribute>=<value>', '@set <object>/<attribute>=', '@set <object>=<flag>', '@set <object>=!<flag>', '@set me=nospoof'],
   help:
-    'Sets an attribute (a number, true/false, JSON, or text; nothing after = removes it) or a flag (public, dark, fixed, ...) on something you own. ' +
+    'Sets an attribute (a number, true/false, JSON, or text; nothing after = removes it) or a flag (public, dark, fixed, ...) on something you own (builders). ' +
+    'Players set one flag, on themselves: "@set me=nospoof" marks every line a script says to them with the name of its object ("=!nospoof" clears it). ' +
     'Space for 3D players: "@set here/size=[30,5,20]" (width, height, depth in m), "@set here/spawn=[0,0,5]", "@set lamp/position=[2,0,-3]", ' +
     '"@set north/doorway={"wall":"north","offset":4}".',
   run(context) {
     const { game } = context;
+    // Attributes and other flags are a builder's; a player's own could pass attribute locks (attr:level>=3).
+    if (!roleAtLeast(context.session.role, 'builder') && !/^me\s*=\s*!?\s*nospoof$/i.test(context.args.trim())) {
+      return context.reply('Only builders may use @set; players may type "@set me=nospoof" (or "=!nospoof").');
+    }
     const parts = splitAssignment(context.args);
     if (!parts) return context.reply('Type "@set <object>/<attribute>=<value>" or "@set <object>=<flag>".');
     const [left, value] = parts;
