@@ -3,7 +3,7 @@ import { cleanValue, roleAtLeast } from '@loom/world';
 import { formatLock, isLockAttribute, lockAttribute, lockTypes, parseLock, resolveLock, type LockKey, type LockType } from '../locks.ts';
 import { matchObject, whichOne } from '../match.ts';
 import type { WorldObj } from '../model.ts';
-import { attributeNamePattern, worldKeptAttributes } from '../permissions.ts';
+import { attributeNamePattern, isWorldKept } from '../permissions.ts';
 import type { Command, CommandContext } from './command.ts';
 import { splitAssignment } from './command.ts';
 import { findModifiable, findTarget, ref } from './build-targets.ts';
@@ -59,8 +59,7 @@ const set: Command = {
     if (slash >= 0) {
       const name = left.slice(slash + 1).trim();
       if (!attributeNamePattern.test(name)) return context.reply('An attribute name has up to 64 letters, digits, _ . or -.');
-      // A character's channels are its memberships (@channel); a thing's are what its on_chat hears.
-      if (worldKeptAttributes.has(name.toLowerCase()) || (name.toLowerCase() === 'channels' && target.kind === 'player')) {
+      if (isWorldKept(target, name)) {
         return context.reply(`${name} is kept by the world itself.`);
       }
       if (isLockAttribute(name)) return context.reply('Locks are set with @lock, which checks the key and names its objects by id.');
