@@ -130,7 +130,7 @@ const channel: Command = {
   help:
     'Channels carry talk across the world. Everyone starts on "public". Joining shows the last lines said; "+name message" talks on one. ' +
     'A channel\'s join lock decides who may join it and its speech lock who may talk on it; the keys are those of @lock ' +
-    '("@channel/lock guild=attr:guild=smiths | role:admin"), and those already on a channel keep hearing it.',
+    '("@channel/lock guild=attr:guild=smiths | role:admin"), and those already on a channel keep hearing it; whom a join lock keeps out cannot read its history either.',
   async run(context) {
     const { game, actor } = context;
     const [sub = 'list'] = context.switches;
