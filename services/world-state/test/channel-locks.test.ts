@@ -90,4 +90,13 @@ describe('channel locks', () => {
     await run(pip, '+public still open');
     assert.deepEqual(posted, [{ channel: 'public', text: 'still open' }]);
   });
+
+  it('a stored key that no longer parses lets nobody through, and an admin can still lift it', async () => {
+    await world.game.chat.lock('public', 'speech', 'has:(broken', ada.object.id);
+    await run(ada, '+public anyone?');
+    assert.equal(ada.read(), 'You may not speak on public: its speech lock keeps you out.');
+    await run(ada, '@channel/unlock/speech public');
+    await run(ada, '+public there we are');
+    assert.deepEqual(posted, [{ channel: 'public', text: 'there we are' }]);
+  });
 });
