@@ -1,10 +1,11 @@
 // A pool worker: one Sandbox (two WebAssembly instances) per thread, runs one at a time.
-// Protocol: parent -> { batch: [{ id, input }...] }; worker -> { ready: true } once, then
+// Protocol: parent -> { batch: [{ id, input }...] }; worker -> { ready: true, tid } once, then
 // { results: [{ id, result }...] } per batch. Batches amortise the per-message cost under load.
 // Before each run the worker publishes (run id, start time) in shared memory, so the pool's
 // watchdog knows exactly which run a stuck or dead worker was executing.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Sandbox, type SandboxOptions } from './sandbox.ts';
+import { threadId } from './thread-cpu.ts';
 import type { SandboxInput, SandboxResult } from './view.ts';
 
 if (!parentPort) throw new Error('worker.ts must run in a worker thread');
@@ -27,4 +28,5 @@ port.on('message', (msg: { batch: Array<{ id: number; input: SandboxInput }> }) 
   // Rebuild a runtime dirtied by a run now, after answering, not on the next run's clock.
   setImmediate(() => sandbox.maintain());
 });
-port.postMessage({ ready: true });
+// Its thread id lets the pool read this thread's CPU clock (see thread-cpu.ts).
+port.postMessage({ ready: true, tid: threadId() });
