@@ -43,7 +43,7 @@ interface Slot {
   progress: SharedArrayBuffer;
   /** Consecutive workers that died before becoming ready. */
   failures: number;
-  /** The worker thread's CPU clock, once it said its thread id. */
+  /** The worker thread's CPU clock, once it is ready. */
   cpu?: ThreadCpuClock;
   /** The run the watchdog last saw executing, with the wall and CPU clocks when it first saw it. */
   seen?: { id: number; wallMs: number; cpuMs: number };
@@ -157,9 +157,9 @@ export class SandboxPool {
     const worker = startWorker({ ...this.sandboxOptions, progress: slot.progress });
     Object.assign(slot, { worker, ready: false });
     // Events of a worker that was already replaced are ignored.
-    worker.on('message', (msg: { ready?: true; tid?: number; results?: Array<{ id: number; result: SandboxResult }> }) => {
+    worker.on('message', (msg: { ready?: true; cpuFd?: number; results?: Array<{ id: number; result: SandboxResult }> }) => {
       if (slot.worker !== worker) return;
-      if (msg.ready) Object.assign(slot, { ready: true, failures: 0, cpu: msg.tid === undefined ? undefined : ThreadCpuClock.ofThread(msg.tid) });
+      if (msg.ready) Object.assign(slot, { ready: true, failures: 0, cpu: msg.cpuFd === undefined ? undefined : ThreadCpuClock.adopt(msg.cpuFd) });
       for (const { id, result } of msg.results ?? []) slot.batch.find((j) => j.id === id)?.resolve(result);
       if (msg.results) slot.batch = [];
       this.dispatch();
@@ -176,14 +176,14 @@ export class SandboxPool {
    * and starts a new worker in its place. */
   private replace(slot: Slot, kind: 'timeout' | 'internal', message: string): void {
     const culprit = this.running(slot);
-    void slot.worker?.terminate();
+    const { worker, cpu } = slot;
+    void worker?.terminate().then(() => cpu?.close());
     for (const job of slot.batch) {
       // A run whose workers keep dying outside any run's watch is given up on, not retried forever.
       if (job === culprit || ++job.requeued > 2) job.resolve(failure(kind, message, performance.now() - job.queuedAt));
     }
     this.queue.requeue(slot.batch.filter((j) => j !== culprit && j.requeued <= 2));
     if (!slot.ready) slot.failures++;
-    slot.cpu?.close();
     Object.assign(slot, { worker: undefined, ready: false, batch: [], cpu: undefined, seen: undefined });
     if (this.closed) return;
     this.restarts++;

@@ -63,11 +63,12 @@ class Failure {
 
 export class Sandbox {
   /** Loads two private WebAssembly instances (current + spare): a trap in one can't touch another. */
-  static async create(options: SandboxOptions = {}): Promise<Sandbox> {
+  /** `cpu`: the CPU clock of the thread that will run it (this one's by default). */
+  static async create(options: SandboxOptions = {}, cpu = ThreadCpuClock.ofThisThread()): Promise<Sandbox> {
     const memoryBytes = resolveLimits({ memoryBytes: options.memoryBytes ?? DEFAULT_LIMITS.memoryBytes }).memoryBytes;
     const [current, spare] = await Promise.all([loadWasm(memoryBytes), loadWasm(memoryBytes)]);
     instrument('try {} catch {}'); // the parser's first call is slow (loading, cold code): not on a run's clock
-    return new Sandbox(current, spare, memoryBytes);
+    return new Sandbox(current, spare, memoryBytes, cpu);
   }
 
   private vm: Vm | undefined;
@@ -75,8 +76,6 @@ export class Sandbox {
   private deadline = Infinity;
   /** The running run's CPU limit (ms). */
   private cpuLimitMs = Infinity;
-  /** Undefined where threads have no CPU clock (not Linux): the wall clock alone decides. */
-  private readonly cpu = ThreadCpuClock.ofThisThread();
   /** The thread's CPU clock at a moment at most MARK_EVERY_MS before the running run started. */
   private mark = { wallMs: -Infinity, cpuMs: 0 };
   /** Set after a run that dirtied the runtime; the rebuild waits for maintain() or the next run. */
@@ -109,6 +108,8 @@ export class Sandbox {
     private wasm: QuickJSWASMModule,
     private spare: QuickJSWASMModule | undefined,
     private readonly memoryBytes: number,
+    /** Undefined where threads have no CPU clock (not Linux): the wall clock alone decides. */
+    private readonly cpu: ThreadCpuClock | undefined,
   ) {
     this.vm = this.boot();
   }

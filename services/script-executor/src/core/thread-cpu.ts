@@ -5,28 +5,20 @@
 // nanoseconds spent on a CPU). The file is opened once and read again from offset 0 (one pread); a
 // read is a system call (about 1 µs, 40 µs in a small VM), so callers read it only when the wall
 // clock says a limit may have been reached. Without /proc (not Linux) there is no clock and callers
-// keep the wall clock.
-import { closeSync, openSync, readlinkSync, readSync } from 'node:fs';
+// keep the wall clock. A descriptor belongs to the process, not the thread: another thread may read
+// it too, and must close it once the thread is gone (a terminated worker closes nothing).
+import { closeSync, openSync, readSync } from 'node:fs';
 
 export class ThreadCpuClock {
   private readonly buffer = Buffer.alloc(96);
 
-  private constructor(private readonly fd: number) {}
+  private constructor(readonly fd: number) {}
 
   /** The clock of the thread that calls this (open it in the thread to be measured). */
   static ofThisThread(): ThreadCpuClock | undefined {
-    return ThreadCpuClock.open('/proc/thread-self/schedstat');
-  }
-
-  /** The clock of another thread of this process, by its id (threadId() in that thread). */
-  static ofThread(tid: number): ThreadCpuClock | undefined {
-    return ThreadCpuClock.open(`/proc/self/task/${tid}/schedstat`);
-  }
-
-  private static open(path: string): ThreadCpuClock | undefined {
     let fd: number;
     try {
-      fd = openSync(path, 'r');
+      fd = openSync('/proc/thread-self/schedstat', 'r');
     } catch {
       return undefined;
     }
@@ -34,6 +26,11 @@ export class ThreadCpuClock {
     if (Number.isFinite(clock.nowMs())) return clock;
     clock.close();
     return undefined;
+  }
+
+  /** The clock another thread opened (its `fd`), read from this one. */
+  static adopt(fd: number): ThreadCpuClock {
+    return new ThreadCpuClock(fd);
   }
 
   /** Milliseconds of CPU the thread has used since it started; NaN once the thread is gone. */
@@ -52,15 +49,5 @@ export class ThreadCpuClock {
     } catch {
       // already closed
     }
-  }
-}
-
-/** The kernel's id of the calling thread, for ThreadCpuClock.ofThread in another thread; undefined without /proc. */
-export function threadId(): number | undefined {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    return Number.isInteger(tid) ? tid : undefined;
-  } catch {
-    return undefined;
   }
 }
