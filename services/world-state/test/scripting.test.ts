@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { wordFilter } from '@loom/world';
+import { patienceMs } from '@loom/runtime/testing/patience.ts';
 import { matchListen } from '../src/core/scripting/scripting.ts';
 import { createTestWorld, type Player, type TestWorld } from './world-fixture.ts';
 
@@ -81,6 +82,19 @@ describe('scripts in the world', () => {
     await run(pip, 'use bell');
     await settle();
     assert.match(pip.read(), /Ding\./);
+  });
+
+  it('lets a stopping world wait for the runs it sent, so their effects are applied before the last save', async () => {
+    await run(bea, '@create bell');
+    await run(bea, 'drop bell');
+    const bell = [...world.game.world.all()].find((o) => o.name === 'bell')!;
+    await run(bea, `@script bell/on_use=${script(['setAttr', bell.id, 'rung', 1])}`);
+    world.sandbox.jobs.length = 0;
+    await run(pip, 'use bell');
+    assert.equal(world.sandbox.jobs.length, 1, 'the run was sent');
+    assert.equal(bell.attributes.rung, undefined, 'and is not back yet');
+    await world.game.scripting!.settled(patienceMs);
+    assert.equal(bell.attributes.rung, 1);
   });
 
   it('schedules a timer that fires on_timer later', async () => {

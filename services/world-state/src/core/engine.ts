@@ -54,6 +54,9 @@ export interface EngineOptions {
 /** How long past its expiry a resumed session's access token is still taken (a player connected all day). */
 const resumeWithinS = 24 * 3600;
 
+/** How long a stopping world waits for script runs it already sent (a run's CPU cap is 500 ms; calls chain). */
+const settleRunsMs = 3000;
+
 /** Gateways whose players have bodies in 3D space. */
 const graphicGateways = new Set(['udp', 'ws-graphics']);
 
@@ -187,16 +190,19 @@ export class WorldEngine implements WorldStateServiceImplementation {
    * Ends every stream without ending a session: gateways hold their players and reattach them to the
    * world when it is back (a restart), or close them themselves (the all-in-one stops as a whole).
    */
-  drain(): void {
+  async drain(): Promise<void> {
     this.stopping = true;
+    // No tick: no timer fires and nothing new runs. Runs already sent are waited for (outcomes are applied
+    // as they arrive), so what they did is in the final save instead of lost with the process.
+    for (const timer of this.timers) clearInterval(timer);
     for (const session of this.sessions.all()) session.events.end();
+    await this.game.scripting?.settled(settleRunsMs);
   }
 
   async stop(): Promise<void> {
-    for (const timer of this.timers) clearInterval(timer);
     for (const timer of this.detached.values()) clearTimeout(timer);
     for (const timers of this.waits.values()) for (const timer of timers) clearTimeout(timer);
-    this.drain();
+    await this.drain();
     await this.save();
   }
 
