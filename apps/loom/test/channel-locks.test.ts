@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { needServer } from '@loom/runtime/testing/servers.ts';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
 import { makeBuilder } from './object-code-story.ts';
+import { seedEmbeddedDatabase } from '@loom/runtime/testing/embedded-database.ts';
 import { boundPorts, embeddedEnv, runLoom, startLoomUp, type LoomProcess, type LoomUp } from './processes.ts';
 
 const admin = { name: 'Ada', password: 'ada-password-1' };
@@ -94,7 +95,7 @@ async function theGuildStaysLocked(telnet: number, badge: number): Promise<void>
 }
 
 describe('channel locks (all-in-one, embedded database)', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'loom-channel-locks-'));
+  const dataDir = seedEmbeddedDatabase(mkdtempSync(join(tmpdir(), 'loom-channel-locks-')));
   let loom: LoomProcess | undefined;
   const start = async () => {
     loom = runLoom(['start'], embeddedEnv(dataDir, env));

@@ -8,6 +8,7 @@ import { eventually } from '@loom/runtime/testing/patience.ts';
 import { needServer } from '@loom/runtime/testing/servers.ts';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
 import { objectCodeStory, placeScripted } from './object-code-story.ts';
+import { seedEmbeddedDatabase } from '@loom/runtime/testing/embedded-database.ts';
 import { boundPorts, embeddedEnv, runLoom, startLoomUp, type LoomProcess, type LoomUp } from './processes.ts';
 
 // A macro's worth of lines and runs at once: the stories test ordering, not the flood limits.
@@ -22,7 +23,7 @@ async function firstAccount(telnet: number): Promise<void> {
 }
 
 describe('object code (all-in-one)', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'loom-object-code-'));
+  const dataDir = seedEmbeddedDatabase(mkdtempSync(join(tmpdir(), 'loom-object-code-')));
   let loom: LoomProcess;
   let ports: ReturnType<typeof boundPorts>;
   before(async () => {

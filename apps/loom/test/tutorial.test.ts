@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
+import { loadConfig } from '@loom/runtime';
+import { seedEmbeddedDatabase } from '@loom/runtime/testing/embedded-database.ts';
 import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.ts';
 
 const doc = readFileSync(new URL('../../../docs/scripting.md', import.meta.url), 'utf8');
@@ -23,9 +25,11 @@ function codeBlocks(from: string, to: string): Map<string, string[]> {
   return blocks;
 }
 
+const pasteLimit = loadConfig({}).textFloodLines;
+
 describe('the scripting tutorial, as docs/scripting.md writes it', () => {
   const blocks = codeBlocks('## Tutorial', '## API reference');
-  const dataDir = mkdtempSync(join(tmpdir(), 'loom-tutorial-'));
+  const dataDir = seedEmbeddedDatabase(mkdtempSync(join(tmpdir(), 'loom-tutorial-')));
   let loom: LoomProcess;
   let http: number;
   let builder: PlayerClient;
@@ -34,6 +38,8 @@ describe('the scripting tutorial, as docs/scripting.md writes it', () => {
   const block = (heading: string) => {
     const lines = blocks.get(heading);
     assert.ok(lines, `docs/scripting.md has no code block under "### ${heading}"`);
+    // A builder pastes one block at a time: each must fit in the text gateway's flood limit.
+    assert.ok(lines.length <= pasteLimit, `the block under "### ${heading}" has ${lines.length} lines; a paste of more than ${pasteLimit} is cut`);
     return lines;
   };
   /** Types the lines as the builder, waiting for each script to be saved before going on. */
@@ -44,7 +50,8 @@ describe('the scripting tutorial, as docs/scripting.md writes it', () => {
   };
 
   before(async () => {
-    loom = runLoom(['start'], embeddedEnv(dataDir));
+    // The test types block after block faster than anyone pastes: the flood limit is checked per block above.
+    loom = runLoom(['start'], embeddedEnv(dataDir, { LOOM_TEXT_FLOOD_LINES: '1000' }));
     const ports = boundPorts(await loom.waitFor(/"msg":"loom ready in/, 90000));
     http = ports.http;
     builder = await PlayerClient.connect(ports.telnet);
