@@ -39,7 +39,7 @@ const unused = async () => {
 };
 const game = new Game(world, new Sessions(), {
   worldName: 'Bench',
-  chat: { post: unused, join: unused, history: unused, moderate: unused },
+  chat: { post: unused, join: unused, history: unused, moderate: unused, lock: unused, unlock: unused, locks: unused },
   scripts: { events: unused, get: unused, history: unused, save: unused },
   account: { changePassword: unused },
   requestShutdown: () => undefined,

@@ -7,13 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { seedEmbeddedDatabase } from '@loom/runtime/testing/embedded-database.ts';
 import { patienceMs } from '@loom/runtime/testing/patience.ts';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
 import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from '../../loom/test/processes.ts';
 import { chromiumSkip, dressTheRoom, launchChromium, openClient, walkNorth } from './pages.ts';
 
 describe('the 3D browser client', { skip: chromiumSkip }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'loom-client-'));
+  const dataDir = seedEmbeddedDatabase(mkdtempSync(join(tmpdir(), 'loom-client-')));
   let loom: LoomProcess;
   let browser: Browser;
   let ports: ReturnType<typeof boundPorts>;

@@ -5,10 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { seedEmbeddedDatabase } from '@loom/runtime/testing/embedded-database.ts';
 import { boundPorts, embeddedEnv, loomBin, runLoom } from './processes.ts';
 
 describe('loom admin create', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'loom-admin-'));
+  const dataDir = seedEmbeddedDatabase(mkdtempSync(join(tmpdir(), 'loom-admin-')));
   const env = { ...process.env, ...embeddedEnv(dataDir) };
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
+import { seedEmbeddedDatabase } from '@loom/runtime/testing/embedded-database.ts';
 import { needTool } from '@loom/runtime/testing/tools.ts';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
 import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.ts';
@@ -14,7 +15,7 @@ const chromiumPath = '/usr/bin/chromium';
 const skip = needTool(chromiumPath, 'chromium');
 
 describe('the browser text client', { skip }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'loom-browser-text-'));
+  const dataDir = seedEmbeddedDatabase(mkdtempSync(join(tmpdir(), 'loom-browser-text-')));
   let loom: LoomProcess;
   let browser: Browser;
   let ports: ReturnType<typeof boundPorts>;

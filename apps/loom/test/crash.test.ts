@@ -6,26 +6,32 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BrowserPlayer } from '../../../services/text-gateway/test/browser-player.ts';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
+import { seedEmbeddedDatabase } from '@loom/runtime/testing/embedded-database.ts';
 import { eventually } from '@loom/runtime/testing/patience.ts';
 import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.ts';
 
 describe('a kill -9 and a restart (all-in-one, embedded database)', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'loom-crash-'));
+  const dataDir = seedEmbeddedDatabase(mkdtempSync(join(tmpdir(), 'loom-crash-')));
   const saveIntervalMs = 500;
   const env = embeddedEnv(dataDir, { LOOM_SAVE_INTERVAL_MS: String(saveIntervalMs) });
   let loom: LoomProcess | undefined;
+  let ports: ReturnType<typeof boundPorts>;
   after(async () => {
     await loom?.stop('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function start(): Promise<number> {
+  async function start(): Promise<ReturnType<typeof boundPorts>> {
     loom = runLoom(['start'], env);
-    return boundPorts(await loom.waitFor(/"msg":"loom ready in/, 90000)).telnet;
+    return (ports = boundPorts(await loom.waitFor(/"msg":"loom ready in/, 90000)));
   }
+  /** The world the test before restarted and left running (a start costs seconds), or a new one if it did not. */
+  const running = () => (loom?.child.exitCode === null && loom.child.signalCode === null ? Promise.resolve(ports) : start());
+  /** Keeper's login on that world: the connection the test before closed may not have left it yet. */
+  const inAgain = /Welcome to \w+, Keeper!|You take over your character/;
 
   it('keeps accounts, characters and world changes older than one save interval', async () => {
-    let player = await PlayerClient.connect(await start());
+    let player = await PlayerClient.connect((await start()).telnet);
     player.send('create Keeper keeper-password-1');
     await player.waitFor(/Welcome to \w+, Keeper!/);
     player.send('south');
@@ -36,11 +42,10 @@ describe('a kill -9 and a restart (all-in-one, embedded database)', () => {
     await player.waitFor(/Your password has been changed\./);
     // Past one save interval, the write-behind has stored the move and the stone.
     await new Promise((resolve) => setTimeout(resolve, saveIntervalMs * 3));
-    loom!.child.kill('SIGKILL');
-    await new Promise((resolve) => loom!.child.once('exit', resolve));
+    await loom!.stop('SIGKILL');
     player.close();
 
-    player = await PlayerClient.connect(await start());
+    player = await PlayerClient.connect((await start()).telnet);
     player.send('connect Keeper keeper-password-1');
     await player.waitFor(/wrong username or password/);
     player.send('connect Keeper keeper-password-2');
@@ -52,12 +57,10 @@ describe('a kill -9 and a restart (all-in-one, embedded database)', () => {
   });
 
   it('saves everything else when a player sends text no database takes (a lone surrogate, a NUL), through a kill -9', async () => {
-    await loom?.stop('SIGKILL'); // the world the test before left running
-    let ports = boundPorts(await (loom = runLoom(['start'], env)).waitFor(/"msg":"loom ready in/, 90000));
     // JSON frames may carry what telnet's UTF-8 cannot: a lone surrogate, a NUL.
-    let browser = await BrowserPlayer.open(`http://127.0.0.1:${ports.http}`);
+    let browser = await BrowserPlayer.open(`http://127.0.0.1:${(await running()).http}`);
     browser.line('connect Keeper keeper-password-2'); // the first account: an admin
-    await browser.waitFor(/Welcome to \w+, Keeper!/);
+    await browser.waitFor(inAgain);
     browser.line('@describe me=lone \ud800 surrogate');
     await browser.waitFor(/Described/);
     browser.line('@set me/note="a\u0000b"');
@@ -65,12 +68,10 @@ describe('a kill -9 and a restart (all-in-one, embedded database)', () => {
     browser.line('@create lantern');
     await browser.waitFor(/Created lantern/);
     await new Promise((resolve) => setTimeout(resolve, saveIntervalMs * 3));
-    loom!.child.kill('SIGKILL');
-    await new Promise((resolve) => loom!.child.once('exit', resolve));
+    await loom!.stop('SIGKILL');
     browser.close();
 
-    ports = boundPorts(await (loom = runLoom(['start'], env)).waitFor(/"msg":"loom ready in/, 90000));
-    browser = await BrowserPlayer.open(`http://127.0.0.1:${ports.http}`);
+    browser = await BrowserPlayer.open(`http://127.0.0.1:${(await start()).http}`);
     browser.line('connect Keeper keeper-password-2');
     await browser.waitFor(/Welcome to \w+, Keeper!/);
     browser.line('inventory');
@@ -85,12 +86,10 @@ describe('a kill -9 and a restart (all-in-one, embedded database)', () => {
 
   for (const stop of ['SIGKILL', 'SIGTERM'] as const) {
     it(`fires a timer that was waiting when the world stopped (${stop}), once`, async () => {
-      await loom?.stop('SIGKILL');
       const clock = `clock${stop.toLowerCase()}`;
-      let ports = boundPorts(await (loom = runLoom(['start'], env)).waitFor(/"msg":"loom ready in/, 90000));
-      let player = await PlayerClient.connect(ports.telnet);
+      let player = await PlayerClient.connect((await running()).telnet);
       player.send('connect Keeper keeper-password-2');
-      await player.waitFor(/Welcome to \w+, Keeper!/);
+      await player.waitFor(inAgain);
       player.send(`@create ${clock}`);
       await player.waitFor(new RegExp(`Created ${clock}`));
       player.send(`@script ${clock}/on_use=schedule(4); emit('Wound.');`);
@@ -99,13 +98,10 @@ describe('a kill -9 and a restart (all-in-one, embedded database)', () => {
       player.send(`use ${clock}`);
       await player.waitFor(/Wound\./);
       await new Promise((resolve) => setTimeout(resolve, saveIntervalMs * 3));
-      if (stop === 'SIGKILL') loom!.child.kill('SIGKILL');
-      else loom!.child.kill('SIGTERM');
-      await new Promise((resolve) => loom!.child.once('exit', resolve));
+      await loom!.stop(stop);
       player.close();
 
-      ports = boundPorts(await (loom = runLoom(['start'], env)).waitFor(/"msg":"loom ready in/, 90000));
-      player = await PlayerClient.connect(ports.telnet);
+      player = await PlayerClient.connect((await start()).telnet);
       player.send('connect Keeper keeper-password-2');
       await player.waitFor(/Welcome to \w+, Keeper!/);
       // The timer is due 4 s after the use: it fires once, whenever the world is back by then or after.

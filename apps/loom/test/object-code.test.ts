@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { eventually } from '@loom/runtime/testing/patience.ts';
 import { needServer } from '@loom/runtime/testing/servers.ts';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
-import { objectCodeStory } from './object-code-story.ts';
+import { objectCodeStory, placeScripted } from './object-code-story.ts';
+import { seedEmbeddedDatabase } from '@loom/runtime/testing/embedded-database.ts';
 import { boundPorts, embeddedEnv, runLoom, startLoomUp, type LoomProcess, type LoomUp } from './processes.ts';
 
 // A macro's worth of lines and runs at once: the stories test ordering, not the flood limits.
@@ -22,7 +23,7 @@ async function firstAccount(telnet: number): Promise<void> {
 }
 
 describe('object code (all-in-one)', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'loom-object-code-'));
+  const dataDir = seedEmbeddedDatabase(mkdtempSync(join(tmpdir(), 'loom-object-code-')));
   let loom: LoomProcess;
   let ports: ReturnType<typeof boundPorts>;
   before(async () => {
@@ -56,36 +57,55 @@ describe('object code (distributed: runs through RabbitMQ to script-executor)', 
     await objectCodeStory({ telnet: up.ports.telnet, http: up.ports.http }, admin);
   });
 
-  it('fires a timer that was waiting when world-state was killed with kill -9, once, after loom up starts it again', async () => {
-    const ada = await PlayerClient.connect(up.ports.telnet);
-    try {
-      ada.send(`connect ${admin.name} ${admin.password}`);
-      await ada.waitFor(/Welcome to \w+, Ada!/);
-      ada.send('@create tower clock');
-      await ada.waitFor(/Created tower clock/);
-      ada.send("@script tower clock/on_use=schedule(4); emit('Wound.');");
-      ada.send("@script tower clock/on_timer=setAttr(self, 'chimes', (getAttr(self, 'chimes') ?? 0) + 1);");
-      await ada.waitFor(/Saved on_timer of tower clock/);
-      ada.send('use tower clock');
-      await ada.waitFor(/Wound\./);
-      // Past a save interval (200 ms here), the timer is in PostgreSQL with its clock.
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      const { pid } = (await (await fetch(`http://127.0.0.1:${up.ports.ops['world-state']}/health`)).json()) as { pid: number };
-      const ready = /^world-state +\|.*"msg":"world-state ready in/;
-      const readyBefore = up.loom.lines.filter((l) => ready.test(l)).length;
-      process.kill(pid, 'SIGKILL');
-      await eventually(() => up.loom.lines.filter((l) => ready.test(l)).length > readyBefore, 'world-state started again');
-      const chimes = async (): Promise<string> => {
-        ada.send('@examine tower clock');
-        // Right after the restart a command may be answered "the world is away", or lost with the old stream.
-        const block = await ada.waitFor(/tower clock \(#\d+\)\s+thing, owned by[\s\S]*?Scripts:|The world is away[^\n]*/, 5000).then((m) => m[0], () => '');
-        return /chimes = (\d+)/.exec(block)?.[1] ?? '0';
-      };
-      await eventually(async () => (await chimes()) === '1', 'one chime after the restart');
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      assert.equal(await chimes(), '1', 'still one chime: the timer left the clock when it fired');
-    } finally {
-      ada.close();
-    }
-  });
+  /** Stops world-state with the signal and waits until `loom up` has started it again. */
+  async function restartWorldState(signal: NodeJS.Signals): Promise<void> {
+    const { pid } = (await (await fetch(`http://127.0.0.1:${up.ports.ops['world-state']}/health`)).json()) as { pid: number };
+    const ready = /^world-state +\|.*"msg":"world-state ready in/;
+    const readyBefore = up.loom.lines.filter((l) => ready.test(l)).length;
+    process.kill(pid, signal);
+    await eventually(() => up.loom.lines.filter((l) => ready.test(l)).length > readyBefore, 'world-state started again');
+  }
+
+  for (const [signal, how] of [
+    ['SIGKILL', 'killed with kill -9'],
+    ['SIGTERM', 'stopped gracefully (SIGTERM)'],
+  ] as const) {
+    it(`fires a timer that was waiting when world-state was ${how}, once and not before it was due, after loom up starts it again`, async () => {
+      const ada = await PlayerClient.connect(up.ports.telnet);
+      const clock = `clock ${signal.toLowerCase()}`;
+      // Due after world-state is back on most machines, so that firing early would show.
+      const seconds = 10;
+      try {
+        ada.send(`connect ${admin.name} ${admin.password}`);
+        await ada.waitFor(/Welcome to \w+, Ada!/);
+        await placeScripted(ada, clock, {
+          on_use: `schedule(${seconds}); emit('Wound.');`,
+          on_timer: "setAttr(self, 'chimes', (getAttr(self, 'chimes') ?? 0) + 1); setAttr(self, 'chimed_at', Date.now());",
+        });
+        const wound = Date.now();
+        ada.send(`use ${clock}`);
+        await ada.waitFor(/Wound\./);
+        // Past a save interval (200 ms here), the timer is in PostgreSQL with its clock.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await restartWorldState(signal);
+        const read = async (): Promise<{ chimes: number; chimedAt: number }> => {
+          ada.send(`@examine ${clock}`);
+          // Right after the restart a command may be answered "the world is away", or lost with the old stream.
+          const block = await ada.waitFor(new RegExp(`${clock} \\(#\\d+\\)\\s+thing, owned by[\\s\\S]*?Scripts:|The world is away[^\\n]*`), 5000).then((m) => m[0], () => '');
+          return { chimes: Number(/chimes = (\d+)/.exec(block)?.[1] ?? 0), chimedAt: Number(/chimed_at = (\d+)/.exec(block)?.[1] ?? 0) };
+        };
+        const chimed = await eventually(async () => {
+          const seen = await read();
+          return seen.chimes > 0 && seen;
+        }, 'a chime after the restart');
+        assert.equal(chimed.chimes, 1);
+        // The world's clock set the due time after `wound`, and the script ran after the timer fired.
+        assert.ok(chimed.chimedAt >= wound + seconds * 1000, `chimed ${chimed.chimedAt - wound} ms after the use, not before the ${seconds} s it waits`);
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        assert.equal((await read()).chimes, 1, 'still one chime: the timer left the clock when it fired');
+      } finally {
+        ada.close();
+      }
+    });
+  }
 });

@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
-import pg from 'pg';
+import { removeRunData } from '@loom/runtime/testing/run-data.ts';
 import { uniqueName } from '@loom/runtime/testing/servers.ts';
 import { portPlan } from '../src/commands/up.ts';
 
@@ -77,7 +76,7 @@ export function embeddedEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): Nod
   return { LOOM_DATA_DIR: dataDir, LOOM_HOST: '127.0.0.1', LOOM_HTTP_PORT: '0', LOOM_TELNET_PORT: '0', LOOM_UDP_PORT: '0', REDIS_URL: '', DATABASE_URL: '', AMQP_URL: '', LOOM_REGISTER_PER_ADDRESS: '100000', ...extra };
 }
 
-/** `loom up` in a fresh database, Redis key prefix, queue prefix, port block and data folder; stop() removes them. */
+/** `loom up` in a fresh database, Redis key prefix, queue prefix, port block and data folder; stop() removes them, the queues included. */
 export interface LoomUp {
   loom: LoomProcess;
   ports: ReturnType<typeof portPlan>;
@@ -113,14 +112,7 @@ export async function startLoomUp(label: string, urls: { postgres: string; redis
   const stop = async () => {
     await loom.stop('SIGINT', 30_000); // `loom up` stops its services; a SIGKILL would orphan them
     rmSync(dataDir, { recursive: true, force: true });
-    const admin = new pg.Client({ connectionString: urls.postgres });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
-    const redis = new Redis(urls.redis);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    await removeRunData({ database, redisPrefix: prefix, queuePrefix: env.LOOM_QUEUE_PREFIX }, urls);
   };
   try {
     await loom.waitFor(/all 10 services ready/, 120000);

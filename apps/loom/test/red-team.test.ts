@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { seedEmbeddedDatabase } from '@loom/runtime/testing/embedded-database.ts';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
 import { makeBuilder, placeScripted } from './object-code-story.ts';
 import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.ts';
@@ -11,7 +12,7 @@ import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.
 const admin = { name: 'Ada', password: 'ada-password-1' };
 
 describe('red team, through telnet (all-in-one)', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'loom-red-team-'));
+  const dataDir = seedEmbeddedDatabase(mkdtempSync(join(tmpdir(), 'loom-red-team-')));
   let loom: LoomProcess;
   let ada: PlayerClient;
   let bea: PlayerClient;

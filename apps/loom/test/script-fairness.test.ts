@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { seedEmbeddedDatabase } from '@loom/runtime/testing/embedded-database.ts';
 import { needServer } from '@loom/runtime/testing/servers.ts';
 import { PlayerClient } from '../../../services/text-gateway/test/player-client.ts';
 import { makeBuilder } from './object-code-story.ts';
@@ -81,7 +82,7 @@ async function fairnessStory(ports: { telnet: number; http: number }): Promise<v
 }
 
 describe('script fairness (all-in-one)', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'loom-fairness-'));
+  const dataDir = seedEmbeddedDatabase(mkdtempSync(join(tmpdir(), 'loom-fairness-')));
   let loom: LoomProcess;
   let ports: ReturnType<typeof boundPorts>;
   before(async () => {

@@ -1,9 +1,11 @@
 // Soak: in the distributed wiring (`loom up`), a telnet player, a /ws/text player and a UDP bot play
-// lightly (a command every 10 s) for two minutes, longer than every timeout on their paths: the RPC
-// deadline (5 s), gRPC keepalive (5 s + 3 s), the access token (30 s here), the idle timeout (30 s
-// here, which their commands keep resetting). Nothing may be cut. The /ws/text player comes in at the one
-// address `loom up` prints (http-api forwards it). Then world-state is killed with kill -9: the gateways
-// and http-api stay ready meanwhile, `loom up` starts it again, and all three are still connected and can act.
+// lightly (a command every 10 s) for 45 s, half as long again as the longest timeout on their paths: the
+// RPC deadline (5 s), gRPC keepalive (5 s + 3 s from clients, 10 s + 5 s from servers), the access token
+// (30 s here), the idle timeout (30 s here, which their commands keep resetting).
+// Nothing may be cut, in the rounds before those timeouts ran out nor in the ones after (rounds go on
+// until 45 s, so the last comes after 35 s). The /ws/text player comes in at the one address `loom up`
+// prints (http-api forwards it). Then world-state is killed with kill -9: the gateways and http-api stay
+// ready meanwhile, `loom up` starts it again, and all three are still connected and can act.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GameClient, type ServerEvent } from '@loom/netcode';
@@ -19,7 +21,9 @@ const servers = await Promise.all([needServer('postgres'), needServer('redis'), 
 const skip = servers.find((s) => s.skip)?.skip ?? false;
 const [postgres, redis, rabbit] = servers;
 
-const SOAK_MS = 125_000;
+/** The access token's life and the idle timeout: the longest timeouts on the players' paths (30 s is the least the token allows). */
+const LONGEST_TIMEOUT_S = 30;
+const SOAK_MS = LONGEST_TIMEOUT_S * 1500;
 const EVERY_MS = 10_000;
 const cut = /Lost touch|session has ended|Deadline|ECONNREFUSED|No connection established|Goodbye/;
 
@@ -126,7 +130,7 @@ describe('a real evening in the distributed wiring (soak)', { skip }, () => {
   let players: Player[] = [];
 
   before(async () => {
-    up = await startLoomUp('loom_soak', { postgres: postgres!.url, redis: redis!.url, rabbitmq: rabbit!.url }, { LOOM_ACCESS_TOKEN_TTL: '30', LOOM_IDLE_TIMEOUT: '30' });
+    up = await startLoomUp('loom_soak', { postgres: postgres!.url, redis: redis!.url, rabbitmq: rabbit!.url }, { LOOM_ACCESS_TOKEN_TTL: String(LONGEST_TIMEOUT_S), LOOM_IDLE_TIMEOUT: String(LONGEST_TIMEOUT_S) });
     players = [await telnetPlayer(up.ports.telnet), await browserPlayer(up.ports.http), await udpPlayer(up.ports)];
   });
   after(async () => {
@@ -134,7 +138,7 @@ describe('a real evening in the distributed wiring (soak)', { skip }, () => {
     await up?.stop();
   });
 
-  it('keeps a telnet, a /ws/text and a UDP player connected through two minutes of light play', { timeout: SOAK_MS + 120_000 }, async () => {
+  it('keeps a telnet, a /ws/text and a UDP player connected through 45 s of light play, past every timeout on their paths', { timeout: SOAK_MS + 120_000 }, async () => {
     const started = Date.now();
     for (let round = 0; Date.now() - started < SOAK_MS; round++) {
       await Promise.all(players.map((p) => p.say(`round ${round} from ${p.name.replace(/\W/g, '')}`)));

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { seedEmbeddedDatabase } from '@loom/runtime/testing/embedded-database.ts';
 import { needTool } from '@loom/runtime/testing/tools.ts';
 import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.ts';
 
@@ -67,7 +68,7 @@ function playTintin(home: string, port: number, name: string): Promise<TintinRun
 const skip = needTool(ttpp, 'tintin++');
 
 describe('TinTin++ plays Loom over telnet (all-in-one, embedded)', { skip }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'loom-tintin-'));
+  const dataDir = seedEmbeddedDatabase(mkdtempSync(join(tmpdir(), 'loom-tintin-')));
   const home = mkdtempSync(join(tmpdir(), 'loom-tintin-home-'));
   let loom: LoomProcess;
   let telnetPort: number;

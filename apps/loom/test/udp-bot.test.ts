@@ -8,10 +8,11 @@ import { GameClient } from '@loom/netcode';
 import { wsTransport } from '../../../services/graphics-gateway/test/udp-transport.ts';
 import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.ts';
 import { udpBotStory } from './udp-story.ts';
+import { seedEmbeddedDatabase } from '@loom/runtime/testing/embedded-database.ts';
 import { eventually } from '@loom/runtime/testing/patience.ts';
 
 describe('a UDP bot and a telnet player', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'loom-udp-'));
+  const dataDir = seedEmbeddedDatabase(mkdtempSync(join(tmpdir(), 'loom-udp-')));
   let loom: LoomProcess;
   let ports: ReturnType<typeof boundPorts>;
   before(async () => {

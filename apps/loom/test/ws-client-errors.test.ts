@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { seedEmbeddedDatabase } from '@loom/runtime/testing/embedded-database.ts';
 import { eventually } from '@loom/runtime/testing/patience.ts';
 import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from './processes.ts';
 
@@ -46,7 +47,7 @@ describe('malformed WebSocket frames (all-in-one process)', () => {
   const closings = () => logLines().filter((line) => line.msg === 'closed a WebSocket after a client error');
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'loom-ws-errors-'));
+    dataDir = seedEmbeddedDatabase(mkdtempSync(join(tmpdir(), 'loom-ws-errors-')));
     loom = runLoom(['start'], embeddedEnv(dataDir, { LOG_LEVEL: 'info' }));
     port = boundPorts(await loom.waitFor(/"msg":"loom ready in/, 90000)).http;
   });

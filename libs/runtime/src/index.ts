@@ -10,6 +10,7 @@ export type { KeyValue } from './kv/kv.ts';
 export type { Job, JobQueue, Consumer } from './queue/queue.ts';
 export type { Sql, SqlExecutor, Migration } from './sql/sql.ts';
 export * from './transport/errors.ts';
+export { answerUnknownRoutes, errorBody, HttpError, installJsonErrors, responses } from './http-errors.ts';
 export { checkRemoteHealth, type ServiceClient, type Implementation } from './transport/directory.ts';
 export * from './run.ts';
 export { ensureDatabase } from './sql/ensure-database.ts';

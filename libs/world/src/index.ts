@@ -15,25 +15,23 @@ export function roleAtLeast(role: string, needed: Role): boolean {
   return isRole(role) && roles.indexOf(role) >= roles.indexOf(needed);
 }
 
-/** Objects are shown and typed as `#123`. */
-export function formatObjectId(id: number): string {
-  return `#${id}`;
-}
-
 /** `#123` or `123` -> 123; undefined for anything else. */
 export function parseObjectId(text: string): number | undefined {
   const match = /^#?(\d{1,15})$/.exec(text.trim());
   return match ? Number(match[1]) : undefined;
 }
 
-/** The events a script can handle (DESIGN.md §6); on_step comes with the 3D world. */
-export const scriptEvents = ['on_enter', 'on_leave', 'on_say', 'on_use', 'on_examine', 'on_login', 'on_chat', 'on_timer', 'on_step'] as const;
+/** The events the world fires for scripts (DESIGN.md §6); on_step comes with the 3D world. */
+export const scriptEvents = ['on_enter', 'on_leave', 'on_say', 'on_listen', 'on_use', 'on_examine', 'on_login', 'on_chat', 'on_timer', 'on_step'] as const;
 export type ScriptEvent = (typeof scriptEvents)[number];
 
 /** An event a handler may be written for: the world's own above, or a builder's own (`on_open`), which
  * call(), schedule() and @trigger fire: `on_` and a short lowercase name. */
 export const eventNamePattern = /^on_[a-z][a-z0-9_]{0,31}$/;
 export const isScriptEvent = (name: string): boolean => eventNamePattern.test(name);
+
+/** An attribute's name, for @set and a script's setAttr()/getAttr() alike: letters, digits, _ . - (up to 64). */
+export const attributeNamePattern = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export * from './script-job.ts';
 export * from './word-filter.ts';

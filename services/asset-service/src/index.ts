@@ -1,6 +1,5 @@
-import { defineService } from '@loom/runtime';
+import { defineService, installJsonErrors } from '@loom/runtime';
 import { downloadRoutes } from './api/download-routes.ts';
-import { installErrorHandler } from './api/errors.ts';
 import { sweepIncoming } from './api/receive.ts';
 import { uploadRoutes } from './api/upload-routes.ts';
 import { AssetCore } from './core/assets.ts';
@@ -19,7 +18,7 @@ export const service = defineService({
     await sweepIncoming(incoming);
     // A plugin of its own: its raw-body parsing and error handler stay off http-api's routes on port 8080.
     await http.register(async (app) => {
-      installErrorHandler(app);
+      installJsonErrors(app);
       uploadRoutes(app, { auth: directory.connect('auth-service'), core, store, incoming, maxBytes: config.assetMaxBytes });
       downloadRoutes(app, { core, store });
     });

@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { service as httpApi } from '@loom/http-api';
 import { service as persistence } from '@loom/persistence-service';
+import { seedEmbeddedDatabase } from '@loom/runtime/testing/embedded-database.ts';
 import { needServer, testServerUrls } from '@loom/runtime/testing/servers.ts';
 import { startWiring, type Wiring } from '@loom/runtime/testing/wiring.ts';
 import { boundPorts, embeddedEnv, runLoom, type LoomProcess } from '../../../apps/loom/test/processes.ts';
@@ -52,7 +53,7 @@ async function endSome(api: ReturnType<typeof client>, username: string) {
 }
 
 describe('ended sessions stay ended across a restart of `loom start` (all-in-one)', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'loom-sessions-'));
+  const dataDir = seedEmbeddedDatabase(mkdtempSync(join(tmpdir(), 'loom-sessions-')));
   let loom: LoomProcess | undefined;
   let base = '';
   const api = client(() => base);

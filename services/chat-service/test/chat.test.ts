@@ -60,6 +60,27 @@ describe('chat-service', () => {
     assert.equal((await chat.join({ channel: 'ooc', userId: 3, historyLines: 2 })).lines.length, 2);
   });
 
+  it('keeps a join and a speech lock per channel, as text for world-state to judge', async () => {
+    const set = await chat.lock({ channel: 'guild', kind: 'speech', key: '  role:builder | has:#44\u0007 ', byId: 1, setAtMs: 0 });
+    assert.equal(set.key, 'role:builder | has:#44');
+    await chat.lock({ channel: 'guild', kind: 'join', key: 'is:#9', byId: 1, setAtMs: 0 });
+    const { locks } = await chat.locks({ channels: ['guild', 'guild', 'public'] });
+    assert.deepEqual(locks.map((l) => `${l.kind}=${l.key}`), ['join=is:#9', 'speech=role:builder | has:#44']);
+    assert.deepEqual(await chat.unlock({ channel: 'guild', kind: 'join' }), { removed: true });
+    assert.deepEqual(await chat.unlock({ channel: 'guild', kind: 'join' }), { removed: false });
+    assert.deepEqual((await chat.locks({ channels: ['guild'] })).locks.map((l) => l.kind), ['speech']);
+  });
+
+  it('refuses locks of an unknown kind, with no key, or on "*" and the world\'s own room and private talk', async () => {
+    const lock = (channel: string, kind: string, key: string) => chat.lock({ channel, kind, key, byId: 1, setAtMs: 0 });
+    await assert.rejects(lock('guild', 'receive', 'role:admin'), /join or speech, not "receive"/);
+    await assert.rejects(lock('guild', 'join', ' '), /unlock the channel instead/);
+    await assert.rejects(lock('guild', 'join', 'x'.repeat(1001)), /at most 1000/);
+    await assert.rejects(lock('*', 'speech', 'role:admin'), /cannot be locked/);
+    await assert.rejects(lock('room:12', 'speech', 'role:admin'), /room's speech lock/);
+    await assert.rejects(chat.locks({ channels: Array.from({ length: 101 }, (_, i) => `c${i}`) }), /at most 100/);
+  });
+
   it('refuses empty, oversized and badly named posts', async () => {
     await assert.rejects(post(4, 'ooc', '  \u0007 '), /empty/);
     await assert.rejects(post(4, 'ooc', 'x'.repeat(2001)), /at most 2000/);

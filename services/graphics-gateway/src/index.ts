@@ -34,7 +34,8 @@ export const service = defineService({
           const principal = await auth.verify({ accessToken: token });
           // No ACCEPT while the world cannot take the player: the client is told to retry instead.
           await world.status({}).catch((error: unknown) => {
-            throw new UnavailableError(`the world is not available right now; try again in a moment (${error instanceof Error ? error.message : error})`);
+            logger.warn({ err: error }, 'a 3D player waits: world-state does not answer');
+            throw new UnavailableError('the world is not available right now; try again in a moment');
           });
           return { userId: principal.userId, username: principal.username };
         } catch (error) {

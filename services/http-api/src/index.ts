@@ -1,9 +1,8 @@
-import { defineService } from '@loom/runtime';
+import { answerUnknownRoutes, defineService, installJsonErrors } from '@loom/runtime';
 import { adminRoutes } from './api/admin-routes.ts';
 import { authRoutes } from './api/auth-routes.ts';
 import { clientRoutes } from './api/client-routes.ts';
 import { installDocs } from './api/docs.ts';
-import { installErrorHandler } from './api/errors.ts';
 import { frontDoor } from './api/front-door.ts';
 import { scriptRoutes } from './api/script-routes.ts';
 
@@ -13,7 +12,8 @@ export const service = defineService({
   // The client, accounts and assets need no world: only the script routes wait for world-state's restart.
   copesWithout: ['world-state'],
   async start({ http, directory, logger, config }) {
-    installErrorHandler(http);
+    installJsonErrors(http);
+    answerUnknownRoutes(http);
     await installDocs(http);
     const auth = directory.connect('auth-service');
     authRoutes(http, auth);

@@ -255,6 +255,24 @@ export function storeContract(name: string, open: () => Promise<Sql>): void {
       await assert.rejects(store.setChannelSanction({ ...base, channel: 'ooc', kind: 'gag', untilMs: 0 }), InvalidArgumentError);
     });
 
+    it('keeps one join and one speech lock per channel, replaced by the next and gone when removed', async () => {
+      const lock = (channel: string, kind: string, key: string) => ({ channel, kind, key, byId: 1, setAtMs: 0 });
+      await store.setChannelLock(lock('ooc', 'speech', 'role:builder'));
+      await store.setChannelLock(lock('ooc', 'speech', 'has:#44'));
+      await store.setChannelLock(lock('ooc', 'join', 'is:#7'));
+      await store.setChannelLock(lock('lfg', 'join', 'role:admin'));
+      const { locks } = await store.getChannelLocks({ channels: ['ooc', 'public'] });
+      assert.deepEqual(locks.map((l) => `${l.channel}:${l.kind}=${l.key}`), ['ooc:join=is:#7', 'ooc:speech=has:#44']);
+      assert.equal(locks[0]!.byId, 1);
+      assert.ok(locks[0]!.setAtMs > 0);
+      assert.equal((await store.removeChannelLock(lock('ooc', 'speech', ''))).removed, true);
+      assert.equal((await store.removeChannelLock(lock('ooc', 'speech', ''))).removed, false);
+      assert.deepEqual((await store.getChannelLocks({ channels: ['ooc', 'lfg'] })).locks.map((l) => `${l.channel}:${l.kind}`), ['lfg:join', 'ooc:join']);
+      assert.deepEqual((await store.getChannelLocks({ channels: [] })).locks, []);
+      await assert.rejects(store.setChannelLock(lock('ooc', 'receive', 'role:admin')), InvalidArgumentError);
+      await assert.rejects(store.setChannelLock(lock('ooc', 'join', ' ')), InvalidArgumentError);
+    });
+
     it('resolves an asset name to its newest hash while old hashes keep working', async () => {
       const meta = (hash: string) => ({ hash: hash.repeat(64), name: 'models/door.glb', contentType: 'model/gltf-binary', size: 10, uploaderId: 1, createdAtMs: 0 });
       await store.putAssetMeta(meta('a'));

@@ -55,10 +55,11 @@ describe('API effects', () => {
       emit(getAttr(self, 'visits')); setAttr(self, 'visits', getAttr(self, 'visits') + 1); emit(getAttr(7, 'visits'));
       setAttr(event.actor, 'hp', 3); emit(getAttr(event.players[0], 'hp')); emit(String(getAttr(self, 'nope')));
       const d = spawn('duck'); setAttr(d, 'n', 1); emit(getAttr(d, 'n'));
-      const bob = event.players[1]; setAttr(3, 'hp', 4); emit(bob.attributes.hp);`);
+      const bob = event.players[1]; setAttr(3, 'hp', 4); emit(bob.attributes.hp);
+      setAttr(self, '2nd.try-x', 5); emit(getAttr(self, '2nd.try-x'));`);
     assert.deepEqual(
       effects.filter((e) => e.kind === 'emit').map((e) => e.args[0]),
-      ['1', '2', '3', 'undefined', '1', '4'],
+      ['1', '2', '3', 'undefined', '1', '4', '5'],
     );
   });
 
@@ -82,6 +83,8 @@ describe('API effects', () => {
       ['teleport(event.actor, -1)', /roomId must be/],
       ["setAttr(self, '__proto__', 1)", /name must be/],
       ["setAttr(self, 'a b', 1)", /name must be/],
+      // The world's rule (what @set accepts), so no name passes here to be refused after the run.
+      ["setAttr(self, 'a$b', 1)", /name must be 1-64 letters, digits, _ \. -/],
       ['schedule(-1)', /seconds must be/],
       ["schedule(5, 'rm -rf')", /eventName must look like/],
       ['random(3, 1)', /min <= max/],

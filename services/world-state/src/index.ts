@@ -26,6 +26,15 @@ function chatPort(chat: ServiceClient<'chat-service'>): ChatPort {
     async moderate(channel, targetId, action, durationS, byId) {
       return (await chat.moderate({ channel, targetId, action, durationS, byId })).message;
     },
+    async lock(channel, kind, key, byId) {
+      await chat.lock({ channel, kind, key, byId, setAtMs: 0 });
+    },
+    async unlock(channel, kind) {
+      return (await chat.unlock({ channel, kind })).removed;
+    },
+    async locks(channels) {
+      return (await chat.locks({ channels })).locks;
+    },
   };
 }
 
@@ -64,11 +73,11 @@ export const service = defineService({
       },
     });
     playersOnlineGauge(metrics, () => engine.playersByGateway());
+    // Before the world starts: a timer due at load fires on the first tick, and an outcome published
+    // before anyone subscribed would be lost (pub/sub keeps nothing), leaving its run to the 30 s give-up.
+    const outcomes = await bus.subscribe(scriptOutcomeTopic, (message) => engine.scriptOutcome(message.payload as ScriptOutcome));
     await engine.start();
-    const subscriptions = [
-      await bus.subscribe('chat.message', (message) => engine.deliverChat(message.payload as ChatLine)),
-      await bus.subscribe(scriptOutcomeTopic, (message) => engine.scriptOutcome(message.payload as ScriptOutcome)),
-    ];
+    const subscriptions = [outcomes, await bus.subscribe('chat.message', (message) => engine.deliverChat(message.payload as ChatLine))];
     return {
       implementation: engine,
       drain: async () => engine.drain(),

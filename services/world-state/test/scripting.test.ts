@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { wordFilter } from '@loom/world';
+import { patienceMs } from '@loom/runtime/testing/patience.ts';
 import { matchListen } from '../src/core/scripting/scripting.ts';
 import { createTestWorld, type Player, type TestWorld } from './world-fixture.ts';
 
@@ -81,6 +82,19 @@ describe('scripts in the world', () => {
     await run(pip, 'use bell');
     await settle();
     assert.match(pip.read(), /Ding\./);
+  });
+
+  it('lets a stopping world wait for the runs it sent, so their effects are applied before the last save', async () => {
+    await run(bea, '@create bell');
+    await run(bea, 'drop bell');
+    const bell = [...world.game.world.all()].find((o) => o.name === 'bell')!;
+    await run(bea, `@script bell/on_use=${script(['setAttr', bell.id, 'rung', 1])}`);
+    world.sandbox.jobs.length = 0;
+    await run(pip, 'use bell');
+    assert.equal(world.sandbox.jobs.length, 1, 'the run was sent');
+    assert.equal(bell.attributes.rung, undefined, 'and is not back yet');
+    await world.game.scripting!.settled(patienceMs);
+    assert.equal(bell.attributes.rung, 1);
   });
 
   it('schedules a timer that fires on_timer later', async () => {
@@ -243,7 +257,7 @@ describe('scripts in the world', () => {
     assert.match(pip.read(), /Only builders may use @trigger/);
   });
 
-  it("marks what a script says when it starts with someone else's name, or for readers who set nospoof; stars filtered words", async () => {
+  it("marks what a script says when it starts with someone else's name, or for readers who set nospoof (players too); stars filtered words", async () => {
     await run(bea, '@create parrot');
     await run(bea, 'drop parrot');
     world.game.options.filterWords = wordFilter(['darn']);
@@ -261,6 +275,18 @@ describe('scripts in the world', () => {
     assert.match(bea.read(), /Pip is a player's name; pick another/);
     await run(bea, '@create pip');
     assert.match(bea.read(), /Pip is a player's name/);
+    await run(bea, '@dig Pip');
+    assert.match(bea.read(), /Pip is a player's name/);
+    // A plain player turns nospoof on for themselves, and may set nothing else.
+    await run(pip, '@set me=nospoof');
+    assert.match(pip.read(), /is now nospoof\./);
+    await run(pip, '@set me/level=9');
+    assert.match(pip.read(), /Only builders may use @set; players may type "@set me=nospoof"/);
+    await run(pip, '@set me=dark');
+    assert.match(pip.read(), /Only builders may use @set/);
+    await run(pip, 'use parrot');
+    await settle();
+    assert.match(pip.read(), /\{w\}\[parrot\]\{x\} parrot squawks: \*\*\*\* it/);
   });
 
   it('lets a thing listen for a pattern in what is said and posed in its room, with what each * matched', async () => {

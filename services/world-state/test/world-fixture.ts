@@ -1,6 +1,6 @@
 // Test support: the starter world in memory with fake ports, characters connected to it, what each is told.
 import assert from 'node:assert/strict';
-import { Gateway, type WorldEvent } from '@loom/proto';
+import { Gateway, type ChannelLock, type WorldEvent } from '@loom/proto';
 import { Interpreter } from '../src/core/commands/interpreter.ts';
 import { EventQueue } from '../src/core/event-queue.ts';
 import { NotFoundError } from '@loom/runtime';
@@ -67,6 +67,7 @@ export function createTestWorld(options: { runsPerOwnerPerSecond?: number; objec
   buildStarterWorld(world, 'Testworld');
   const posted: Array<{ channel: string; text: string }> = [];
   let shutdown: string | undefined;
+  const locks = new Map<string, ChannelLock>();
   const chat: ChatPort = {
     post: async (channel, _sender, text) => {
       posted.push({ channel, text });
@@ -75,6 +76,9 @@ export function createTestWorld(options: { runsPerOwnerPerSecond?: number; objec
     join: async () => [{ senderName: 'Cy', text: 'earlier words', sentAtMs: 0 }],
     history: async () => [{ senderName: 'Cy', text: 'earlier words', sentAtMs: 0 }],
     moderate: async (channel, _target, action, durationS) => `${action}d on ${channel} for ${durationS}s`,
+    lock: async (channel, kind, key, byId) => void locks.set(`${channel}/${kind}`, { channel, kind, key, byId, setAtMs: 0 }),
+    unlock: async (channel, kind) => locks.delete(`${channel}/${kind}`),
+    locks: async (channels) => [...locks.values()].filter((l) => channels.includes(l.channel)),
   };
   const game = new Game(world, new Sessions(), {
     worldName: 'Testworld',

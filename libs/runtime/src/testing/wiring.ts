@@ -1,18 +1,18 @@
 // Test support: the same services in either wiring, inside the test process.
-// all-in-one: one host, in-process calls, embedded storage in a temp folder.
+// all-in-one: one host, in-process calls, embedded storage in a temp folder (its database initialised ahead).
 // distributed: one standalone host per service, real gRPC between them, PostgreSQL + Redis + RabbitMQ,
-// a fresh database, key prefix and queue prefix per call, removed again by stop().
+// a fresh database, key prefix and queue prefix per call, removed again by stop() (queues included).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import type { ContractServiceName } from '@loom/proto';
 import { loadConfig, type LoomConfig } from '../config.ts';
 import { startHost, type Host } from '../host.ts';
 import type { ServiceModule } from '../service.ts';
 import { ensureDatabase } from '../sql/ensure-database.ts';
+import { seedEmbeddedDatabase } from './embedded-database.ts';
+import { removeRunData } from './run-data.ts';
 import { testServerUrls, uniqueName } from './servers.ts';
 
 export type WiringKind = 'all-in-one' | 'distributed';
@@ -47,26 +47,17 @@ export async function startWiring(kind: WiringKind, services: ServiceModule[], e
   try {
     if (kind === 'all-in-one') {
       const config: LoomConfig = { ...base, databaseUrl: undefined, redisUrl: undefined, amqpUrl: undefined };
+      seedEmbeddedDatabase(dataDir);
       const host = await startHost({ services, config, mode: 'all-in-one' });
       hosts.set('loom', host);
       return { kind, httpBase: `http://127.0.0.1:${host.httpPort}`, hosts, config, stop };
     }
     const database = uniqueName('loom_wiring');
     const databaseUrl = Object.assign(new URL(testServerUrls.postgres), { pathname: `/${database}` }).toString();
-    await ensureDatabase(databaseUrl);
-    cleanups.push(async () => {
-      const admin = new pg.Client({ connectionString: testServerUrls.postgres });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      await admin.end();
-    });
     const prefix = `${database}:`;
-    cleanups.push(async () => {
-      const redis = new Redis(testServerUrls.redis);
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    });
+    const queuePrefix = `${database}.`;
+    cleanups.push(() => removeRunData({ database, redisPrefix: prefix, queuePrefix }));
+    await ensureDatabase(databaseUrl);
     const addresses = { ...base.addresses };
     // Internal calls carry a key, as under `loom up`: every distributed test goes through the check.
     const internalKey = base.internalKey ?? randomBytes(24).toString('hex');
@@ -78,7 +69,7 @@ export async function startWiring(kind: WiringKind, services: ServiceModule[], e
         redisUrl: servers.redis ?? testServerUrls.redis,
         amqpUrl: servers.rabbitmq ?? testServerUrls.rabbitmq,
         redisPrefix: prefix,
-        queuePrefix: `${database}.`,
+        queuePrefix,
         addresses: { ...addresses },
         internalKey,
       };

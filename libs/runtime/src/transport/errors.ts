@@ -117,3 +117,19 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   UNAVAILABLE: 503,
   DEADLINE_EXCEEDED: 504,
 };
+
+/** Codes whose messages are written for players: a refusal and its reason ("That name is taken."). */
+const toldToPlayers: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'INVALID_ARGUMENT',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'UNAUTHENTICATED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+]);
+
+/** What a player reads of an error: its own words for a refusal; one plain sentence for transport and internal trouble, whose detail stays in the log. */
+export function playerSentence(error: unknown, trouble = 'The world could not answer that just now; try again in a moment.'): string {
+  return error instanceof LoomError && toldToPlayers.has(error.code) ? error.message : trouble;
+}

@@ -1,11 +1,11 @@
 // Downloads: GET/HEAD /assets/<hash>, immutable and cacheable forever, with Range; /assets/by-name/<name>
 // redirects to the newest hash, so names can move while every hash ever handed out keeps working.
+import { HttpError, responses } from '@loom/runtime';
 import type { FastifyInstance } from 'fastify';
 import { checkAssetName, type AssetCore } from '../core/assets.ts';
 import { parseRange } from '../core/ranges.ts';
 import type { BlobStore } from '../store/blob-store.ts';
-import { HttpError } from './errors.ts';
-import { hashParams, responses } from './schemas.ts';
+import { hashParams } from './schemas.ts';
 
 /** If-None-Match holds the tag (weak comparison, RFC 9110 §13.1.2) or `*`. */
 function matches(header: string | undefined, etag: string): boolean {

@@ -1,11 +1,11 @@
 // Streams a request body to a temp file, hashing on the way: memory stays flat whatever the size,
 // and the upload is refused as soon as it passes the limit, not after it has all arrived.
+import { HttpError } from '@loom/runtime';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { headBytes } from '../core/content-types.ts';
-import { HttpError } from './errors.ts';
 
 export interface Received {
   file: string;

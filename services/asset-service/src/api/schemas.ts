@@ -1,9 +1,4 @@
 // JSON schemas of the asset routes: they validate input and document the API (OpenAPI).
-export const errorBody = {
-  type: 'object',
-  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] } },
-} as const;
-
 export const assetBody = {
   type: 'object',
   properties: {
@@ -16,8 +11,3 @@ export const assetBody = {
 } as const;
 
 export const hashParams = { type: 'object', required: ['hash'], properties: { hash: { type: 'string', pattern: '^[0-9a-f]{64}$' } } } as const;
-
-/** The errors a route may answer with, for the documentation. */
-export function responses(ok: Record<number, unknown>, ...errors: number[]) {
-  return { ...ok, ...Object.fromEntries(errors.map((code) => [code, errorBody])) };
-}

@@ -2,13 +2,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { InvalidArgumentError, PermissionDeniedError, UnauthenticatedError, type ServiceClient } from '@loom/runtime';
+import { HttpError, InvalidArgumentError, PermissionDeniedError, responses, type ServiceClient, UnauthenticatedError } from '@loom/runtime';
 import { checkAssetName, type AssetCore } from '../core/assets.ts';
 import { allowedTypes, assetType, looksLike } from '../core/content-types.ts';
 import type { BlobStore } from '../store/blob-store.ts';
-import { HttpError } from './errors.ts';
 import { receive, tooLarge } from './receive.ts';
-import { assetBody, responses } from './schemas.ts';
+import { assetBody } from './schemas.ts';
 
 export interface UploadDeps {
   auth: ServiceClient<'auth-service'>;

@@ -1,6 +1,7 @@
-// Channel posts, joins and moderation: validated, filtered, stored through persistence-service, announced on the bus.
+// Channel posts, joins, moderation and locks: validated, filtered, stored through persistence-service, announced on the bus.
 import type {
-  ChannelSanction, ChatLine, ChatServiceImplementation, HistoryRequest, HistoryResponse, JoinRequest, ModerateRequest, ModerateResponse, PostRequest,
+  ChannelLock, ChannelLocks, ChannelSanction, ChatLine, ChatServiceImplementation, HistoryRequest, HistoryResponse, JoinRequest, LocksRequest, ModerateRequest,
+  ModerateResponse, PostRequest, UnlockRequest, UnlockResponse,
 } from '@loom/proto';
 import { cleanInput } from '@loom/world';
 import { InvalidArgumentError, PermissionDeniedError, ResourceExhaustedError, type Bus, type KeyValue, type ServiceClient } from '@loom/runtime';
@@ -8,6 +9,8 @@ import { InvalidArgumentError, PermissionDeniedError, ResourceExhaustedError, ty
 export const chatTopic = 'chat.message';
 const channelPattern = /^(\*|[a-z0-9][a-z0-9_.:-]{0,63})$/i;
 export const maxChatLength = 2000;
+const maxLockKeyLength = 1000;
+const maxLocksAsked = 100;
 
 /** What became of a posted line: the operator's view of chat (metrics). */
 export type ChatOutcome = 'posted' | 'sanctioned' | 'flood' | 'invalid' | 'failed';
@@ -32,6 +35,17 @@ const clean = (text: string): string => cleanInput(text).trim();
 function requireChannel(channel: string): string {
   if (!channelPattern.test(channel)) throw new InvalidArgumentError(`"${channel}" is not a channel name (letters, digits, _ . : -; at most 64)`);
   return channel;
+}
+
+/** A channel that players join by name: not "*", nor the room and private talk world-state names itself. */
+function requireLockable(channel: string): string {
+  if (requireChannel(channel) === '*' || channel.includes(':')) throw new InvalidArgumentError(`"${channel}" cannot be locked: lock a room's talk with the room's speech lock`);
+  return channel;
+}
+
+function requireLockKind(kind: string): string {
+  if (kind !== 'join' && kind !== 'speech') throw new InvalidArgumentError(`a channel lock is join or speech, not "${kind}"`);
+  return kind;
 }
 
 function until(ms: number): string {
@@ -112,6 +126,24 @@ export class ChatCore implements ChatServiceImplementation {
     }
     await this.persistence.setChannelSanction(sanction);
     return { message: `${verb} ${where(channel)} ${until(sanction.untilMs)}` };
+  }
+
+  async lock(request: ChannelLock): Promise<ChannelLock> {
+    const key = clean(request.key);
+    if (!key) throw new InvalidArgumentError('the key is empty: unlock the channel instead');
+    if (key.length > maxLockKeyLength) throw new InvalidArgumentError(`the key is ${key.length} characters; at most ${maxLockKeyLength}`);
+    const lock = { channel: requireLockable(request.channel), kind: requireLockKind(request.kind), key, byId: request.byId, setAtMs: Date.now() };
+    return this.persistence.setChannelLock(lock);
+  }
+
+  async unlock(request: UnlockRequest): Promise<UnlockResponse> {
+    const lock = { channel: requireLockable(request.channel), kind: requireLockKind(request.kind), key: '', byId: 0, setAtMs: 0 };
+    return this.persistence.removeChannelLock(lock);
+  }
+
+  async locks(request: LocksRequest): Promise<ChannelLocks> {
+    if (request.channels.length > maxLocksAsked) throw new InvalidArgumentError(`ask for the locks of at most ${maxLocksAsked} channels at once`);
+    return this.persistence.getChannelLocks({ channels: [...new Set(request.channels.map(requireChannel))] });
   }
 
   /** The sanction that keeps the sender quiet on the channel, if any (a ban outranks a mute). */

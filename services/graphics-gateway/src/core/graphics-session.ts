@@ -2,7 +2,7 @@
 // become reliable JSON events and delta-compressed snapshots; inputs and command lines become intents.
 import { randomUUID } from 'node:crypto';
 import { EntityKind, Gateway, type EntityInfo, type RoomInfo, type Snapshot, type WorldEvent } from '@loom/proto';
-import { NotFoundError, SessionStream, UnavailableError, worldAwayLines, type Logger, type ServiceClient } from '@loom/runtime';
+import { NotFoundError, playerSentence, SessionStream, UnavailableError, worldAwayLines, type Logger, type ServiceClient } from '@loom/runtime';
 import {
   EntityFlag, SnapshotHistory, decodeEvent, decodeInput, encodeDelta, encodeEvent, encodeSnapshotMessage,
   quantizePosition, quantizeYaw, type ClientEvent, type EntityState, type Message, type ServerEvent,
@@ -46,7 +46,7 @@ export class GraphicsSession {
         ended: (error) => {
           if (error !== undefined) {
             this.logger.warn({ err: error }, 'world session ended');
-            this.send({ t: 'bye', text: error instanceof Error ? error.message : 'The world ended this session.' });
+            this.send({ t: 'bye', text: playerSentence(error, 'The world ended this session.') });
           }
           this.onEnd();
         },

@@ -1,8 +1,10 @@
 // REST for admins: accounts, roles, bans. auth-service checks that the caller is an admin.
+import { responses } from '@loom/runtime';
+import { roles } from '@loom/world';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceClient } from '@loom/runtime';
 import { bearerToken, publicUser } from './auth-routes.ts';
-import { bearer, responses, userBody } from './schemas.ts';
+import { bearer, userBody } from './schemas.ts';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 
@@ -32,7 +34,7 @@ export function adminRoutes(app: FastifyInstance, auth: ServiceClient<'auth-serv
         summary: "Set an account's role; it takes effect on the account's next request",
         security: bearer,
         params: idParam,
-        body: { type: 'object', required: ['role'], additionalProperties: false, properties: { role: { type: 'string', enum: ['player', 'builder', 'admin'] } } },
+        body: { type: 'object', required: ['role'], additionalProperties: false, properties: { role: { type: 'string', enum: roles } } },
         response: responses({ 200: userBody }, 400, 401, 403, 404),
       },
     },

@@ -1,8 +1,8 @@
 // REST for accounts: thin handlers over auth-service, which checks everything itself.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthResult, User } from '@loom/proto';
-import { UnauthenticatedError, type ServiceClient } from '@loom/runtime';
-import { bearer, responses, sessionBody, userBody } from './schemas.ts';
+import { responses, type ServiceClient, UnauthenticatedError } from '@loom/runtime';
+import { bearer, sessionBody, userBody } from './schemas.ts';
 
 const credentials = {
   type: 'object',

@@ -1,16 +1,12 @@
 // JSON schemas shared by the routes: they validate input and document the API (OpenAPI).
-export const errorBody = {
-  type: 'object',
-  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] } },
-} as const;
-
+import { roles } from '@loom/world';
 export const userBody = {
   type: 'object',
   properties: {
     id: { type: 'integer' },
     username: { type: 'string' },
     email: { type: 'string' },
-    role: { type: 'string', enum: ['player', 'builder', 'admin'] },
+    role: { type: 'string', enum: roles },
     banned: { type: 'boolean' },
     createdAtMs: { type: 'integer' },
   },
@@ -27,8 +23,3 @@ export const sessionBody = {
 } as const;
 
 export const bearer = [{ bearerAuth: [] }];
-
-/** The errors every route may answer with, for the documentation. */
-export function responses(ok: Record<number, unknown>, ...errors: number[]) {
-  return { ...ok, ...Object.fromEntries(errors.map((code) => [code, errorBody])) };
-}

@@ -1,10 +1,11 @@
 // REST for scripts: /api/v1/objects/:id/scripts/:event. world-state checks the caller's rights.
+import { responses } from '@loom/runtime';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Script } from '@loom/proto';
 import type { ServiceClient } from '@loom/runtime';
 import { eventNamePattern } from '@loom/world';
 import { bearerToken } from './auth-routes.ts';
-import { bearer, responses } from './schemas.ts';
+import { bearer } from './schemas.ts';
 
 const params = {
   type: 'object',

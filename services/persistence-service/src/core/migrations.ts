@@ -124,4 +124,17 @@ export const migrations: Migration[] = [
       ALTER TABLE refresh_tokens ADD COLUMN client_address text NOT NULL DEFAULT '';
       CREATE INDEX refresh_tokens_user_address ON refresh_tokens (user_id, client_address);`,
   },
+  {
+    version: 9,
+    name: 'channel locks',
+    sql: `
+      CREATE TABLE channel_locks (
+        channel text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('join', 'speech')),
+        key text NOT NULL,
+        by_id bigint,
+        set_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (channel, kind)
+      );`,
+  },
 ];

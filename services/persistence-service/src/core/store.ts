@@ -3,6 +3,7 @@ import type { Implementation } from '@loom/runtime';
 import type { Sql } from '@loom/runtime/sql/sql.ts';
 import { getAssetMeta, putAssetMeta } from './assets.ts';
 import { appendChatLines, chatHistory } from './chat.ts';
+import { getChannelLocks, removeChannelLock, setChannelLock } from './channel-locks.ts';
 import { allocateObjectIds, loadObjects, saveObjects } from './objects.ts';
 import { createRefreshToken, getRefreshFamily, getRefreshToken, knownAddress, revokeRefreshTokens, rotateRefreshToken } from './refresh-tokens.ts';
 import { getChannelSanctions, removeChannelSanction, setChannelSanction } from './sanctions.ts';
@@ -34,6 +35,9 @@ export function persistenceStore(sql: Sql): Implementation<'persistence-service'
     setChannelSanction: (request) => setChannelSanction(sql, request),
     removeChannelSanction: (request) => removeChannelSanction(sql, request),
     getChannelSanctions: (request) => getChannelSanctions(sql, request),
+    setChannelLock: (request) => setChannelLock(sql, request),
+    removeChannelLock: (request) => removeChannelLock(sql, request),
+    getChannelLocks: (request) => getChannelLocks(sql, request),
     putAssetMeta: (request) => putAssetMeta(sql, request),
     getAssetMeta: (request) => getAssetMeta(sql, request),
   };

@@ -5,17 +5,17 @@ import { UnauthenticatedError } from '@loom/runtime/transport/errors.ts';
 import { verifyDecoy, verifyPassword } from '@loom/runtime/passwords.ts';
 import { isUniqueViolation, type Sql } from '@loom/runtime/sql/sql.ts';
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from '@loom/runtime/transport/errors.ts';
+import { isRole, roles } from '@loom/world';
 import { msOf, pageById, pageSize, requireId, requireText } from './sql-text.ts';
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
-const ROLES = new Set(['player', 'builder', 'admin']);
 
 const COLUMNS = `id, username, email, role, '' AS "passwordHash", banned,
   COALESCE(player_object_id, 0) AS "playerObjectId", ${msOf('created_at')} AS "createdAtMs", ${msOf('updated_at')} AS "updatedAtMs"`;
 
 function requireRole(role: string): string {
-  if (!ROLES.has(role)) throw new InvalidArgumentError(`role must be player, builder or admin, got "${role}"`);
+  if (!isRole(role)) throw new InvalidArgumentError(`role must be one of ${roles.join(', ')}, got "${role}"`);
   return role;
 }
 

@@ -7,21 +7,12 @@
 // step, and ticks arriving meanwhile are merged into it (pipeline.ts): the queue never grows, physics
 // slows down instead of falling further behind, and the answer's `tick` shows how far behind it is.
 // A request with `wait` set waits for that tick's own result instead (tools, tests, the benchmark).
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '@loom/runtime/worker-thread.ts';
 import type { StepRequest, StepResult } from '@loom/proto';
 import type { OpName, PhysicsOps } from './engine.ts';
 import { PhysicsError } from './errors.ts';
 import { coalesce, merge, nothingNew } from './pipeline.ts';
-
-const WORKER_URL = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-
-function startWorker(): Worker {
-  if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL);
-  // `execArgv: ['--import', 'tsx']` does not reach worker threads on Node 20; registering tsx through
-  // its API from a tiny entry does (as script-executor's pool does).
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  return new Worker(`import(${tsx}).then((t) => { t.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`, { eval: true });
-}
 
 interface Call {
   resolve(value: unknown): void;
@@ -59,7 +50,7 @@ export class PhysicsThread {
   }
 
   private spawn(): void {
-    const worker = startWorker();
+    const worker = startModuleWorker(import.meta.url, 'worker');
     this.worker = worker;
     let started = false;
     this.ready = new Promise((resolve, reject) => {

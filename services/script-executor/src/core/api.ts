@@ -16,21 +16,21 @@ export const apiReference: ApiEntry[] = [
   /** emit: a message to the actor who caused the event. */
   { name: 'emit', signature: 'emit(text: string): void', description: 'Sends text to the actor who caused the event.', example: "emit('The lever does not budge.');" },
   /** tell: a message to one object (usually a player). */
-  { name: 'tell', signature: 'tell(target: object | number, text: string): void', description: 'Sends text to one object, given as an object from the event or its id.', example: "tell(event.actor, 'Psst.');" },
+  { name: 'tell', signature: 'tell(target: object | number, text: string): void', description: "Sends text to one player, given as an object from the event or its id: the actor, or someone in this object's room.", example: "tell(event.actor, 'Psst.');" },
   /** emitRoom: a message to everyone in the room. */
-  { name: 'emitRoom', signature: 'emitRoom(text: string): void', description: 'Sends text to everyone in the room where the event happened.', example: 'emitRoom(`${self.name} squawks: ${event.text}!`);' },
+  { name: 'emitRoom', signature: 'emitRoom(text: string): void', description: "Sends text to everyone in this object's room (for a thing carried, the room its holder is in).", example: 'emitRoom(`${self.name} squawks: ${event.text}!`);' },
   /** teleport: move a player or thing to a room. */
-  { name: 'teleport', signature: 'teleport(target: object | number, roomId: object | number): void', description: 'Moves a player or thing to a room, with the rights of the script owner.', example: 'teleport(event.actor, 42);' },
+  { name: 'teleport', signature: 'teleport(target: object | number, roomId: object | number): void', description: "Moves a player or thing to a room that the script's owner owns or that is public. The actor of the event may always be moved; anyone or anything else only if the owner could move it by hand.", example: 'teleport(event.actor, 42);' },
   /** move: put a thing somewhere (a room, a player, a container). */
-  { name: 'move', signature: 'move(thing: object | number | string, destinationId: object | number | string): void', description: 'Moves a thing into a room, a player or a container; accepts spawn references.', example: 'move(spawn("a rubber duck"), event.actor);' },
+  { name: 'move', signature: 'move(thing: object | number | string, destinationId: object | number | string): void', description: "Moves a thing the script's owner owns (or one it spawned) into the actor, this object, or a room or container the owner owns or that is public; accepts spawn references.", example: 'move(spawn("a rubber duck"), event.actor);' },
   /** spawn: create a new thing; returns a reference usable in later calls of the same run. */
-  { name: 'spawn', signature: 'spawn(name: string, description?: string): string', description: "Creates a new thing (in the script's room unless moved) and returns a reference like 'spawn:1' that later calls in this run accept as an object.", example: "const gem = spawn('a red gem', 'It glows faintly.'); setAttr(gem, 'value', 10);" },
+  { name: 'spawn', signature: 'spawn(name: string, description?: string): string', description: "Creates a new thing, owned by the script's owner and counted in their quota, in the script's room unless moved; returns a reference like 'spawn:1' that later calls in this run accept as an object. A player's name is refused.", example: "const gem = spawn('a red gem', 'It glows faintly.'); setAttr(gem, 'value', 10);" },
   /** setAttr: store a JSON value on an object; getAttr sees it for the rest of the run. */
   { name: 'setAttr', signature: 'setAttr(target: object | number | string, name: string, value: JSON): void', description: 'Stores a JSON value in an attribute of an object. Names are letters, digits, _ . - (max 64).', example: "setAttr(self, 'visits', (getAttr(self, 'visits') ?? 0) + 1);" },
   /** getAttr: read an attribute of an object in the event (undefined if unknown). */
   { name: 'getAttr', signature: 'getAttr(target: object | number | string, name: string): JSON | undefined', description: 'Reads an attribute of an object that is part of the event (self, actor, room, item, from, to, players, spawned things).', example: "if (getAttr(event.actor, 'hasKey')) emit('Click.');" },
   /** schedule: run this object's on_timer (or another event) later. */
-  { name: 'schedule', signature: 'schedule(seconds: number, eventName?: string): void', description: "Fires an event on this object after a delay (0 to 86400 s); defaults to 'on_timer'.", example: 'schedule(30);' },
+  { name: 'schedule', signature: 'schedule(seconds: number, eventName?: string): void', description: "Fires an event on this object after a delay (0 to 86400 s): 'on_timer' unless another is named, like 'on_ping'. A waiting timer is saved with the object, so it fires after a restart too; an object has at most 20 waiting.", example: 'schedule(30);' },
   /** call: run another object's handler, as its owner's script, after this run is kept. */
   { name: 'call', signature: 'call(target: object | number, eventName: string, args?: JSON): void', description: "Runs another object's handler for an event (its own, like 'on_open', or a world event) once this run's effects are kept, with that object's owner's rights; it sees event.caller and event.args. The target must be in the same room, the same owner's, or public; calls go at most 5 deep.", example: "call(42, 'on_open', { by: self.name });" },
   /** random: an integer in [min, max], from a per-run seeded generator (Math.random uses it too). */
@@ -40,7 +40,7 @@ export const apiReference: ApiEntry[] = [
   /** hasItem: whether an object carries something, by name (case-insensitive) or id. */
   { name: 'hasItem', signature: 'hasItem(who: object | number, nameOrId: string | number): boolean', description: "Tells whether an object in the event carries an item, by name or id (from the object's contents).", example: "if (!hasItem(event.actor, 'lamp')) emit('It is dark.');" },
   /** log: a line in the owner's script log (console.log does the same). */
-  { name: 'log', signature: 'log(...values: unknown[]): void', description: "Writes a line to the script owner's log (it counts as an effect); console.log is the same function.", example: "log('visits', getAttr(self, 'visits'));" },
+  { name: 'log', signature: 'log(...values: unknown[]): void', description: "Tells the script's owner a line, marked [log <object> #<id>], if the run's effects are kept (it counts as an effect); console.log is the same function.", example: "log('visits', getAttr(self, 'visits'));" },
 ];
 
 export const API_NAMES: readonly string[] = apiReference.map((e) => e.name);

@@ -1,18 +1,22 @@
 // A pool of worker threads, each running a Sandbox. The sandbox enforces the CPU deadline itself;
 // the pool is the backstop for what it can't catch: a worker that crashes, or one stuck past a
-// hard wall-clock cap (a long native call that never reaches the interrupt handler). Such a worker
+// hard cap (a long native call that never reaches the interrupt handler). The cap is on the CPU the
+// worker's thread used (thread-cpu.ts), so a busy machine's waits for a core do not count; where
+// threads have no CPU clock, on wall-clock time. Such a worker
 // is terminated and replaced; the run it was executing is answered with an error and the other
 // runs of its batch are queued again. Runs queue while all workers are busy.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '@loom/runtime/worker-thread.ts';
 import { FairQueue, type Owner } from './fair-queue.ts';
 import type { SandboxOptions } from './sandbox.ts';
+import { ThreadCpuClock } from './thread-cpu.ts';
 import { resolveLimits, type SandboxInput, type SandboxResult } from './view.ts';
 
 export interface PoolOptions extends SandboxOptions {
   /** Worker threads (default: os.availableParallelism()). */
   size?: number;
-  /** A run is killed after hardCapFactor x its CPU limit of wall-clock time (default 10)... */
+  /** A run is killed after hardCapFactor x its CPU limit of CPU time (default 10)... */
   hardCapFactor?: number;
   /** ...but never sooner than this, so a busy machine isn't mistaken for a runaway (default 250 ms). */
   minHardCapMs?: number;
@@ -39,22 +43,19 @@ interface Slot {
   progress: SharedArrayBuffer;
   /** Consecutive workers that died before becoming ready. */
   failures: number;
+  /** The worker thread's CPU clock, once it is ready. */
+  cpu?: ThreadCpuClock;
+  /** The run the watchdog last saw executing, with the wall and CPU clocks when it first saw it. */
+  seen?: { id: number; wallMs: number; cpuMs: number };
 }
 
-const WORKER_URL = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 const WATCHDOG_MS = 10;
 const now = (): number => performance.timeOrigin + performance.now();
 
 function startWorker(workerData: SandboxOptions & { progress: SharedArrayBuffer }): Worker {
   // Workers get a big native stack: wasm frames live on it, and QuickJS's stack check (on its own,
   // smaller stack) must trip first even in recursive native paths (see sandbox.ts).
-  const resourceLimits = { stackSizeMb: 64, maxOldGenerationSizeMb: 256 };
-  if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL, { resourceLimits, workerData });
-  // `execArgv: ['--import', 'tsx']` does not reach worker threads on Node 20 (the .ts entry fails
-  // with "Unknown file extension"); registering tsx through its API from a tiny entry does.
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const code = `import(${tsx}).then((t) => { t.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
-  return new Worker(code, { eval: true, resourceLimits, workerData });
+  return startModuleWorker(import.meta.url, 'worker', { resourceLimits: { stackSizeMb: 64, maxOldGenerationSizeMb: 256 }, workerData });
 }
 
 export class SandboxPool {
@@ -107,6 +108,7 @@ export class SandboxPool {
     const pending = [...this.queue.drain(), ...this.slots.flatMap((s) => s.batch.splice(0))];
     for (const job of pending) job.resolve(failure('internal', 'the script pool is closed', 0));
     await Promise.all(this.slots.map((s) => s.worker?.terminate()));
+    for (const slot of this.slots) slot.cpu?.close();
   }
 
   private dispatch(): void {
@@ -128,9 +130,20 @@ export class SandboxPool {
       const job = this.running(slot);
       if (!job) continue;
       const started = new Float64Array(slot.progress, 8, 1)[0]!;
+      if (slot.seen?.id !== job.id) slot.seen = { id: job.id, wallMs: t, cpuMs: slot.cpu?.nowMs() ?? 0 };
       const cap = Math.max(this.options.minHardCapMs, resolveLimits(job.input.limits).cpuMs * this.options.hardCapFactor);
-      if (this.running(slot) === job && t - started > cap) this.replace(slot, 'timeout', `the script was stopped after ${cap} ms`);
+      if (this.running(slot) === job && t - started > cap && !(this.usedAtMost(slot, slot.seen, started, t) <= cap)) {
+        this.replace(slot, 'timeout', `the script was stopped after ${cap} ms`);
+      }
     }
+  }
+
+  /**
+   * At most how much CPU (ms) the slot's run has used: its wall-clock time until the watchdog first
+   * saw it, then what the thread's CPU clock says. Without a clock, its wall-clock time.
+   */
+  private usedAtMost(slot: Slot, seen: { wallMs: number; cpuMs: number }, started: number, t: number): number {
+    return slot.cpu ? seen.wallMs - started + (slot.cpu.nowMs() - seen.cpuMs) : t - started;
   }
 
   /** The run a worker is executing right now, read from shared memory. */
@@ -144,9 +157,9 @@ export class SandboxPool {
     const worker = startWorker({ ...this.sandboxOptions, progress: slot.progress });
     Object.assign(slot, { worker, ready: false });
     // Events of a worker that was already replaced are ignored.
-    worker.on('message', (msg: { ready?: true; results?: Array<{ id: number; result: SandboxResult }> }) => {
+    worker.on('message', (msg: { ready?: true; cpuFd?: number; results?: Array<{ id: number; result: SandboxResult }> }) => {
       if (slot.worker !== worker) return;
-      if (msg.ready) Object.assign(slot, { ready: true, failures: 0 });
+      if (msg.ready) Object.assign(slot, { ready: true, failures: 0, cpu: msg.cpuFd === undefined ? undefined : ThreadCpuClock.adopt(msg.cpuFd) });
       for (const { id, result } of msg.results ?? []) slot.batch.find((j) => j.id === id)?.resolve(result);
       if (msg.results) slot.batch = [];
       this.dispatch();
@@ -163,14 +176,15 @@ export class SandboxPool {
    * and starts a new worker in its place. */
   private replace(slot: Slot, kind: 'timeout' | 'internal', message: string): void {
     const culprit = this.running(slot);
-    void slot.worker?.terminate();
+    const { worker, cpu } = slot;
+    void worker?.terminate().then(() => cpu?.close());
     for (const job of slot.batch) {
       // A run whose workers keep dying outside any run's watch is given up on, not retried forever.
       if (job === culprit || ++job.requeued > 2) job.resolve(failure(kind, message, performance.now() - job.queuedAt));
     }
     this.queue.requeue(slot.batch.filter((j) => j !== culprit && j.requeued <= 2));
     if (!slot.ready) slot.failures++;
-    Object.assign(slot, { worker: undefined, ready: false, batch: [] });
+    Object.assign(slot, { worker: undefined, ready: false, batch: [], cpu: undefined, seen: undefined });
     if (this.closed) return;
     this.restarts++;
     // A worker that dies before it is even ready is retried with a growing delay, not in a hot loop.

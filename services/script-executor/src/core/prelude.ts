@@ -4,6 +4,7 @@
 // iterator prototypes). Freezing is what makes reusing one context for many scripts safe: a script
 // cannot leave anything behind for the next run (of another owner) to trip over. It evaluates to
 // { run, finish, describe }, held only by the host (no script can reach them).
+import { attributeNamePattern } from '@loom/world';
 import { API_SOURCE } from './api.ts';
 import { OVERFLOW_GUARD } from './instrument.ts';
 
@@ -68,10 +69,11 @@ const ref = (fn, what, v) => {
   if (typeof v === 'string' && SPAWN.test(v) && +v.slice(6) <= spawns) return v;
   throw new TypeError(fn + ': ' + what + ' must be an object, an object id or a spawn reference, got ' + typeName(v));
 };
-const ATTR = /^[A-Za-z_$][A-Za-z0-9_$.-]{0,63}$/;
+// The world's own rule for attribute names (a name it would refuse fails here, at the line that used it).
+const ATTR = /${attributeNamePattern.source}/;
 const attrName = (fn, name) => {
   if (typeof name !== 'string' || !ATTR.test(name) || name === '__proto__' || name === 'constructor' || name === 'prototype')
-    throw new TypeError(fn + ': name must be 1-64 letters, digits, _ $ . - (and not a reserved word)');
+    throw new TypeError(fn + ': name must be 1-64 letters, digits, _ . - (and not a reserved word)');
 };
 // Own '__proto__' keys (JSON.parse makes them) are dropped so no consumer can misuse them.
 const dropProto = (k, v) => (k === '__proto__' ? undefined : v);

@@ -22,9 +22,13 @@
 //   grew to 2 GiB under a 16 MiB limit here. So each instance gets a fixed-size WebAssembly
 //   memory: malloc fails, and QuickJS throws 'out of memory', once the heap reaches the ceiling.
 //   QuickJS's limit stays on too: it still refuses any single allocation above it.
+// - The CPU limit is watched with the wall clock, which is cheap; when it says the limit is reached,
+//   the thread's own CPU clock (thread-cpu.ts) has the last word, so a run whose thread waited for a
+//   core (a busy machine) goes on until it has used its CPU, not its wall-clock time.
 import type { QuickJSHandle, QuickJSWASMModule } from 'quickjs-emscripten';
 import { scriptModule } from '@loom/world';
 import { COUNTDOWN_INIT } from './countdown.ts';
+import { ThreadCpuClock } from './thread-cpu.ts';
 import { instrument, InstrumentError, type Instrumented, type Shift } from './instrument.ts';
 import { classify, describeError, locate, needsRecycle, SCRIPT_FILE, type VmError } from './errors.ts';
 import { bootVm, callForString, disposeVm, loadWasm, payload, type RawResult, type SandboxOptions, type Vm } from './vm.ts';
@@ -39,6 +43,11 @@ const NO_ERROR: VmError = { name: 'Error', message: '', stack: '' };
 /** A run starts with a short countdown, doubled at each poll while steps are cheap. */
 const FIRST_STEPS = 64;
 const POLL_MS = 1;
+/** The thread's CPU clock is read at a run's start at most this often (ms): the CPU used since that
+ * reading exceeds the run's own by less than this. */
+const MARK_EVERY_MS = 5;
+/** A run that took longer than this (ms) of wall-clock time is charged the CPU it used, if less. */
+const SLOW_MS = 5;
 
 class Failure {
   constructor(
@@ -54,16 +63,21 @@ class Failure {
 
 export class Sandbox {
   /** Loads two private WebAssembly instances (current + spare): a trap in one can't touch another. */
-  static async create(options: SandboxOptions = {}): Promise<Sandbox> {
+  /** `cpu`: the CPU clock of the thread that will run it (this one's by default). */
+  static async create(options: SandboxOptions = {}, cpu = ThreadCpuClock.ofThisThread()): Promise<Sandbox> {
     const memoryBytes = resolveLimits({ memoryBytes: options.memoryBytes ?? DEFAULT_LIMITS.memoryBytes }).memoryBytes;
     const [current, spare] = await Promise.all([loadWasm(memoryBytes), loadWasm(memoryBytes)]);
     instrument('try {} catch {}'); // the parser's first call is slow (loading, cold code): not on a run's clock
-    return new Sandbox(current, spare, memoryBytes);
+    return new Sandbox(current, spare, memoryBytes, cpu);
   }
 
   private vm: Vm | undefined;
   private refill: Promise<void> | undefined;
   private deadline = Infinity;
+  /** The running run's CPU limit (ms). */
+  private cpuLimitMs = Infinity;
+  /** The thread's CPU clock at a moment at most MARK_EVERY_MS before the running run started. */
+  private mark = { wallMs: -Infinity, cpuMs: 0 };
   /** Set after a run that dirtied the runtime; the rebuild waits for maintain() or the next run. */
   private stale = false;
   private closed = false;
@@ -76,7 +90,7 @@ export class Sandbox {
   private steps = FIRST_STEPS;
   private readonly interrupt = (): boolean => {
     const t = performance.now();
-    if (!this.overflowed && t <= this.deadline) {
+    if (!this.overflowed && (t <= this.deadline || this.waitedForCpu(t))) {
       // About one poll per POLL_MS, however costly the steps in between are.
       const took = t - this.lastPoll;
       this.lastPoll = t;
@@ -94,6 +108,8 @@ export class Sandbox {
     private wasm: QuickJSWASMModule,
     private spare: QuickJSWASMModule | undefined,
     private readonly memoryBytes: number,
+    /** Undefined where threads have no CPU clock (not Linux): the wall clock alone decides. */
+    private readonly cpu: ThreadCpuClock | undefined,
   ) {
     this.vm = this.boot();
   }
@@ -110,15 +126,16 @@ export class Sandbox {
 
   run(input: SandboxInput): SandboxResult {
     const started = performance.now();
+    if (this.cpu && started - this.mark.wallMs >= MARK_EVERY_MS) this.mark = { wallMs: started, cpuMs: this.cpu.nowMs() };
     const limits = resolveLimits(input.limits);
     if (limits.memoryBytes > this.memoryBytes) limits.memoryBytes = this.memoryBytes;
-    if (!this.vm) return internal('the sandbox is restarting', started);
+    if (!this.vm) return internal('the sandbox is restarting', this.spentMs(started));
     try {
       return this.runIn(this.vm, input, limits, started);
     } catch (err) {
       return this.crashed(err, limits, started);
     } finally {
-      this.deadline = Infinity;
+      this.deadline = this.cpuLimitMs = Infinity;
       this.expired = this.overflowed = false;
     }
   }
@@ -133,8 +150,28 @@ export class Sandbox {
     }
   }
 
+  /**
+   * Past the deadline by the wall clock, but the thread's CPU clock says the run has used less than
+   * its limit (its thread waited for a core meanwhile): the deadline moves to when it could have used
+   * the rest, and the run goes on.
+   */
+  private waitedForCpu(t: number): boolean {
+    if (this.expired || !this.cpu) return false;
+    const used = this.cpu.nowMs() - this.mark.cpuMs;
+    if (!(used < this.cpuLimitMs)) return false;
+    this.deadline = t + (this.cpuLimitMs - used);
+    return true;
+  }
+
+  /** What a run cost: its wall-clock time, or for a slow one the CPU its thread used, if less. */
+  private spentMs(started: number): number {
+    const wall = performance.now() - started;
+    return wall < SLOW_MS || !this.cpu ? wall : Math.min(wall, this.cpu.nowMs() - this.mark.cpuMs);
+  }
+
   dispose(): void {
     this.closed = true;
+    this.cpu?.close();
     if (this.vm) disposeVm(this.vm);
     this.vm = this.spare = undefined;
   }
@@ -150,6 +187,7 @@ export class Sandbox {
     // QuickJS compiling it counts against the first run's budget; a rebuild above does not.
     const fresh = vm.compiled.has(input.source) ? undefined : instrumented(input.source);
     this.deadline = performance.now() + limits.cpuMs;
+    this.cpuLimitMs = limits.cpuMs;
     this.lastPoll = performance.now();
     vm.countdown?.((this.steps = FIRST_STEPS));
 
@@ -182,7 +220,7 @@ export class Sandbox {
       }
     }
     const raw = JSON.parse(text) as RawResult;
-    const result: SandboxResult = { effects: raw.effects, cpuMs: performance.now() - started };
+    const result: SandboxResult = { effects: raw.effects, cpuMs: this.spentMs(started) };
     if (this.expired) {
       // Past its deadline, whatever the script caught or left in a promise job: a timeout.
       return { ...result, error: describeError('timeout', NO_ERROR, limits), errorKind: 'timeout' };
@@ -254,7 +292,7 @@ export class Sandbox {
       error: f.message ?? describeError(f.kind, f.vmError, limits),
       errorKind: f.kind,
       ...locate(f.vmError.stack, source, shifts),
-      cpuMs: performance.now() - started,
+      cpuMs: this.spentMs(started),
     };
   }
 
@@ -265,9 +303,9 @@ export class Sandbox {
     this.stale = false;
     this.swap();
     if (err instanceof RangeError && /call stack/i.test(err.message)) {
-      return { effects: [], error: describeError('stack', NO_ERROR, limits), errorKind: 'stack', cpuMs: performance.now() - started };
+      return { effects: [], error: describeError('stack', NO_ERROR, limits), errorKind: 'stack', cpuMs: this.spentMs(started) };
     }
-    return internal(`sandbox failure: ${err instanceof Error ? err.message : String(err)}`, started);
+    return internal(`sandbox failure: ${err instanceof Error ? err.message : String(err)}`, this.spentMs(started));
   }
 
   private swap(): void {
@@ -324,6 +362,6 @@ function instrumented(source: string): Instrumented | InstrumentError | Failure 
   }
 }
 
-function internal(message: string, started: number): SandboxResult {
-  return { effects: [], error: message, errorKind: 'internal', cpuMs: performance.now() - started };
+function internal(message: string, cpuMs: number): SandboxResult {
+  return { effects: [], error: message, errorKind: 'internal', cpuMs };
 }

@@ -1,7 +1,7 @@
 // One text player's connection: the login dialog, then lines to world-state and its events back, rendered.
 import { randomUUID } from 'node:crypto';
 import { Gateway, type ChatLine, type WorldEvent } from '@loom/proto';
-import { LoomError, NotFoundError, SessionStream, UnauthenticatedError, UnavailableError, worldAwayLines, type Logger, type ServiceClient } from '@loom/runtime';
+import { LoomError, NotFoundError, playerSentence, SessionStream, UnauthenticatedError, UnavailableError, worldAwayLines, type Logger, type ServiceClient } from '@loom/runtime';
 import { escapeMarkup, render } from '../text/ansi.ts';
 import { wrap } from '../text/wrap.ts';
 import type { TextConnection } from './connection.ts';
@@ -136,7 +136,8 @@ export class TextSession {
       this.enter(result.accessToken, result.refreshToken, result.expiresIn);
     } catch (error) {
       if (!(error instanceof LoomError)) throw error;
-      this.show(`{r}${error.message}{x}`);
+      if (playerSentence(error) !== error.message) this.options.logger.warn({ err: error }, 'login failed');
+      this.show(`{r}${escapeMarkup(playerSentence(error))}{x}`);
       if (++this.loginFailures >= (this.options.maxLoginFailures ?? 3)) return this.close('Too many failed attempts. Goodbye.');
       this.connection.prompt(promptText);
     }
@@ -177,7 +178,7 @@ export class TextSession {
           if (this.state !== 'playing' || error === undefined) return;
           if (!attached && error instanceof UnauthenticatedError) return this.refused(error);
           if (error instanceof UnauthenticatedError) return this.close('Your login has expired. Please connect again.');
-          this.close(error instanceof LoomError ? `{r}${escapeMarkup(error.message)}{x}` : 'The world ended this session.');
+          this.close(`{r}${escapeMarkup(playerSentence(error, 'The world ended this session.'))}{x}`);
         },
       },
     });
@@ -258,7 +259,8 @@ export class TextSession {
   private fail(error: unknown, what: string): void {
     if (error instanceof NotFoundError && this.state === 'playing') return this.close('Your session has ended.');
     if (error instanceof LoomError) {
-      this.show(`{r}${what}: ${error.message}{x}`);
+      if (playerSentence(error) !== error.message) this.options.logger.warn({ err: error }, what);
+      this.show(`{r}${what}: ${escapeMarkup(playerSentence(error))}{x}`);
       return this.queuePrompt();
     }
     this.options.logger.error({ err: error }, what);

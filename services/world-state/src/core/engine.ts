@@ -54,6 +54,9 @@ export interface EngineOptions {
 /** How long past its expiry a resumed session's access token is still taken (a player connected all day). */
 const resumeWithinS = 24 * 3600;
 
+/** How long a stopping world waits for script runs it already sent (a run's CPU cap is 500 ms; calls chain). */
+const settleRunsMs = 3000;
+
 export class WorldEngine implements WorldStateServiceImplementation {
   readonly world: World;
   readonly game: Game;
@@ -184,16 +187,19 @@ export class WorldEngine implements WorldStateServiceImplementation {
    * Ends every stream without ending a session: gateways hold their players and reattach them to the
    * world when it is back (a restart), or close them themselves (the all-in-one stops as a whole).
    */
-  drain(): void {
+  async drain(): Promise<void> {
     this.stopping = true;
+    // No tick: no timer fires and nothing new runs. Runs already sent are waited for (outcomes are applied
+    // as they arrive), so what they did is in the final save instead of lost with the process.
+    for (const timer of this.timers) clearInterval(timer);
     for (const session of this.sessions.all()) session.events.end();
+    await this.game.scripting?.settled(settleRunsMs);
   }
 
   async stop(): Promise<void> {
-    for (const timer of this.timers) clearInterval(timer);
     for (const timer of this.detached.values()) clearTimeout(timer);
     for (const timers of this.waits.values()) for (const timer of timers) clearTimeout(timer);
-    this.drain();
+    await this.drain();
     await this.save();
   }
 
@@ -343,7 +349,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
   private async characterOf(userId: number, username: string): Promise<WorldObj> {
     const existing = this.world.get(this.playerOfUser.get(userId) ?? 0);
     if (existing) return existing;
-    const start = this.startRoom();
+    const start = this.world.startRoom();
     const player = this.world.create({
       name: username,
       kind: 'player',
@@ -355,16 +361,6 @@ export class WorldEngine implements WorldStateServiceImplementation {
     this.playerOfUser.set(userId, player.id);
     await this.save();
     return player;
-  }
-
-  private startRoom(): WorldObj | undefined {
-    let first: WorldObj | undefined;
-    for (const object of this.world.all()) {
-      if (object.kind !== 'room') continue;
-      if (object.flags.has('start')) return object;
-      first ??= object;
-    }
-    return first;
   }
 
   private enter(session: Session, player: WorldObj, tookOver: boolean, resumed: boolean): void {
@@ -383,7 +379,7 @@ export class WorldEngine implements WorldStateServiceImplementation {
     // A player the gateway held while the world restarted: back where they stood, no new arrival.
     if (resumed && this.world.get(player.locationId)) return showRoom(this.game, player);
     if (!this.world.get(player.locationId)) {
-      const start = this.startRoom();
+      const start = this.world.startRoom();
       if (start) this.world.move(player, start.id);
     }
     this.game.tell(player, `Welcome to ${this.options.worldName}, ${name}! Type "help" for the commands.`);

@@ -1,5 +1,5 @@
 // What commands act on: the world, who is connected, and how things are told to them.
-import type { Vitals, WorldEvent } from '@loom/proto';
+import type { ChannelLock, Vitals, WorldEvent } from '@loom/proto';
 import { InvalidArgumentError } from '@loom/runtime/transport/errors.ts';
 import { cleanText, escapeMarkup, roleAtLeast, scriptSyntaxError } from '@loom/world';
 import type { Scripting } from './scripting/scripting.ts';
@@ -23,7 +23,15 @@ export interface ChatPort {
   join(channel: string, player: WorldObj, lines: number): Promise<ChatLineView[]>;
   history(channel: string, limit: number): Promise<ChatLineView[]>;
   moderate(channel: string, targetId: number, action: string, durationS: number, byId: number): Promise<string>;
+  /** Sets the channel's join or speech lock to the key (text in the grammar of locks.ts, which world-state judges). */
+  lock(channel: string, kind: ChannelLockKind, key: string, byId: number): Promise<void>;
+  /** Removes it; false when there was none. */
+  unlock(channel: string, kind: ChannelLockKind): Promise<boolean>;
+  /** The locks of the channels named. */
+  locks(channels: string[]): Promise<ChannelLock[]>;
 }
+
+export type ChannelLockKind = 'join' | 'speech';
 
 /** Talk that world-state delivers itself (room, private); other channels come back over the bus. */
 export const roomChannel = (roomId: number): string => `room:${roomId}`;

@@ -1,7 +1,7 @@
 // Lock keys (`@lock door=has:#44 | role:admin`): who may pass an exit, take a thing, use it, drop, give, speak.
 // Keys name objects by id: `has:iron key` is resolved to `has:#44` when the lock is set, so a look-alike
 // someone else makes never opens it.
-import { roleAtLeast, type Role } from '@loom/world';
+import { isRole, roleAtLeast, roles, type Role } from '@loom/world';
 import type { WorldObj } from './model.ts';
 
 export type LockKey =
@@ -85,8 +85,9 @@ function term(token: string): LockKey {
   const kind = match[1]!.toLowerCase();
   const value = match[2]!.trim();
   if (kind === 'role') {
-    if (!['player', 'builder', 'admin'].includes(value.toLowerCase())) throw new Error(`"${value}" is not a role (player, builder, admin)`);
-    return { kind: 'role', role: value.toLowerCase() as Role };
+    const role = value.toLowerCase();
+    if (!isRole(role)) throw new Error(`"${value}" is not a role (${roles.join(', ')})`);
+    return { kind: 'role', role };
   }
   if (kind === 'attr') {
     const compare = /^([A-Za-z0-9_.-]{1,64})\s*(>=|<=|>|<|=)\s*(.+)$/.exec(value);
@@ -185,13 +186,20 @@ export function lockText(object: WorldObj, type: LockType): string | undefined {
 
 function lockOf(object: WorldObj, type: LockType, subject: LockSubject, depth: number): boolean {
   const text = lockText(object, type);
-  if (text === undefined) return true;
+  return text === undefined || admits(text, subject, depth);
+}
+
+/** A stored key that no longer parses lets nobody through. */
+function admits(text: string, subject: LockSubject, depth: number): boolean {
   try {
     return passes(parseLock(text), subject, depth);
   } catch {
     return false;
   }
 }
+
+/** Whether a key kept outside the world's objects (a channel's lock) lets the subject through. */
+export const keyAdmits = (text: string, subject: LockSubject): boolean => admits(text, subject, 0);
 
 /** Whether the object's lock of the type lets the subject through; no lock lets everyone. */
 export function unlocked(object: WorldObj, subject: LockSubject, type: LockType = 'basic'): boolean {

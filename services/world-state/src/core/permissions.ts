@@ -22,8 +22,22 @@ export function mayScript(role: string, actor: WorldObj, target: WorldObj, acces
   return canModify(role, actor, target) || (access === 'read' && target.flags.has('public'));
 }
 
-/** Attributes the world keeps itself (lower case): no @set or script writes them. */
-/** An attribute's name, for @set and setAttr() alike: letters, digits, _ . - (up to 64). */
-export const attributeNamePattern = /^[A-Za-z0-9_.-]{1,64}$/;
+export { attributeNamePattern } from '@loom/world';
 
-export const worldKeptAttributes: ReadonlySet<string> = new Set(['userid', 'colour', 'role', 'script_errors', 'chown_offer']);
+/** Attributes the world keeps itself (lower case). */
+const worldKeptAttributes: ReadonlySet<string> = new Set(['userid', 'colour', 'role', 'script_errors', 'chown_offer']);
+
+/**
+ * No @set or script writes these: the world's own attributes, and a character's channels (its memberships,
+ * kept by @channel; a thing's channels are what its on_chat hears, which builders set).
+ */
+export function isWorldKept(object: WorldObj, name: string): boolean {
+  const lower = name.toLowerCase();
+  return worldKeptAttributes.has(lower) || (lower === 'channels' && object.kind === 'player');
+}
+
+/** What scripts do not see of an object: what the world keeps, and channels. */
+export function isHiddenFromScripts(name: string): boolean {
+  const lower = name.toLowerCase();
+  return worldKeptAttributes.has(lower) || lower === 'channels';
+}

@@ -49,6 +49,17 @@ export class World {
     return this.objects.values();
   }
 
+  /** Where new players arrive and the displaced go: the room flagged `start`, else the first room. */
+  startRoom(): WorldObj | undefined {
+    let first: WorldObj | undefined;
+    for (const object of this.objects.values()) {
+      if (object.kind !== 'room') continue;
+      if (object.flags.has('start')) return object;
+      first ??= object;
+    }
+    return first;
+  }
+
   contentsOf(id: number): WorldObj[] {
     return [...(this.contents.get(id) ?? [])].map((child) => this.objects.get(child)!);
   }

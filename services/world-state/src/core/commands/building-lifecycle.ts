@@ -5,14 +5,9 @@ import type { WorldObj } from '../model.ts';
 import type { Command, CommandContext } from './command.ts';
 import { findModifiable, findTarget, ref } from './build-targets.ts';
 
-/** Where a destroyed object's people and things go: the world's start room. */
-function startRoom(context: CommandContext): WorldObj | undefined {
-  return [...context.game.world.all()].find((o) => o.kind === 'room' && o.flags.has('start'));
-}
-
 function destroyObject(context: CommandContext, target: WorldObj): void {
   const { game } = context;
-  const refuge = startRoom(context);
+  const refuge = game.world.startRoom();
   for (const inside of game.world.contentsOf(target.id)) {
     if (inside.kind === 'exit') continue; // a room's exits go with it and come back with it
     if (inside.kind === 'player' && refuge) place(game, inside, refuge.id, `${game.nameOf(inside)} tumbles in, looking dazed.`);

@@ -3,7 +3,7 @@ import { cleanValue, roleAtLeast } from '@loom/world';
 import { formatLock, isLockAttribute, lockAttribute, lockTypes, parseLock, resolveLock, type LockKey, type LockType } from '../locks.ts';
 import { matchObject, whichOne } from '../match.ts';
 import type { WorldObj } from '../model.ts';
-import { attributeNamePattern, worldKeptAttributes } from '../permissions.ts';
+import { attributeNamePattern, isWorldKept } from '../permissions.ts';
 import type { Command, CommandContext } from './command.ts';
 import { splitAssignment } from './command.ts';
 import { findModifiable, findTarget, ref } from './build-targets.ts';
@@ -37,14 +37,19 @@ const set: Command = {
   name: '@set',
   aliases: [],
   group: 'building',
-  role: 'builder',
-  syntax: ['@set <object>/<attribute>=<value>', '@set <object>/<attribute>=', '@set <object>=<flag>', '@set <object>=!<flag>'],
+  role: 'player',
+  syntax: ['@set <object>/<attribute>=<value>', '@set <object>/<attribute>=', '@set <object>=<flag>', '@set <object>=!<flag>', '@set me=nospoof'],
   help:
-    'Sets an attribute (a number, true/false, JSON, or text; nothing after = removes it) or a flag (public, dark, fixed, ...) on something you own. ' +
+    'Sets an attribute (a number, true/false, JSON, or text; nothing after = removes it) or a flag (public, dark, fixed, ...) on something you own (builders). ' +
+    'Players set one flag, on themselves: "@set me=nospoof" marks every line a script says to them with the name of its object ("=!nospoof" clears it). ' +
     'Space for 3D players: "@set here/size=[30,5,20]" (width, height, depth in m), "@set here/spawn=[0,0,5]", "@set lamp/position=[2,0,-3]", ' +
     '"@set north/doorway={"wall":"north","offset":4}".',
   run(context) {
     const { game } = context;
+    // Attributes and other flags are a builder's; a player's own could pass attribute locks (attr:level>=3).
+    if (!roleAtLeast(context.session.role, 'builder') && !/^me\s*=\s*!?\s*nospoof$/i.test(context.args.trim())) {
+      return context.reply('Only builders may use @set; players may type "@set me=nospoof" (or "=!nospoof").');
+    }
     const parts = splitAssignment(context.args);
     if (!parts) return context.reply('Type "@set <object>/<attribute>=<value>" or "@set <object>=<flag>".');
     const [left, value] = parts;
@@ -54,8 +59,7 @@ const set: Command = {
     if (slash >= 0) {
       const name = left.slice(slash + 1).trim();
       if (!attributeNamePattern.test(name)) return context.reply('An attribute name has up to 64 letters, digits, _ . or -.');
-      // A character's channels are its memberships (@channel); a thing's are what its on_chat hears.
-      if (worldKeptAttributes.has(name.toLowerCase()) || (name.toLowerCase() === 'channels' && target.kind === 'player')) {
+      if (isWorldKept(target, name)) {
         return context.reply(`${name} is kept by the world itself.`);
       }
       if (isLockAttribute(name)) return context.reply('Locks are set with @lock, which checks the key and names its objects by id.');
@@ -99,6 +103,16 @@ function keyObject(context: CommandContext, kind: 'has' | 'is', name: string): W
   throw new Error(kind === 'is' ? `there is no player called "${name}"` : `there is no ${name} you carry, see here or own; name it by #id`);
 }
 
+/** The key typed, parsed and its names made ids; undefined, and the actor told why, when it does not work. */
+export function typedKey(context: CommandContext, text: string): LockKey | undefined {
+  try {
+    return resolveLock(parseLock(text), (term, name) => keyObject(context, term, name));
+  } catch (error) {
+    context.reply(`That key does not work: ${(error as Error).message}.`);
+    return undefined;
+  }
+}
+
 const lock: Command = {
   name: '@lock',
   aliases: [],
@@ -128,12 +142,8 @@ const lock: Command = {
       if (typeof text !== 'string' || !text) return context.reply(`${ref(target)} is not locked${kind}.`);
       return context.reply(`${ref(target)} is locked${kind}: ${formatLock(parseLock(text), label)}`);
     }
-    let key: LockKey;
-    try {
-      key = resolveLock(parseLock(parts[1]), (term, name) => keyObject(context, term, name));
-    } catch (error) {
-      return context.reply(`That key does not work: ${(error as Error).message}.`);
-    }
+    const key = typedKey(context, parts[1]);
+    if (!key) return;
     target.attributes[attribute] = formatLock(key);
     context.game.world.touch(target);
     context.reply(`Locked ${ref(target)}${kind}: ${formatLock(key, label)}`);

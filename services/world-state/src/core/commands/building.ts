@@ -25,7 +25,7 @@ const dig: Command = {
   run(context) {
     const { game, actor } = context;
     const [name, exits] = splitAssignment(context.args) ?? [context.args.trim(), ''];
-    const problem = validName(name);
+    const problem = validName(name) ?? game.takenByPlayer(name);
     if (problem) return context.reply(problem);
     const [there = '', back = ''] = exits.split(',').map((e) => e.trim());
     const here = game.room(actor);

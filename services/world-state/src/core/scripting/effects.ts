@@ -4,7 +4,7 @@ import type { Game } from '../game.ts';
 import type { WorldObj } from '../model.ts';
 import { isLockAttribute } from '../locks.ts';
 import { place } from '../movement.ts';
-import { attributeNamePattern, canLinkTo, canModify, worldKeptAttributes } from '../permissions.ts';
+import { attributeNamePattern, canLinkTo, canModify, isWorldKept } from '../permissions.ts';
 import type { Scripting } from './scripting.ts';
 import { RunUndo } from './undo.ts';
 
@@ -12,7 +12,6 @@ const maxTextLength = 2000;
 /** A call() chain deeper than this is refused (a lever calls a door calls a bell...). */
 const maxCallDepth = 5;
 // Besides what the world keeps, locks are their owner's to set (@lock), never a script's.
-const reserved: ReadonlySet<string> = worldKeptAttributes;
 
 class Refused extends Error {}
 
@@ -130,7 +129,7 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
   },
   setAttr(scope, [target, name, value]) {
     const on = object(scope, target);
-    const kept = typeof name === 'string' && (reserved.has(name.toLowerCase()) || isLockAttribute(name) || (name.toLowerCase() === 'channels' && on.kind === 'player'));
+    const kept = typeof name === 'string' && (isWorldKept(on, name) || isLockAttribute(name));
     if (typeof name !== 'string' || !attributeNamePattern.test(name) || kept) throw new Refused(`"${String(name)}" cannot be set by a script`);
     if (on.id !== scope.self.id && !mayModify(scope, on)) throw new Refused(`the owner may not change ${on.name}`);
     scope.undo.before(on);

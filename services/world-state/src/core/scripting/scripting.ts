@@ -185,6 +185,12 @@ export class Scripting {
     }
   }
 
+  /** Resolves once no run is out, or after `withinMs`: a stopping world waits for the runs it sent. */
+  async settled(withinMs: number): Promise<void> {
+    const deadline = Date.now() + withinMs;
+    while (this.pending.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+
   /** Fires `event` (on_timer unless the script named another) on the object after a delay; saved with it. */
   schedule(object: WorldObj, seconds: number, event: string): void {
     const timers = this.components.get(object, 'timers') ?? [];

@@ -1,14 +1,12 @@
 // Copies of objects for scripts: JSON only, so nothing a script does reaches the world's own objects.
 import type { Game } from '../game.ts';
 import type { WorldObj } from '../model.ts';
+import { isHiddenFromScripts } from '../permissions.ts';
 import type { ObjView, ScriptView } from '@loom/world';
-
-/** Attributes the world keeps for itself stay out of scripts' sight. */
-const hidden = new Set(['userId', 'channels', 'colour', 'role', 'script_errors']);
 
 export function objView(game: Game, object: WorldObj, withContents = false): ObjView {
   const attributes: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(object.attributes)) if (!hidden.has(name)) attributes[name] = structuredClone(value);
+  for (const [name, value] of Object.entries(object.attributes)) if (!isHiddenFromScripts(name)) attributes[name] = structuredClone(value);
   const view: ObjView = { id: object.id, name: object.name, kind: object.kind, attributes };
   if (withContents) view.contents = game.world.contentsOf(object.id).map((c) => ({ id: c.id, name: c.name, kind: c.kind }));
   return view;

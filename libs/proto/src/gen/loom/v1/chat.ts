@@ -8,7 +8,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { CallContext, CallOptions } from "nice-grpc-common";
-import { ChatLine } from "./common.js";
+import { ChannelLock, ChannelLocks, ChatLine } from "./common.js";
 
 export interface PostRequest {
   channel: string;
@@ -46,6 +46,21 @@ export interface ModerateRequest {
 export interface ModerateResponse {
   /** What happened, for the moderator ("muted on ooc for 10 minutes"). */
   message: string;
+}
+
+export interface UnlockRequest {
+  channel: string;
+  /** join | speech */
+  kind: string;
+}
+
+export interface UnlockResponse {
+  /** False when the channel had no lock of that kind. */
+  removed: boolean;
+}
+
+export interface LocksRequest {
+  channels: string[];
 }
 
 function createBasePostRequest(): PostRequest {
@@ -510,6 +525,183 @@ export const ModerateResponse: MessageFns<ModerateResponse> = {
   },
 };
 
+function createBaseUnlockRequest(): UnlockRequest {
+  return { channel: "", kind: "" };
+}
+
+export const UnlockRequest: MessageFns<UnlockRequest> = {
+  encode(message: UnlockRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== "") {
+      writer.uint32(10).string(message.channel);
+    }
+    if (message.kind !== "") {
+      writer.uint32(18).string(message.kind);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnlockRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnlockRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<UnlockRequest>): UnlockRequest {
+    return UnlockRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UnlockRequest>): UnlockRequest {
+    const message = createBaseUnlockRequest();
+    message.channel = object.channel ?? "";
+    message.kind = object.kind ?? "";
+    return message;
+  },
+};
+
+function createBaseUnlockResponse(): UnlockResponse {
+  return { removed: false };
+}
+
+export const UnlockResponse: MessageFns<UnlockResponse> = {
+  encode(message: UnlockResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.removed !== false) {
+      writer.uint32(8).bool(message.removed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnlockResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnlockResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.removed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<UnlockResponse>): UnlockResponse {
+    return UnlockResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UnlockResponse>): UnlockResponse {
+    const message = createBaseUnlockResponse();
+    message.removed = object.removed ?? false;
+    return message;
+  },
+};
+
+function createBaseLocksRequest(): LocksRequest {
+  return { channels: [] };
+}
+
+export const LocksRequest: MessageFns<LocksRequest> = {
+  encode(message: LocksRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.channels) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LocksRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLocksRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channels.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<LocksRequest>): LocksRequest {
+    return LocksRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<LocksRequest>): LocksRequest {
+    const message = createBaseLocksRequest();
+    message.channels = object.channels?.map((e) => e) || [];
+    return message;
+  },
+};
+
 export type ChatServiceDefinition = typeof ChatServiceDefinition;
 export const ChatServiceDefinition = {
   name: "ChatService",
@@ -545,6 +737,35 @@ export const ChatServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "IDEMPOTENT" },
     },
+    /**
+     * Sets a channel's join or speech lock, replacing the one of that kind. The caller checks who may, parses
+     * the key, and judges it before Join and Post (keys name world objects, which chat-service cannot see).
+     */
+    lock: {
+      name: "Lock",
+      requestType: ChannelLock as typeof ChannelLock,
+      requestStream: false,
+      responseType: ChannelLock as typeof ChannelLock,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    unlock: {
+      name: "Unlock",
+      requestType: UnlockRequest as typeof UnlockRequest,
+      requestStream: false,
+      responseType: UnlockResponse as typeof UnlockResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    /** The locks of the channels named (at most 100). */
+    locks: {
+      name: "Locks",
+      requestType: LocksRequest as typeof LocksRequest,
+      requestStream: false,
+      responseType: ChannelLocks as typeof ChannelLocks,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
     history: {
       name: "History",
       requestType: HistoryRequest as typeof HistoryRequest,
@@ -566,6 +787,14 @@ export interface ChatServiceImplementation<CallContextExt = {}> {
   join(request: JoinRequest, context: CallContext & CallContextExt): Promise<DeepPartial<HistoryResponse>>;
   /** mute | unmute | ban | unban a player on a channel ("*" = everywhere). The caller checks who may. */
   moderate(request: ModerateRequest, context: CallContext & CallContextExt): Promise<DeepPartial<ModerateResponse>>;
+  /**
+   * Sets a channel's join or speech lock, replacing the one of that kind. The caller checks who may, parses
+   * the key, and judges it before Join and Post (keys name world objects, which chat-service cannot see).
+   */
+  lock(request: ChannelLock, context: CallContext & CallContextExt): Promise<DeepPartial<ChannelLock>>;
+  unlock(request: UnlockRequest, context: CallContext & CallContextExt): Promise<DeepPartial<UnlockResponse>>;
+  /** The locks of the channels named (at most 100). */
+  locks(request: LocksRequest, context: CallContext & CallContextExt): Promise<DeepPartial<ChannelLocks>>;
   history(request: HistoryRequest, context: CallContext & CallContextExt): Promise<DeepPartial<HistoryResponse>>;
 }
 
@@ -579,6 +808,14 @@ export interface ChatServiceClient<CallOptionsExt = {}> {
   join(request: DeepPartial<JoinRequest>, options?: CallOptions & CallOptionsExt): Promise<HistoryResponse>;
   /** mute | unmute | ban | unban a player on a channel ("*" = everywhere). The caller checks who may. */
   moderate(request: DeepPartial<ModerateRequest>, options?: CallOptions & CallOptionsExt): Promise<ModerateResponse>;
+  /**
+   * Sets a channel's join or speech lock, replacing the one of that kind. The caller checks who may, parses
+   * the key, and judges it before Join and Post (keys name world objects, which chat-service cannot see).
+   */
+  lock(request: DeepPartial<ChannelLock>, options?: CallOptions & CallOptionsExt): Promise<ChannelLock>;
+  unlock(request: DeepPartial<UnlockRequest>, options?: CallOptions & CallOptionsExt): Promise<UnlockResponse>;
+  /** The locks of the channels named (at most 100). */
+  locks(request: DeepPartial<LocksRequest>, options?: CallOptions & CallOptionsExt): Promise<ChannelLocks>;
   history(request: DeepPartial<HistoryRequest>, options?: CallOptions & CallOptionsExt): Promise<HistoryResponse>;
 }
 

@@ -68,6 +68,24 @@ export interface ChatLine {
   sentAtMs: number;
 }
 
+/**
+ * A channel's lock: who may join it, or speak on it. The key is in the grammar of object locks
+ * (has:#44 | role:admin ...): world-state writes it, reads it and judges it (keys name world objects);
+ * chat-service and the database keep it.
+ */
+export interface ChannelLock {
+  channel: string;
+  /** join | speech */
+  kind: string;
+  key: string;
+  byId: number;
+  setAtMs: number;
+}
+
+export interface ChannelLocks {
+  locks: ChannelLock[];
+}
+
 export interface AssetMeta {
   /** sha256 of the content, hex. */
   hash: string;
@@ -714,6 +732,164 @@ export const ChatLine: MessageFns<ChatLine> = {
     message.senderName = object.senderName ?? "";
     message.text = object.text ?? "";
     message.sentAtMs = object.sentAtMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseChannelLock(): ChannelLock {
+  return { channel: "", kind: "", key: "", byId: 0, setAtMs: 0 };
+}
+
+export const ChannelLock: MessageFns<ChannelLock> = {
+  encode(message: ChannelLock, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== "") {
+      writer.uint32(10).string(message.channel);
+    }
+    if (message.kind !== "") {
+      writer.uint32(18).string(message.kind);
+    }
+    if (message.key !== "") {
+      writer.uint32(26).string(message.key);
+    }
+    if (message.byId !== 0) {
+      writer.uint32(32).int64(message.byId);
+    }
+    if (message.setAtMs !== 0) {
+      writer.uint32(40).int64(message.setAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChannelLock {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChannelLock();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.byId = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.setAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ChannelLock>): ChannelLock {
+    return ChannelLock.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ChannelLock>): ChannelLock {
+    const message = createBaseChannelLock();
+    message.channel = object.channel ?? "";
+    message.kind = object.kind ?? "";
+    message.key = object.key ?? "";
+    message.byId = object.byId ?? 0;
+    message.setAtMs = object.setAtMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseChannelLocks(): ChannelLocks {
+  return { locks: [] };
+}
+
+export const ChannelLocks: MessageFns<ChannelLocks> = {
+  encode(message: ChannelLocks, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.locks) {
+      ChannelLock.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChannelLocks {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChannelLocks();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.locks.push(ChannelLock.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ChannelLocks>): ChannelLocks {
+    return ChannelLocks.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ChannelLocks>): ChannelLocks {
+    const message = createBaseChannelLocks();
+    message.locks = object.locks?.map((e) => ChannelLock.fromPartial(e)) || [];
     return message;
   },
 };

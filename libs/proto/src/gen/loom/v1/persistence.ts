@@ -8,7 +8,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { CallContext, CallOptions } from "nice-grpc-common";
-import { AssetMeta, ChatLine, Script, User, WorldObject } from "./common.js";
+import { AssetMeta, ChannelLock, ChannelLocks, ChatLine, Script, User, WorldObject } from "./common.js";
 
 export interface LoadObjectsRequest {
   /** Objects with id greater than this; 0 = from the start. */
@@ -204,6 +204,14 @@ export interface GetChannelSanctionsRequest {
 
 export interface ChannelSanctions {
   sanctions: ChannelSanction[];
+}
+
+export interface RemoveChannelLockResponse {
+  removed: boolean;
+}
+
+export interface GetChannelLocksRequest {
+  channels: string[];
 }
 
 function createBaseLoadObjectsRequest(): LoadObjectsRequest {
@@ -2510,6 +2518,116 @@ export const ChannelSanctions: MessageFns<ChannelSanctions> = {
   },
 };
 
+function createBaseRemoveChannelLockResponse(): RemoveChannelLockResponse {
+  return { removed: false };
+}
+
+export const RemoveChannelLockResponse: MessageFns<RemoveChannelLockResponse> = {
+  encode(message: RemoveChannelLockResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.removed !== false) {
+      writer.uint32(8).bool(message.removed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveChannelLockResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveChannelLockResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.removed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RemoveChannelLockResponse>): RemoveChannelLockResponse {
+    return RemoveChannelLockResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RemoveChannelLockResponse>): RemoveChannelLockResponse {
+    const message = createBaseRemoveChannelLockResponse();
+    message.removed = object.removed ?? false;
+    return message;
+  },
+};
+
+function createBaseGetChannelLocksRequest(): GetChannelLocksRequest {
+  return { channels: [] };
+}
+
+export const GetChannelLocksRequest: MessageFns<GetChannelLocksRequest> = {
+  encode(message: GetChannelLocksRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.channels) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetChannelLocksRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetChannelLocksRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channels.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetChannelLocksRequest>): GetChannelLocksRequest {
+    return GetChannelLocksRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetChannelLocksRequest>): GetChannelLocksRequest {
+    const message = createBaseGetChannelLocksRequest();
+    message.channels = object.channels?.map((e) => e) || [];
+    return message;
+  },
+};
+
 export type PersistenceServiceDefinition = typeof PersistenceServiceDefinition;
 export const PersistenceServiceDefinition = {
   name: "PersistenceService",
@@ -2717,6 +2835,32 @@ export const PersistenceServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /** Channel locks (join, speech), one of each kind per channel at most. */
+    setChannelLock: {
+      name: "SetChannelLock",
+      requestType: ChannelLock as typeof ChannelLock,
+      requestStream: false,
+      responseType: ChannelLock as typeof ChannelLock,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    /** Reads the channel and kind of the lock given. */
+    removeChannelLock: {
+      name: "RemoveChannelLock",
+      requestType: ChannelLock as typeof ChannelLock,
+      requestStream: false,
+      responseType: RemoveChannelLockResponse as typeof RemoveChannelLockResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    getChannelLocks: {
+      name: "GetChannelLocks",
+      requestType: GetChannelLocksRequest as typeof GetChannelLocksRequest,
+      requestStream: false,
+      responseType: ChannelLocks as typeof ChannelLocks,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
     putAssetMeta: {
       name: "PutAssetMeta",
       requestType: AssetMeta as typeof AssetMeta,
@@ -2814,6 +2958,17 @@ export interface PersistenceServiceImplementation<CallContextExt = {}> {
     request: GetChannelSanctionsRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ChannelSanctions>>;
+  /** Channel locks (join, speech), one of each kind per channel at most. */
+  setChannelLock(request: ChannelLock, context: CallContext & CallContextExt): Promise<DeepPartial<ChannelLock>>;
+  /** Reads the channel and kind of the lock given. */
+  removeChannelLock(
+    request: ChannelLock,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RemoveChannelLockResponse>>;
+  getChannelLocks(
+    request: GetChannelLocksRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ChannelLocks>>;
   putAssetMeta(request: AssetMeta, context: CallContext & CallContextExt): Promise<DeepPartial<AssetMeta>>;
   getAssetMeta(request: GetAssetMetaRequest, context: CallContext & CallContextExt): Promise<DeepPartial<AssetMeta>>;
 }
@@ -2896,6 +3051,17 @@ export interface PersistenceServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<GetChannelSanctionsRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ChannelSanctions>;
+  /** Channel locks (join, speech), one of each kind per channel at most. */
+  setChannelLock(request: DeepPartial<ChannelLock>, options?: CallOptions & CallOptionsExt): Promise<ChannelLock>;
+  /** Reads the channel and kind of the lock given. */
+  removeChannelLock(
+    request: DeepPartial<ChannelLock>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RemoveChannelLockResponse>;
+  getChannelLocks(
+    request: DeepPartial<GetChannelLocksRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ChannelLocks>;
   putAssetMeta(request: DeepPartial<AssetMeta>, options?: CallOptions & CallOptionsExt): Promise<AssetMeta>;
   getAssetMeta(request: DeepPartial<GetAssetMetaRequest>, options?: CallOptions & CallOptionsExt): Promise<AssetMeta>;
 }
