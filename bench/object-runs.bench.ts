@@ -3,6 +3,7 @@
 // (parallel), beside the pool's own rate. Every run adds one to a counter, so a lost update shows.
 // Run: npm run bench -- object-runs
 import { randomUUID } from 'node:crypto';
+import { ScriptJob, ScriptOutcome, ScriptView } from '../libs/proto/src/index.ts';
 import { SandboxPool } from '../services/script-executor/src/core/pool.ts';
 import { Game } from '../services/world-state/src/core/game.ts';
 import { HandlerIndex } from '../services/world-state/src/core/scripting/handlers.ts';
@@ -48,10 +49,13 @@ const scripting: Scripting = new Scripting(game, new HandlerIndex(), {
   runsPerOwnerPerSecond: Number.MAX_SAFE_INTEGER,
   onError: (error) => console.error(error),
   runner: {
-    async submit(job) {
-      void pool.run({ source: job.source, eventName: job.event, view: job.view }, job.ownerId).then((result) =>
-        scripting.received({ runId: job.runId, effects: result.effects, error: result.error, errorKind: result.errorKind }),
-      );
+    // The job and its outcome cross as encoded messages, as through the queue and the bus.
+    async submit(sent) {
+      const job = ScriptJob.decode(ScriptJob.encode(sent).finish());
+      void pool.run({ source: job.source, eventName: job.event, view: job.view ?? ScriptView.create() }, job.ownerId).then(({ effects, error = '', errorKind = '' }) => {
+        const outcome = ScriptOutcome.create({ runId: job.runId, effects, error, errorKind });
+        scripting.received(ScriptOutcome.decode(ScriptOutcome.encode(outcome).finish()));
+      });
     },
   },
 });
@@ -100,7 +104,7 @@ for (let r = 0; r < ROUNDS; r++) {
   one.push(await rate(counters(1), 2000, `one object, round ${r + 1}/${ROUNDS}`));
   many.push(await rate(counters(200), 10, `200 objects, round ${r + 1}/${ROUNDS}`));
   const n = 2000;
-  const view = { self: { id: 1, name: 'c', kind: 'thing', attributes: { n: 0 } } };
+  const view = ScriptView.create({ self: { id: 1, name: 'c', kind: 'thing', attributesJson: '{"n":0}' } });
   const t = performance.now();
   await Promise.all(Array.from({ length: n }, () => pool.run({ source: COUNTER, eventName: 'on_use', view })));
   direct.push(n / ((performance.now() - t) / 1000));

@@ -5,16 +5,17 @@ import { availableParallelism } from 'node:os';
 import { SandboxPool } from '../services/script-executor/src/core/pool.ts';
 import { Sandbox } from '../services/script-executor/src/core/sandbox.ts';
 import type { SandboxInput } from '../services/script-executor/src/core/view.ts';
+import { ScriptView } from '../libs/proto/src/index.ts';
 
 const ROUNDS = 7;
 const HANDLER = "emitRoom(self.name + ' says hi')";
-const view = {
-  self: { id: 7, name: 'Polly', kind: 'thing', attributes: { visits: 3 } },
-  actor: { id: 2, name: 'Ann', kind: 'player', attributes: {}, contents: [{ id: 9, name: 'Lamp', kind: 'thing' }] },
-  room: { id: 1, name: 'Hall', kind: 'room', attributes: {} },
+const view = ScriptView.create({
+  self: { id: 7, name: 'Polly', kind: 'thing', attributesJson: '{"visits":3}' },
+  actor: { id: 2, name: 'Ann', kind: 'player', attributesJson: '{}', contents: [{ id: 9, name: 'Lamp', kind: 'thing' }] },
+  room: { id: 1, name: 'Hall', kind: 'room', attributesJson: '{}' },
   text: 'hello',
-  players: [{ id: 2, name: 'Ann', kind: 'player', attributes: {} }],
-};
+  players: [{ id: 2, name: 'Ann', kind: 'player', attributesJson: '{}' }],
+});
 const run = (source: string): SandboxInput => ({ source, eventName: 'on_say', view });
 
 const median = (xs: number[]): number => {

@@ -29,3 +29,6 @@ export const contracts = {
 
 export type Contracts = typeof contracts;
 export type ContractServiceName = keyof Contracts;
+
+export * from './topics.js';
+export * from './effects.js';

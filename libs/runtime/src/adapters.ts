@@ -1,7 +1,7 @@
 // Chooses each adapter from the configuration: a server when its URL is set, embedded otherwise.
 // Opened on first use, so a process depends only on what its services actually use.
 import { join } from 'node:path';
-import type { Bus } from './bus/bus.ts';
+import { typedBus, type Bus } from './bus/bus.ts';
 import { MemoryBus } from './bus/memory-bus.ts';
 import { RedisBus } from './bus/redis-bus.ts';
 import { tracedBus } from './bus/traced-bus.ts';
@@ -12,7 +12,7 @@ import { RedisKeyValue } from './kv/redis-kv.ts';
 import type { Logger } from './logger.ts';
 import { AmqpQueue } from './queue/amqp-queue.ts';
 import { MemoryQueue } from './queue/memory-queue.ts';
-import type { JobQueue } from './queue/queue.ts';
+import { typedQueue, type JobQueue } from './queue/queue.ts';
 import { tracedQueue } from './queue/traced-queue.ts';
 import { PgliteSql } from './sql/pglite-sql.ts';
 import { PostgresSql } from './sql/postgres-sql.ts';
@@ -48,8 +48,8 @@ export function openAdapters(config: LoomConfig, logger: Logger): Adapters {
   return {
     bus: () =>
       config.redisUrl
-        ? once('bus (redis)', () => tracedBus(new RedisBus({ url: config.redisUrl!, prefix: `${config.redisPrefix}bus:`, logger })))
-        : once('bus (memory)', () => tracedBus(new MemoryBus({ logger }))),
+        ? once('bus (redis)', () => typedBus(tracedBus(new RedisBus({ url: config.redisUrl!, prefix: `${config.redisPrefix}bus:`, logger }))))
+        : once('bus (memory)', () => typedBus(tracedBus(new MemoryBus({ logger })))),
     kv: () =>
       config.redisUrl
         ? once('kv (redis)', () => new RedisKeyValue({ url: config.redisUrl!, prefix: `${config.redisPrefix}kv:`, logger }))
@@ -57,9 +57,9 @@ export function openAdapters(config: LoomConfig, logger: Logger): Adapters {
     queue: () =>
       config.amqpUrl
         ? once('queue (rabbitmq)', () =>
-            tracedQueue(AmqpQueue.open({ url: config.amqpUrl!, prefix: config.queuePrefix, logger })),
+            typedQueue(tracedQueue(AmqpQueue.open({ url: config.amqpUrl!, prefix: config.queuePrefix, logger }))),
           )
-        : once('queue (memory)', () => tracedQueue(new MemoryQueue({ logger }))),
+        : once('queue (memory)', () => typedQueue(tracedQueue(new MemoryQueue({ logger })))),
     opened: () => [...opened.values()],
     async close() {
       for (const entry of [...opened.values()].reverse()) {

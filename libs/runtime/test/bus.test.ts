@@ -20,6 +20,9 @@ function capturingLogger() {
   return { logger, lines };
 }
 
+const text = (words: string): Uint8Array => new TextEncoder().encode(words);
+const words = (payload: Uint8Array): string => new TextDecoder().decode(payload);
+
 async function until(condition: () => boolean): Promise<void> {
   await eventually(condition, 'the expected messages');
 }
@@ -33,9 +36,9 @@ describe('MemoryBus', () => {
     const bus = new MemoryBus({ onError: (error, message) => failures.push([error, message]) });
     const boom = new Error('boom');
     await bus.subscribe('t', () => Promise.reject(boom));
-    await bus.publish('t', 1);
+    await bus.publish('t', text('1'));
     await until(() => failures.length > 0);
-    assert.deepEqual(failures, [[boom, { topic: 't', payload: 1, headers: {} }]]);
+    assert.deepEqual(failures, [[boom, { topic: 't', payload: text('1'), headers: {} }]]);
     await bus.close();
   });
 
@@ -45,7 +48,7 @@ describe('MemoryBus', () => {
     await bus.subscribe('t', () => {
       throw new Error('boom');
     });
-    await bus.publish('t', 1);
+    await bus.publish('t', text('1'));
     await until(() => lines.length > 0);
     assert.equal(lines[0]?.err?.message, 'boom');
     await bus.close();
@@ -57,7 +60,7 @@ describe('MemoryBus', () => {
     await b.subscribe('t', () => {
       heard = true;
     });
-    await a.publish('t', 1);
+    await a.publish('t', text('1'));
     await sleep(20);
     assert.equal(heard, false);
     await Promise.all([a.close(), b.close()]);
@@ -74,13 +77,13 @@ describe('RedisBus', { skip: redis.skip }, () => {
     const raw = new Redis(redis.url);
     const received: unknown[] = [];
     await bus.subscribe('t', (message) => {
-      received.push(message.payload);
+      received.push(words(message.payload));
     });
-    for (const junk of ['not json', 'null', '{"payload":1}', '{"payload":1,"headers":{"a":2}}']) await raw.publish(`${prefix}t`, junk);
-    await bus.publish('t', 'good');
+    for (const junk of ['no headers line', 'not json\n', 'null\npayload', '["a"]\npayload', '{"a":2}\npayload']) await raw.publish(`${prefix}t`, junk);
+    await bus.publish('t', text('good'));
     await until(() => received.length > 0);
     assert.deepEqual(received, ['good']);
-    assert.equal(lines.filter((line) => line.msg === 'dropped a malformed bus message').length, 4);
+    assert.equal(lines.filter((line) => line.msg === 'dropped a malformed bus message').length, 5);
     await Promise.all([bus.close(), raw.quit()]);
   });
 
@@ -90,7 +93,7 @@ describe('RedisBus', { skip: redis.skip }, () => {
     await bus.subscribe('t', async () => {
       throw new Error('boom');
     });
-    await bus.publish('t', 1);
+    await bus.publish('t', text('1'));
     await until(() => lines.length > 0);
     assert.equal(lines[0]?.err?.message, 'boom');
     await bus.close();
@@ -102,8 +105,8 @@ describe('RedisBus', { skip: redis.skip }, () => {
     await a.subscribe('*', (message) => {
       heard.push(message.topic);
     });
-    await b.publish('t', 1);
-    await a.publish('fence', null);
+    await b.publish('t', text('1'));
+    await a.publish('fence', text('null'));
     await until(() => heard.length > 0);
     assert.deepEqual(heard, ['fence']);
     await Promise.all([a.close(), b.close()]);
@@ -116,21 +119,21 @@ describe('RedisBus', { skip: redis.skip }, () => {
     const heard: unknown[] = [];
     try {
       await bus.subscribe('weather', (message) => {
-        heard.push(message.payload);
+        heard.push(words(message.payload));
       });
-      await direct.publish('weather', 'before');
+      await direct.publish('weather', text('before'));
       await until(() => heard.includes('before'));
       proxy.cut();
       await eventually(() => bus.ping().then(() => false, (error: unknown) => error instanceof UnavailableError), 'an UnavailableError from ping');
-      await assert.rejects(bus.publish('weather', 'during'), UnavailableError);
+      await assert.rejects(bus.publish('weather', text('during')), UnavailableError);
       proxy.heal();
       // Until the subscriber is back, what is published goes nowhere (pub/sub keeps nothing): publish until one arrives.
       await eventually(async () => {
-        await direct.publish('weather', 'after');
+        await direct.publish('weather', text('after'));
         return heard.includes('after');
       }, 'a message after the outage');
       await eventually(() => bus.ping().then(() => true, () => false), 'the publisher back too');
-      await bus.publish('weather', 'from the healed publisher');
+      await bus.publish('weather', text('from the healed publisher'));
       await until(() => heard.includes('from the healed publisher'));
       assert.deepEqual(heard.filter((payload) => payload === 'before' || payload === 'during'), ['before']);
     } finally {

@@ -4,7 +4,7 @@ import { connect } from 'amqplib';
 import { AmqpQueue, amqpQueueNames } from '../src/queue/amqp-queue.ts';
 import { MemoryQueue } from '../src/queue/memory-queue.ts';
 import { queueContract } from '../src/queue/queue.contract.ts';
-import type { JobQueue } from '../src/queue/queue.ts';
+import type { ByteQueue } from '../src/queue/queue.ts';
 import { startOutageProxy } from '../src/testing/outage-proxy.ts';
 import { eventually } from '../src/testing/patience.ts';
 import { needServer, uniqueName } from '../src/testing/servers.ts';
@@ -12,10 +12,12 @@ import { UnavailableError } from '../src/transport/errors.ts';
 
 const amqp = await needServer('rabbitmq');
 
+const text = (words: string): Uint8Array => new TextEncoder().encode(words);
+
 queueContract('MemoryQueue', async () => new MemoryQueue(), { durable: false });
 
 /** Notes every queue name the contract uses, so the broker queues behind them can be deleted afterwards. */
-function recordingNames(queue: JobQueue, names: Set<string>): JobQueue {
+function recordingNames(queue: ByteQueue, names: Set<string>): ByteQueue {
   const note = (name: string) => {
     names.add(name);
     return name;
@@ -56,20 +58,20 @@ describe('AmqpQueue', { skip: amqp.skip }, () => {
       const consumer = await queue.consume(
         'outage',
         async (job) => {
-          delivered.push(job.payload);
+          delivered.push(new TextDecoder().decode(job.payload));
         },
         { prefetch: 1 },
       );
-      await queue.enqueue('outage', 'before');
-      await queue.enqueue('outage', 'fence');
+      await queue.enqueue('outage', text('before'));
+      await queue.enqueue('outage', text('fence'));
       await eventually(() => delivered.includes('fence'), 'the jobs before the outage');
       proxy.cut();
       await eventually(() => queue.ping().then(() => false, (error: unknown) => error instanceof UnavailableError), 'an UnavailableError from ping');
       // Held until the broker is back: resolves once it has confirmed the job.
-      const during = Promise.all([queue.enqueue('outage', 'during 1'), queue.enqueue('outage', 'during 2')]);
+      const during = Promise.all([queue.enqueue('outage', text('during 1')), queue.enqueue('outage', text('during 2'))]);
       proxy.heal();
       await during;
-      await queue.enqueue('outage', 'after');
+      await queue.enqueue('outage', text('after'));
       await eventually(() => ['during 1', 'during 2', 'after'].every((job) => delivered.includes(job)), 'the jobs enqueued during and after the outage');
       await consumer.stop();
       assert.deepEqual(delivered.filter((job) => job !== 'fence').sort(), ['after', 'before', 'during 1', 'during 2']);

@@ -6,14 +6,14 @@ import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentele
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import type { Bus, BusHandler, BusMessage } from '../src/bus/bus.ts';
+import type { BusHandler, BusMessage, ByteBus } from '../src/bus/bus.ts';
 import { tracedBus } from '../src/bus/traced-bus.ts';
-import type { Job, JobHandler, JobQueue } from '../src/queue/queue.ts';
+import type { ByteQueue, Job, JobHandler } from '../src/queue/queue.ts';
 import { tracedQueue } from '../src/queue/traced-queue.ts';
 import { injectTraceHeaders, startTracing, withExtractedContext } from '../src/tracing.ts';
 
 // Minimal stand-ins for the adapters: headers cross as JSON, as they would over a wire.
-function fakeBus(): Bus {
+function fakeBus(): ByteBus {
   const handlers: BusHandler[] = [];
   return {
     kind: 'memory',
@@ -29,7 +29,7 @@ function fakeBus(): Bus {
   };
 }
 
-function fakeQueue(): JobQueue {
+function fakeQueue(): ByteQueue {
   const handlers: JobHandler[] = [];
   let next = 0;
   return {
@@ -57,8 +57,8 @@ describe('with tracing off', () => {
     const bus = tracedBus(fakeBus());
     const received: BusMessage[] = [];
     await bus.subscribe('chat.message', (message) => void received.push(message));
-    await bus.publish('chat.message', { text: 'hi' }, { 'x-origin': 'test' });
-    assert.deepEqual(received, [{ topic: 'chat.message', payload: { text: 'hi' }, headers: { 'x-origin': 'test' } }]);
+    await bus.publish('chat.message', new Uint8Array(), { 'x-origin': 'test' });
+    assert.deepEqual(received, [{ topic: 'chat.message', payload: new Uint8Array(), headers: { 'x-origin': 'test' } }]);
     assert.deepEqual(injectTraceHeaders(), {});
     await tracing.shutdown();
   });
@@ -93,7 +93,7 @@ describe('with an in-memory exporter', () => {
     });
     const callerHeaders = { 'x-origin': 'test' };
     await tracer().startActiveSpan('request', async (span) => {
-      await bus.publish('player.entered', { id: 1 }, callerHeaders);
+      await bus.publish('player.entered', new Uint8Array(), callerHeaders);
       span.end();
     });
 
@@ -118,7 +118,7 @@ describe('with an in-memory exporter', () => {
       seen.push(job);
     });
     const id = await tracer().startActiveSpan('request', async (span) => {
-      const jobId = await queue.enqueue('scripts', { script: 'x' });
+      const jobId = await queue.enqueue('scripts', new Uint8Array());
       span.end();
       return jobId;
     });
@@ -139,14 +139,14 @@ describe('with an in-memory exporter', () => {
     await queue.consume('saves', async () => {
       throw new Error('disk full');
     });
-    await assert.rejects(queue.enqueue('saves', {}), /disk full/);
+    await assert.rejects(queue.enqueue('saves', new Uint8Array()), /disk full/);
     assert.equal(spanNamed('receive saves').status.code, SpanStatusCode.ERROR);
   });
 
   test('a publish outside any span starts a new trace', async () => {
     const bus = tracedBus(fakeBus());
     await bus.subscribe('tick', () => undefined);
-    await bus.publish('tick', {});
+    await bus.publish('tick', new Uint8Array());
     const publish = spanNamed('publish tick');
     assert.equal(publish.parentSpanContext, undefined);
     assert.equal(spanNamed('receive tick').parentSpanContext?.spanId, publish.spanContext().spanId);

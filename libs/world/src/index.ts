@@ -33,7 +33,6 @@ export const isScriptEvent = (name: string): boolean => eventNamePattern.test(na
 /** An attribute's name, for @set and a script's setAttr()/getAttr() alike: letters, digits, _ . - (up to 64). */
 export const attributeNamePattern = /^[A-Za-z0-9_.-]{1,64}$/;
 
-export * from './script-job.ts';
 export * from './word-filter.ts';
 export * from './script-shape.ts';
 export * from './markup.ts';

@@ -2,7 +2,7 @@ import { Counter, defineService } from '@loom/runtime';
 import { ChatCore } from './core/chat.ts';
 import { wordFilter } from '@loom/world';
 
-export { ChatCore, chatTopic } from './core/chat.ts';
+export { ChatCore } from './core/chat.ts';
 
 export const service = defineService({
   name: 'chat-service',

@@ -2,21 +2,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { migrations, persistenceStore } from '@loom/persistence-service';
-import { contracts } from '@loom/proto';
-import { createMetrics, PermissionDeniedError, ResourceExhaustedError, silentLogger, type BusMessage } from '@loom/runtime';
+import { contracts, topics, type ChatLine } from '@loom/proto';
+import { createMetrics, PermissionDeniedError, ResourceExhaustedError, silentLogger } from '@loom/runtime';
+import { typedBus } from '@loom/runtime/bus/bus.ts';
 import { MemoryBus } from '@loom/runtime/bus/memory-bus.ts';
 import { MemoryKeyValue } from '@loom/runtime/kv/memory-kv.ts';
 import { PgliteSql } from '@loom/runtime/sql/pglite-sql.ts';
 import type { Sql } from '@loom/runtime/sql/sql.ts';
 import { inProcessClient } from '@loom/runtime/transport/in-process.ts';
-import { ChatCore, chatTopic } from '../src/core/chat.ts';
+import { ChatCore } from '../src/core/chat.ts';
 import { wordFilter } from '@loom/world';
 
 describe('chat-service', () => {
   let sql: Sql;
   let chat: ChatCore;
-  const bus = new MemoryBus();
-  const published: BusMessage[] = [];
+  const bus = typedBus(new MemoryBus());
+  const published: ChatLine[] = [];
   const post = (senderId: number, channel: string, text: string) => chat.post({ channel, senderId, senderName: `p${senderId}`, text });
 
   before(async () => {
@@ -25,7 +26,7 @@ describe('chat-service', () => {
     const store = persistenceStore(sql);
     const persistence = inProcessClient(contracts['persistence-service'], () => store, { metrics: createMetrics(), logger: silentLogger, timeoutMs: 30_000 });
     chat = new ChatCore(persistence, bus, new MemoryKeyValue(), { floodLines: 3, floodWindowS: 60, filter: wordFilter(['darn', 'heck']) });
-    await bus.subscribe(chatTopic, (message) => void published.push(message));
+    await bus.subscribe(topics.chatLine, (line) => void published.push(line));
   });
   after(async () => {
     await bus.close();
@@ -36,7 +37,7 @@ describe('chat-service', () => {
     const line = await post(1, 'ooc', 'Darn\u001b[31m it, heckle the heck!');
     assert.equal(line.text, '****[31m it, heckle the ****!');
     await new Promise((r) => setImmediate(r));
-    assert.equal((published.at(-1)!.payload as { text: string }).text, line.text);
+    assert.deepEqual(published.at(-1), line);
     const { lines } = await chat.history({ channel: 'ooc', limit: 10, beforeId: 0 });
     assert.deepEqual(lines.map((l) => l.text), [line.text]);
   });

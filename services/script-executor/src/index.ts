@@ -1,12 +1,11 @@
 // script-executor: runs builders' scripts in a pool of QuickJS sandboxes. World-state's runs arrive as
 // jobs (in-process queue, or RabbitMQ in the distributed wiring); outcomes go back on the bus. Run, the
-// gRPC method, answers one run directly (tools, tests).
+// gRPC method, answers one job directly (tools, tests), under the same limits and budget.
+import { jobQueues, ScriptView, topics, type ScriptJob, type ScriptOutcome } from '@loom/proto';
 import { Counter, defineService } from '@loom/runtime';
-import { scriptJobQueue, scriptOutcomeTopic, type ScriptJob, type ScriptOutcome } from '@loom/world';
 import { CpuBudget } from './core/cpu-budget.ts';
 import { SandboxPool } from './core/pool.ts';
 import type { SandboxResult } from './core/view.ts';
-import { fromRunRequest, toRunResult } from './core/proto.ts';
 
 export const service = defineService({
   name: 'script-executor',
@@ -22,45 +21,31 @@ export const service = defineService({
       help: 'Script runs, by outcome: ok, or the error kind (timeout, memory, stack, effects, output, syntax, runtime, budget, internal).',
       labelNames: ['outcome'],
     });
+    /** Runs the job unless its owner's CPU budget is spent; the outcome is what world-state applies. */
+    const run = async (job: ScriptJob): Promise<ScriptOutcome> => {
+      const result: SandboxResult = (await budget.allows(job.ownerId))
+        ? await pool.run({ source: job.source, eventName: job.event, view: job.view ?? ScriptView.create(), limits }, job.ownerId)
+        : { effects: [], error: budget.refusal, errorKind: 'budget', cpuMs: 0 };
+      if (result.cpuMs > 0) await budget.charge(job.ownerId, result.cpuMs);
+      runs.inc({ outcome: result.errorKind ?? 'ok' });
+      // Refusals are counted, not logged: an owner over budget would flood the log.
+      if (result.errorKind && result.errorKind !== 'budget') {
+        const fields = { objectId: job.objectId, ownerId: job.ownerId, event: job.event, version: job.version, kind: result.errorKind, error: result.error };
+        if (result.errorKind === 'internal') logger.error(fields, 'the sandbox failed a run');
+        else logger.info(fields, 'a script failed');
+      }
+      const { effects, error = '', errorKind = '', line = 0, column = 0 } = result;
+      return { runId: job.runId, effects, error, errorKind, line, column };
+    };
     const consumer = await queue.consume(
-      scriptJobQueue,
-      async (job) => {
-        const run = job.payload as ScriptJob;
-        const result: SandboxResult = (await budget.allows(run.ownerId))
-          ? await pool.run({ source: run.source, eventName: run.event, view: run.view, limits }, run.ownerId)
-          : { effects: [], error: budget.refusal, errorKind: 'budget', cpuMs: 0 };
-        if (result.cpuMs > 0) await budget.charge(run.ownerId, result.cpuMs);
-        runs.inc({ outcome: result.errorKind ?? 'ok' });
-        // Refusals are counted, not logged: an owner over budget would flood the log.
-        if (result.errorKind && result.errorKind !== 'budget') {
-          const fields = { objectId: run.objectId, ownerId: run.ownerId, event: run.event, version: run.version, kind: result.errorKind, error: result.error };
-          if (result.errorKind === 'internal') logger.error(fields, 'the sandbox failed a run');
-          else logger.info(fields, 'a script failed');
-        }
-        const outcome: ScriptOutcome = { runId: run.runId, effects: result.effects, error: result.error, errorKind: result.errorKind, line: result.line, column: result.column };
-        await bus.publish(scriptOutcomeTopic, outcome);
-      },
+      jobQueues.scriptRun,
+      async (job) => bus.publish(topics.scriptOutcome, await run(job.payload)),
       // A run is answered even when the script fails; only a lost outcome is worth a retry, and a
       // retried script would act twice, so a job is tried once.
       { prefetch: 64, maxAttempts: 1 },
     );
     return {
-      implementation: {
-        async run(request) {
-          const input = fromRunRequest(request);
-          // A caller may ask for less than the configured limits, never for more; 0 (unset) keeps them.
-          const asked = input.limits ?? {};
-          const capped = Object.fromEntries(
-            Object.entries(limits).map(([key, most]) => {
-              const value = asked[key as keyof typeof limits];
-              return [key, typeof value === 'number' && value > 0 ? Math.min(value, most) : most];
-            }),
-          ) as typeof limits;
-          const result = await pool.run({ ...input, limits: capped });
-          runs.inc({ outcome: result.errorKind ?? 'ok' });
-          return toRunResult(result);
-        },
-      },
+      implementation: { run },
       listening: [`script sandbox: ${pool.size} worker threads`],
       async stop() {
         await consumer.stop();

@@ -19,7 +19,7 @@ async function hostile(source: string, kind: ErrorKind | ErrorKind[], extra: Par
   assert.ok(kinds.includes(r.errorKind), `${source}\n-> ${r.errorKind}: ${r.error}`);
   await sb.ready(); // only matters after a host-stack overflow, which swaps in a spare instance
   const next = sb.run(input('emitRoom(self.name + " is fine")'));
-  assert.deepEqual(next.effects, [{ kind: 'emitRoom', args: ['Polly is fine'] }], `after: ${source}`);
+  assert.deepEqual(next.effects, [{ emitRoom: { text: 'Polly is fine' } }], `after: ${source}`);
   assert.equal(next.error, undefined);
   return r;
 }
@@ -48,7 +48,7 @@ describe('CPU', () => {
       assert.match(r.error ?? '', /^RangeError: .*(sandbox limit|too long for the sandbox)/);
     }
     const ok = sb.run(input('emit([3, 1, 2].sort().map((x) => x * 2).join() + "a-b".replace("-", "+"))'));
-    assert.deepEqual(ok.effects, [{ kind: 'emit', args: ['2,4,6a+b'] }]);
+    assert.deepEqual(ok.effects, [{ emit: { text: '2,4,6a+b' } }]);
   });
 });
 
@@ -72,7 +72,7 @@ describe('runaways past the limit', () => {
 
   test('catch and finally still work for every other error, and point at the script', async () => {
     const r = sb.run(input('try { null.x } catch ({ message }) { emit(message) } finally { emit("done") }\ntry { throw 1 } finally { emit("f") }'));
-    assert.deepEqual(r.effects.map((e) => e.args[0]), ["cannot read property 'x' of null", 'done', 'f']);
+    assert.deepEqual(r.effects.map((e) => e.emit?.text), ["cannot read property 'x' of null", 'done', 'f']);
     assert.equal(r.error, 'Error: uncaught 1');
     const located = sb.run(input('try { emit(1) } catch (e) {} try { null.x } catch (e) { throw e }'));
     assert.deepEqual([located.line, located.column], [1, 40], 'the column of the dot of null.x in what the owner wrote');
@@ -148,7 +148,7 @@ describe('effects and output', () => {
   test('huge output stops at the byte limit (UTF-8)', async () => {
     // The longest CPU limit: 'output', not 'timeout', on a machine however busy.
     const r = await hostile('emit("ok"); emit("x".repeat(100000));', 'output', { limits: { cpuMs: 10_000 } });
-    assert.deepEqual(r.effects, [{ kind: 'emit', args: ['ok'] }]);
+    assert.deepEqual(r.effects, [{ emit: { text: 'ok' } }]);
     await hostile('for (let i = 0; i < 3; i++) emit("é".repeat(1500));', 'output');
     await hostile('setAttr(self, "blob", "z".repeat(9000));', 'output');
   });
@@ -174,7 +174,7 @@ describe('no way out to the host', () => {
   test('no require, process, import, timers or GC callbacks', async () => {
     const r = sb.run(input(`emit([typeof require, typeof process, typeof module, typeof setTimeout, typeof WeakRef,
       typeof FinalizationRegistry, typeof fetch, typeof globalThis.process].join())`));
-    assert.deepEqual(r.effects[0]?.args, ['undefined,undefined,undefined,undefined,undefined,undefined,undefined,undefined']);
+    assert.deepEqual(r.effects[0]?.emit?.text, 'undefined,undefined,undefined,undefined,undefined,undefined,undefined,undefined');
     await hostile('import fs from "fs";', 'syntax');
     const dyn = sb.run(input('return import("fs").then(() => emit("loaded"))'));
     assert.match(dyn.error ?? '', /could not load module/);
@@ -189,7 +189,7 @@ describe('no way out to the host', () => {
       const r = await hostile(`${maker}("return 1")`, 'runtime');
       assert.match(r.error ?? '', /EvalError: scripts cannot make code from strings/, maker);
     }
-    assert.deepEqual(sb.run(input('emit(String((() => 1) instanceof Function))')).effects[0]?.args, ['true']);
+    assert.deepEqual(sb.run(input('emit(String((() => 1) instanceof Function))')).effects[0]?.emit?.text, 'true');
   });
 
   test('prototype pollution stays inside (and is refused there too)', async () => {
@@ -202,7 +202,7 @@ describe('no way out to the host', () => {
       setAttr(self, 'b', { __proto__: { polluted: 1 }, ok: 2 });
       setAttr(self, 'c', [{ ['__proto__']: 5 }]);`));
     assert.equal(r.error, undefined);
-    const values = r.effects.map((e) => e.args[2] as object);
+    const values = r.effects.map((e) => JSON.parse(e.setAttr?.valueJson ?? '') as object);
     assert.deepEqual(JSON.parse(JSON.stringify(values)), [{ ok: 1 }, { ok: 2 }, [{}]]);
     for (const v of values) assert.ok(!Object.hasOwn(Array.isArray(v) ? v[0] : v, '__proto__'));
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
@@ -217,7 +217,7 @@ describe('no way out to the host', () => {
     assert.ok(Date.now() > 1_600_000_000_000);
     assert.equal(Math.floor(1.5), 1);
     const r = sb.run(input('emit(Date.now()); emit(Math.floor(2.5)); emit(typeof Math.random())', { now: 123 }));
-    assert.deepEqual(r.effects.map((e) => e.args[0]), ['123', '2', 'number']);
+    assert.deepEqual(r.effects.map((e) => e.emit?.text), ['123', '2', 'number']);
   });
 
   test('nothing a run leaves behind reaches the next one', async () => {
@@ -227,15 +227,15 @@ describe('no way out to the host', () => {
     // A body that closes the wrapper early only reaches its own module scope.
     assert.equal(sb.run(input('emit("a") }\nexport let shared = 1;\nfunction tail() {')).error, undefined);
     const r = sb.run(input('emit([typeof leak, typeof leak2, "x".toUpperCase(), typeof shared].join())'));
-    assert.deepEqual(r.effects[0]?.args, ['undefined,undefined,X,undefined']);
+    assert.deepEqual(r.effects[0]?.emit?.text, 'undefined,undefined,X,undefined');
     // Jobs left by a timed-out run must not fire in the next run.
     sb.run(input('Promise.resolve().then(() => emit("ghost")); while (true) {}', { limits: { cpuMs: 10 } }));
-    assert.deepEqual(sb.run(input('emit("clean")')).effects, [{ kind: 'emit', args: ['clean'] }]);
+    assert.deepEqual(sb.run(input('emit("clean")')).effects, [{ emit: { text: 'clean' } }]);
   });
 
   test('ordinary objects can still override toString and name errors', () => {
     const r = sb.run(input('const o = {}; o.toString = () => "custom"; emit(String(o)); const e = new Error("m"); e.name = "Mine"; throw e;'));
-    assert.deepEqual(r.effects[0]?.args, ['custom']);
+    assert.deepEqual(r.effects[0]?.emit?.text, 'custom');
     assert.equal(r.error, 'Mine: m');
   });
 });

@@ -1,15 +1,20 @@
 // A small world snapshot shared by the sandbox and pool tests.
-import type { EventView, SandboxInput } from '../src/core/view.ts';
+import { ScriptView, type ObjectSummary, type ObjectView } from '@loom/proto';
+import type { SandboxInput } from '../src/core/view.ts';
 
-export function view(): EventView {
-  const ann = { id: 2, name: 'Ann', kind: 'player', attributes: { hp: 10 }, contents: [{ id: 9, name: 'Brass Lamp', kind: 'thing' }] };
-  return {
-    self: { id: 7, name: 'Polly', kind: 'thing', attributes: { visits: 1 } },
-    actor: ann,
-    room: { id: 1, name: 'Hall', kind: 'room', attributes: {} },
+export function object(id: number, name: string, kind: string, attributes: object = {}, contents: ObjectSummary[] = []): ObjectView {
+  return { id, name, kind, attributesJson: JSON.stringify(attributes), contents };
+}
+
+export function view(): ScriptView {
+  const ann = () => object(2, 'Ann', 'player', { hp: 10 }, [{ id: 9, name: 'Brass Lamp', kind: 'thing' }]);
+  return ScriptView.create({
+    self: object(7, 'Polly', 'thing', { visits: 1 }),
+    actor: ann(),
+    room: object(1, 'Hall', 'room'),
     text: 'hello',
-    players: [structuredClone(ann), { id: 3, name: 'Bob', kind: 'player', attributes: {} }],
-  };
+    players: [ann(), object(3, 'Bob', 'player')],
+  });
 }
 
 /** A run with a CPU limit no busy test machine reaches; tests of the deadline set their own. */

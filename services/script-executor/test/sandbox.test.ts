@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { apiReference } from '../src/core/api.ts';
-import { fromRunRequest, toRunResult } from '../src/core/proto.ts';
 import { Sandbox } from '../src/core/sandbox.ts';
 import { input } from './fixtures.ts';
 
@@ -21,10 +20,10 @@ const ok = (source: string) => {
 
 describe('API effects', () => {
   test('the DESIGN.md example', () => {
-    assert.deepEqual(ok('emitRoom(`${self.name} squawks: ${event.text}!`);'), [{ kind: 'emitRoom', args: ['Polly squawks: hello!'] }]);
+    assert.deepEqual(ok('emitRoom(`${self.name} squawks: ${event.text}!`);'), [{ emitRoom: { text: 'Polly squawks: hello!' } }]);
   });
 
-  test('every recording function records {kind, args}', () => {
+  test('every recording function records its effect, typed as in script.proto', () => {
     const effects = ok(`
       emit('to actor'); tell(event.actor, 'psst'); tell(3, 42); emitRoom('all');
       teleport(event.actor, 5); teleport(2, event.room);
@@ -32,21 +31,21 @@ describe('API effects', () => {
       setAttr(self, 'mood', { happy: true, n: [1, 2] }); setAttr(duck, 'squeaks', 3);
       schedule(30); schedule(1.5, 'on_wake'); log('x', 1, { a: 1 }); console.log('y');`);
     assert.deepEqual(effects, [
-      { kind: 'emit', args: ['to actor'] },
-      { kind: 'tell', args: [2, 'psst'] },
-      { kind: 'tell', args: [3, '42'] },
-      { kind: 'emitRoom', args: ['all'] },
-      { kind: 'teleport', args: [2, 5] },
-      { kind: 'teleport', args: [2, 1] },
-      { kind: 'spawn', args: ['spawn:1', 'a duck', 'Yellow.'] },
-      { kind: 'move', args: ['spawn:1', 2] },
-      { kind: 'spawn', args: ['spawn:2', 'a rock', ''] },
-      { kind: 'setAttr', args: [7, 'mood', { happy: true, n: [1, 2] }] },
-      { kind: 'setAttr', args: ['spawn:1', 'squeaks', 3] },
-      { kind: 'schedule', args: [30, 'on_timer'] },
-      { kind: 'schedule', args: [1.5, 'on_wake'] },
-      { kind: 'log', args: ['x 1 {"a":1}'] },
-      { kind: 'log', args: ['y'] },
+      { emit: { text: 'to actor' } },
+      { tell: { target: { id: 2 }, text: 'psst' } },
+      { tell: { target: { id: 3 }, text: '42' } },
+      { emitRoom: { text: 'all' } },
+      { teleport: { target: { id: 2 }, room: { id: 5 } } },
+      { teleport: { target: { id: 2 }, room: { id: 1 } } },
+      { spawn: { ref: 'spawn:1', name: 'a duck', description: 'Yellow.' } },
+      { move: { thing: { spawn: 'spawn:1' }, destination: { id: 2 } } },
+      { spawn: { ref: 'spawn:2', name: 'a rock', description: '' } },
+      { setAttr: { target: { id: 7 }, name: 'mood', valueJson: '{"happy":true,"n":[1,2]}' } },
+      { setAttr: { target: { spawn: 'spawn:1' }, name: 'squeaks', valueJson: '3' } },
+      { schedule: { seconds: 30, event: 'on_timer' } },
+      { schedule: { seconds: 1.5, event: 'on_wake' } },
+      { log: { text: 'x 1 {"a":1}' } },
+      { log: { text: 'y' } },
     ]);
   });
 
@@ -58,7 +57,7 @@ describe('API effects', () => {
       const bob = event.players[1]; setAttr(3, 'hp', 4); emit(bob.attributes.hp);
       setAttr(self, '2nd.try-x', 5); emit(getAttr(self, '2nd.try-x'));`);
     assert.deepEqual(
-      effects.filter((e) => e.kind === 'emit').map((e) => e.args[0]),
+      effects.filter((e) => e.emit).map((e) => e.emit?.text),
       ['1', '2', '3', 'undefined', '1', '4', '5'],
     );
   });
@@ -68,7 +67,7 @@ describe('API effects', () => {
       emit(countPlayers()); emit(hasItem(event.actor, 'brass lamp')); emit(hasItem(2, 9)); emit(hasItem(self, 'lamp'));
       const r = []; for (let i = 0; i < 200; i++) r.push(random(1, 3));
       emit(Math.min(...r) + '-' + Math.max(...r)); emit(Date.now()); emit(new Date().getTime()); emit(Math.random() < 1);`);
-    assert.deepEqual(effects.map((e) => e.args[0]), ['2', 'true', 'true', 'false', '1-3', '1700000000000', '1700000000000', 'true']);
+    assert.deepEqual(effects.map((e) => e.emit?.text), ['2', 'true', 'true', 'false', '1-3', '1700000000000', '1700000000000', 'true']);
     // The same seed gives the same numbers; another seed others.
     const roll = 'emit([random(1, 1000000), Math.random()].join())';
     assert.deepEqual(run(roll).effects, run(roll).effects);
@@ -97,14 +96,14 @@ describe('API effects', () => {
       assert.match(r.error ?? '', /^TypeError: /, source);
       assert.match(r.error ?? '', message, source);
       assert.equal(r.line, 2, source);
-      assert.deepEqual(r.effects, [{ kind: 'emit', args: ['first'] }], 'effects before the error are kept');
+      assert.deepEqual(r.effects, [{ emit: { text: 'first' } }], 'effects before the error are kept');
     }
   });
 
   test('apiReference documents every global the sandbox installs', () => {
     const names = apiReference.map((e) => e.name);
     const r = run(`emit(${JSON.stringify(names)}.filter((n) => typeof globalThis[n] !== 'function').join())`);
-    assert.deepEqual(r.effects, [{ kind: 'emit', args: [''] }]);
+    assert.deepEqual(r.effects, [{ emit: { text: '' } }]);
     for (const e of apiReference) assert.ok(e.signature.startsWith(e.name + '(') && e.description && e.example, e.name);
   });
 });
@@ -144,20 +143,6 @@ describe('errors', () => {
     assert.equal(r.error, undefined, 'an unobserved rejection is not the script failing');
     const awaited = run("emit('a'); return Promise.resolve().then(() => { throw new Error('later') })");
     assert.equal(awaited.error, 'Error: later');
-    assert.deepEqual(awaited.effects, [{ kind: 'emit', args: ['a'] }]);
-  });
-
-  test('the gRPC mapping carries limits in and the location out', () => {
-    const req = fromRunRequest({
-      source: 'x', eventName: 'on_use', ownerId: 1,
-      self: { id: 4, name: 'box', kind: 'thing', attributes: { a: 1 } } as never,
-      event: { text: 'hi', actor: { id: 2, name: 'Ann', kind: 'player', attributes: {} } },
-      limits: { cpuMs: 20, memoryMb: 8, maxEffects: 0, maxOutputBytes: 0 },
-    });
-    assert.deepEqual(req.view.self, { id: 4, name: 'box', kind: 'thing', attributes: { a: 1 } });
-    assert.equal(req.view.text, 'hi');
-    assert.equal(req.limits?.memoryBytes, 8 * 1024 * 1024);
-    const res = toRunResult({ effects: [], error: 'TypeError: x', errorKind: 'runtime', line: 3, column: 2, cpuMs: 1 });
-    assert.equal(res.error, 'TypeError: x (line 3, column 2)');
+    assert.deepEqual(awaited.effects, [{ emit: { text: 'a' } }]);
   });
 });

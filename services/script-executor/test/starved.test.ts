@@ -53,7 +53,7 @@ describe('script runs on a starved machine (Linux)', { skip: !linux && 'thread C
     assert.ok(waited > cpuMs, `the runs waited for the CPU (${waited.toFixed(0)} ms): without that this test shows nothing`);
     for (const result of results) {
       assert.equal(result.error, undefined);
-      assert.deepEqual(result.effects, [{ kind: 'emit', args: ['59997'] }]);
+      assert.deepEqual(result.effects, [{ emit: { text: '59997' } }]);
       // Charged the CPU it used (the owner's budget and the fair queue's order read this), not its wait.
       assert.ok(result.cpuMs < waited, `charged ${result.cpuMs.toFixed(1)} ms of ${waited.toFixed(0)} ms waited`);
     }

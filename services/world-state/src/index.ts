@@ -1,11 +1,10 @@
-import type { ChatLine } from '@loom/proto';
+import { jobQueues, topics } from '@loom/proto';
 import { defineService, type ServiceClient } from '@loom/runtime';
 import type { ChatPort } from './core/game.ts';
 import { WorldEngine } from './core/engine.ts';
 import { physicsPort } from './ports/physics.ts';
 import { scriptsPort } from './ports/scripts.ts';
 import { playersOnlineGauge, worldMeter } from './world-metrics.ts';
-import { scriptJobQueue, scriptOutcomeTopic, type ScriptOutcome } from '@loom/world';
 
 export { WorldEngine } from './core/engine.ts';
 export { commandsMarkdown } from './core/commands/interpreter.ts';
@@ -49,7 +48,7 @@ export const service = defineService({
       persistence,
       scripts: scriptsPort(persistence),
       // Runs go through the job queue to script-executor (its worker pool): the tick never waits on a script.
-      scriptRunner: { submit: async (job) => void (await queue.enqueue(scriptJobQueue, job)) },
+      scriptRunner: { submit: async (job) => void (await queue.enqueue(jobQueues.scriptRun, job)) },
       runsPerOwnerPerSecond: config.scriptRunsPerOwner,
       physics: physicsPort(directory.connect('physics-service')),
       auth,
@@ -75,9 +74,9 @@ export const service = defineService({
     playersOnlineGauge(metrics, () => engine.playersByGateway());
     // Before the world starts: a timer due at load fires on the first tick, and an outcome published
     // before anyone subscribed would be lost (pub/sub keeps nothing), leaving its run to the 30 s give-up.
-    const outcomes = await bus.subscribe(scriptOutcomeTopic, (message) => engine.scriptOutcome(message.payload as ScriptOutcome));
+    const outcomes = await bus.subscribe(topics.scriptOutcome, (outcome) => engine.scriptOutcome(outcome));
     await engine.start();
-    const subscriptions = [outcomes, await bus.subscribe('chat.message', (message) => engine.deliverChat(message.payload as ChatLine))];
+    const subscriptions = [outcomes, await bus.subscribe(topics.chatLine, (line) => engine.deliverChat(line))];
     return {
       implementation: engine,
       drain: async () => engine.drain(),

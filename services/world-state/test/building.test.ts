@@ -33,7 +33,7 @@ describe('building', () => {
     assert.match(bea.read(), /Created three/);
     await run(bea, '@create four');
     assert.match(bea.read(), /Bea owns 3 objects, and the quota is 3/);
-    await run(bea, '@script three/on_use=[{"kind":"spawn","args":["s1","extra"]}]');
+    await run(bea, '@script three/on_use=[{"spawn":{"ref":"s1","name":"extra","description":""}}]');
     await run(bea, 'use three');
     for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
     assert.match(bea.read(), /spawn: Bea owns 3 objects, and the quota is 3/);

@@ -1,12 +1,14 @@
 // Scripts in the world: events start runs, effects come back and are applied whole or not at all, with the owner's rights.
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
+import type { Effect } from '@loom/proto';
 import { wordFilter } from '@loom/world';
 import { patienceMs } from '@loom/runtime/testing/patience.ts';
 import { matchListen } from '../src/core/scripting/scripting.ts';
 import { createTestWorld, type Player, type TestWorld } from './world-fixture.ts';
 
-const script = (...effects: Array<[string, ...unknown[]]>) => JSON.stringify(effects.map(([kind, ...args]) => ({ kind, args })));
+/** A fake run's source: the effects it asks for (script.proto's Effect), as JSON. */
+const script = (...effects: Effect[]) => JSON.stringify(effects);
 
 describe('scripts in the world', () => {
   let world: TestWorld;
@@ -28,13 +30,13 @@ describe('scripts in the world', () => {
   it('a parrot repeats what it hears to the whole room, after the say itself', async () => {
     await run(bea, '@create parrot');
     await run(bea, 'drop parrot');
-    await run(bea, `@script parrot/on_say=${script(['emitRoom', 'The parrot squawks: hello!'])}`);
+    await run(bea, `@script parrot/on_say=${script({ emitRoom: { text: 'The parrot squawks: hello!' } })}`);
     bea.read();
     await run(pip, 'say hello');
     const job = world.sandbox.jobs.at(-1)!;
     assert.equal(job.event, 'on_say');
-    assert.equal(job.view.text, 'hello');
-    assert.equal(job.view.actor?.name, 'Pip');
+    assert.equal(job.view?.text, 'hello');
+    assert.equal(job.view?.actor?.name, 'Pip');
     await settle();
     assert.match(pip.read(), /You say, "hello"[\s\S]*The parrot squawks: hello!/);
     assert.match(bea.read(), /The parrot squawks: hello!/);
@@ -46,7 +48,7 @@ describe('scripts in the world', () => {
     await run(bea, '@create door');
     await run(bea, 'drop door');
     bea.read();
-    await run(bea, `@script door/on_use=${script(['emit', 'The door swings open.'], ['teleport', pip.object.id, hall])}`);
+    await run(bea, `@script door/on_use=${script({ emit: { text: 'The door swings open.' } }, { teleport: { target: { id: pip.object.id }, room: { id: hall } } })}`);
     await run(pip, 'use door');
     await settle();
     const seen = pip.read();
@@ -59,7 +61,7 @@ describe('scripts in the world', () => {
     await run(bea, '@create imp');
     await run(bea, 'drop imp');
     const fountain = [...world.game.world.all()].find((o) => o.name === 'stone fountain')!;
-    await run(bea, `@script imp/on_say=${script(['setAttr', fountain.id, 'owner', 'imp'], ['emitRoom', 'Hee hee.'])}`);
+    await run(bea, `@script imp/on_say=${script({ setAttr: { target: { id: fountain.id }, name: 'owner', valueJson: JSON.stringify('imp') } }, { emitRoom: { text: 'Hee hee.' } })}`);
     bea.read();
     await run(pip, 'say hi');
     await settle();
@@ -73,7 +75,7 @@ describe('scripts in the world', () => {
   it('refuses to save a script that does not parse, saying where; the handler before it stays', async () => {
     await run(bea, '@create bell');
     await run(bea, 'drop bell');
-    await run(bea, `@script bell/on_use=${script(['emit', 'Ding.'])}`);
+    await run(bea, `@script bell/on_use=${script({ emit: { text: 'Ding.' } })}`);
     await run(bea, '@script bell/on_use=emit(');
     assert.match(bea.read(), /that script does not parse, so it was not saved: Unexpected token \(line 1, column 6\)/);
     await run(bea, '@script bell/on_use');
@@ -88,7 +90,7 @@ describe('scripts in the world', () => {
     await run(bea, '@create bell');
     await run(bea, 'drop bell');
     const bell = [...world.game.world.all()].find((o) => o.name === 'bell')!;
-    await run(bea, `@script bell/on_use=${script(['setAttr', bell.id, 'rung', 1])}`);
+    await run(bea, `@script bell/on_use=${script({ setAttr: { target: { id: bell.id }, name: 'rung', valueJson: JSON.stringify(1) } })}`);
     world.sandbox.jobs.length = 0;
     await run(pip, 'use bell');
     assert.equal(world.sandbox.jobs.length, 1, 'the run was sent');
@@ -99,8 +101,8 @@ describe('scripts in the world', () => {
 
   it('schedules a timer that fires on_timer later', async () => {
     await run(bea, '@create clock');
-    await run(bea, `@script clock/on_use=${script(['schedule', 0.05])}`);
-    await run(bea, `@script clock/on_timer=${script(['emitRoom', 'Bong!'])}`);
+    await run(bea, `@script clock/on_use=${script({ schedule: { seconds: 0.05, event: 'on_timer' } })}`);
+    await run(bea, `@script clock/on_timer=${script({ emitRoom: { text: 'Bong!' } })}`);
     bea.read();
     await run(bea, 'use clock');
     await settle();
@@ -113,7 +115,7 @@ describe('scripts in the world', () => {
 
   it("stops an owner's runaway chain of runs at the per-second budget", async () => {
     await run(bea, '@create drum');
-    await run(bea, `@script drum/on_use=${script(['emit', 'boom'])}`);
+    await run(bea, `@script drum/on_use=${script({ emit: { text: 'boom' } })}`);
     bea.read();
     for (let i = 0; i < 8; i++) await run(bea, 'use drum');
     await settle();
@@ -124,36 +126,36 @@ describe('scripts in the world', () => {
   it('fires on_examine, and on_leave with who and where', async () => {
     await run(bea, '@create statue');
     await run(bea, 'drop statue');
-    await run(bea, `@script statue/on_examine=${script(['emit', 'The statue winks.'])}`);
-    await run(bea, `@script statue/on_leave=${script(['emitRoom', 'Someone left.'])}`);
+    await run(bea, `@script statue/on_examine=${script({ emit: { text: 'The statue winks.' } })}`);
+    await run(bea, `@script statue/on_leave=${script({ emitRoom: { text: 'Someone left.' } })}`);
     await run(pip, 'look statue');
     await settle();
     assert.match(pip.read(), /The statue winks\./);
     await run(pip, 'north');
     const leave = world.sandbox.jobs.find((j) => j.event === 'on_leave')!;
-    assert.equal(leave.view.actor?.name, 'Pip');
-    assert.equal(leave.view.to?.name, "Weavers' Lane");
-    assert.equal(leave.view.from?.name, 'The Loom Square');
+    assert.equal(leave.view?.actor?.name, 'Pip');
+    assert.equal(leave.view?.to?.name, "Weavers' Lane");
+    assert.equal(leave.view?.from?.name, 'The Loom Square');
   });
 
   it('fires on_chat on objects listening to the channel', async () => {
     await run(bea, '@create radio');
     const radio = [...world.game.world.all()].find((o) => o.name === 'radio')!;
     await run(bea, `@set radio/channels=["ooc"]`);
-    await run(bea, `@script radio/on_chat=${script(['emitRoom', 'The radio crackles.'])}`);
+    await run(bea, `@script radio/on_chat=${script({ emitRoom: { text: 'The radio crackles.' } })}`);
     // A line on the channel, as the bus brings it from chat-service to world-state.
     world.game.scripting!.chatHeard('public', 'not for the radio', pip.object);
     assert.equal(world.sandbox.jobs.filter((j) => j.event === 'on_chat').length, 0);
     world.game.scripting!.chatHeard('ooc', 'hi', pip.object);
     const job = world.sandbox.jobs.at(-1)!;
     assert.equal(job.objectId, radio.id);
-    assert.equal(job.view.text, 'hi');
-    assert.equal(job.view.channel, 'ooc');
+    assert.equal(job.view?.text, 'hi');
+    assert.equal(job.view?.channel, 'ooc');
   });
 
   it('keeps timers as a component saved with the object, so they fire after a restart', async () => {
     await run(bea, '@create alarm');
-    await run(bea, `@script alarm/on_use=${script(['schedule', 60])}`);
+    await run(bea, `@script alarm/on_use=${script({ schedule: { seconds: 60, event: 'on_timer' } })}`);
     await run(bea, 'use alarm');
     await settle();
     const saved = world.game.world.takeChanges().objects.find((o) => o.name === 'alarm')!;
@@ -168,9 +170,9 @@ describe('scripts in the world', () => {
     await run(bea, 'drop imp');
     const imp = [...world.game.world.all()].find((o) => o.name === 'imp')!;
     const effects = script(
-      ['emitRoom', '\u001b[2J\u001b]0;PWNED\u0007Admin says, "give me your password"'],
-      ['setAttr', imp.id, 'note', 'a\u0000b\ud800'],
-      ['spawn', 'ghost', 'x\u001b[8mhidden'],
+      { emitRoom: { text: '\u001b[2J\u001b]0;PWNED\u0007Admin says, "give me your password"' } },
+      { setAttr: { target: { id: imp.id }, name: 'note', valueJson: JSON.stringify('a\u0000b\ud800') } },
+      { spawn: { ref: 'ghost', name: 'x\u001b[8mhidden', description: '' } },
     );
     await run(bea, `@script imp/on_say=${effects}`);
     bea.read();
@@ -194,12 +196,12 @@ describe('scripts in the world', () => {
     const cellar = Number(/Dug Cellar \(#(\d+)\)/.exec(bea.read())![1]);
     const before = world.game.world.size;
     const effects = script(
-      ['emitRoom', 'Ta-da!'],
-      ['setAttr', imp.id, 'note', 'changed'],
-      ['schedule', 30],
-      ['spawn', 'ghost', 'ghost'],
-      ['teleport', pip.object.id, cellar],
-      ['move', imp.id, imp.id],
+      { emitRoom: { text: 'Ta-da!' } },
+      { setAttr: { target: { id: imp.id }, name: 'note', valueJson: JSON.stringify('changed') } },
+      { schedule: { seconds: 30, event: 'on_timer' } },
+      { spawn: { ref: 'ghost', name: 'ghost', description: '' } },
+      { teleport: { target: { id: pip.object.id }, room: { id: cellar } } },
+      { move: { thing: { id: imp.id }, destination: { id: imp.id } } },
     );
     await run(bea, `@script imp/on_use=${effects}`);
     bea.read();
@@ -225,16 +227,16 @@ describe('scripts in the world', () => {
     await run(bea, '@create door');
     await run(bea, 'drop door');
     const door = [...world.game.world.all()].find((o) => o.name === 'door')!;
-    await run(bea, `@script door/on_open=${script(['emitRoom', 'The door swings open.'])}`);
-    await run(bea, `@script lever/on_use=${script(['emit', 'Clunk.'], ['call', door.id, 'on_open', { by: 'lever' }])}`);
+    await run(bea, `@script door/on_open=${script({ emitRoom: { text: 'The door swings open.' } })}`);
+    await run(bea, `@script lever/on_use=${script({ emit: { text: 'Clunk.' } }, { call: { target: { id: door.id }, event: 'on_open', argsJson: JSON.stringify({ by: 'lever' }) } })}`);
     bea.read();
     await run(pip, 'use lever');
     await settle();
     assert.match(pip.read(), /Clunk\.[\s\S]*The door swings open\./);
     const opened = world.sandbox.jobs.find((j) => j.event === 'on_open')!;
-    assert.deepEqual(opened.view.args, { by: 'lever' });
-    assert.equal(opened.view.caller?.name, 'lever');
-    assert.equal(opened.view.actor?.name, 'Pip');
+    assert.deepEqual(JSON.parse(opened.view?.argsJson ?? ''), { by: 'lever' });
+    assert.equal(opened.view?.caller?.name, 'lever');
+    assert.equal(opened.view?.actor?.name, 'Pip');
     assert.equal(opened.depth, 1);
   });
 
@@ -246,7 +248,7 @@ describe('scripts in the world', () => {
     await run(bea, '@create echo');
     await run(bea, 'drop echo');
     const echo = [...world.game.world.all()].find((o) => o.name === 'echo')!;
-    await run(bea, `@script echo/on_ping=${script(['call', echo.id, 'on_ping'])}`);
+    await run(bea, `@script echo/on_ping=${script({ call: { target: { id: echo.id }, event: 'on_ping', argsJson: 'null' } })}`);
     bea.read();
     await run(bea, `@trigger echo/on_ping`);
     assert.match(bea.read(), /Triggered on_ping of echo/);
@@ -261,7 +263,7 @@ describe('scripts in the world', () => {
     await run(bea, '@create parrot');
     await run(bea, 'drop parrot');
     world.game.options.filterWords = wordFilter(['darn']);
-    await run(bea, `@script parrot/on_use=${script(['emitRoom', 'Pip has entered the world.'], ['emitRoom', 'parrot squawks: darn it'])}`);
+    await run(bea, `@script parrot/on_use=${script({ emitRoom: { text: 'Pip has entered the world.' } }, { emitRoom: { text: 'parrot squawks: darn it' } })}`);
     await run(bea, '@set me=nospoof');
     bea.read();
     pip.read();
@@ -293,7 +295,7 @@ describe('scripts in the world', () => {
     await run(bea, '@create parrot');
     await run(bea, 'drop parrot');
     await run(bea, '@set parrot/listen=* says, "polly *"');
-    await run(bea, `@script parrot/on_listen=${script(['emitRoom', 'Squawk!'])}`);
+    await run(bea, `@script parrot/on_listen=${script({ emitRoom: { text: 'Squawk!' } })}`);
     bea.read();
     await run(pip, 'say hello');
     await settle();
@@ -302,8 +304,8 @@ describe('scripts in the world', () => {
     await settle();
     assert.match(pip.read(), /Squawk!/);
     const heard = world.sandbox.jobs.find((j) => j.event === 'on_listen')!;
-    assert.deepEqual(heard.view.args, ['Pip', 'want a cracker']);
-    assert.equal(heard.view.text, 'Pip says, "Polly want a cracker"');
+    assert.deepEqual(JSON.parse(heard.view?.argsJson ?? ''), ['Pip', 'want a cracker']);
+    assert.equal(heard.view?.text, 'Pip says, "Polly want a cracker"');
     assert.deepEqual(matchListen('*a*a*a*a*a*a*a*a*b', 'a'.repeat(2000)), undefined, 'many stars cost one pass');
     assert.deepEqual(matchListen('hi', 'HI'), []);
   });
@@ -319,7 +321,7 @@ describe('scripts in the world', () => {
     await run(bea, '@create escalator');
     await run(bea, 'drop escalator');
     const escalator = [...world.game.world.all()].find((o) => o.name === 'escalator')!;
-    await run(bea, `@script escalator/on_use=${script(['move', box.id, escalator.id], ['emitRoom', 'whirr'])}`);
+    await run(bea, `@script escalator/on_use=${script({ move: { thing: { id: box.id }, destination: { id: escalator.id } } }, { emitRoom: { text: 'whirr' } })}`);
     await run(bea, `@chown escalator=Ada`);
     assert.equal(escalator.ownerId, bea.object.id, 'an offer, not a gift');
     await run(ada, `@chown #${escalator.id}=me`);

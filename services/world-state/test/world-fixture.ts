@@ -1,6 +1,6 @@
 // Test support: the starter world in memory with fake ports, characters connected to it, what each is told.
 import assert from 'node:assert/strict';
-import { Gateway, type ChannelLock, type WorldEvent } from '@loom/proto';
+import { Gateway, ScriptJob, ScriptOutcome, type ChannelLock, type Effect, type WorldEvent } from '@loom/proto';
 import { Interpreter } from '../src/core/commands/interpreter.ts';
 import { EventQueue } from '../src/core/event-queue.ts';
 import { NotFoundError } from '@loom/runtime';
@@ -11,7 +11,6 @@ import { buildStarterWorld } from '../src/core/starter-world.ts';
 import { World } from '../src/core/world.ts';
 import { HandlerIndex } from '../src/core/scripting/handlers.ts';
 import { Scripting } from '../src/core/scripting/scripting.ts';
-import type { ScriptEffect, ScriptJob, ScriptOutcome } from '@loom/world';
 
 export interface Player {
   object: WorldObj;
@@ -21,7 +20,7 @@ export interface Player {
   events: WorldEvent[];
 }
 
-/** Stands in for the sandbox: a script's source is JSON, the effects it "asks for". */
+/** Stands in for the sandbox: a script's source is JSON, the effects it "asks for" (script.proto's Effect). */
 export interface FakeSandbox {
   jobs: ScriptJob[];
   /** Lets the outcomes that came back take effect, as the tick would. */
@@ -92,16 +91,19 @@ export function createTestWorld(options: { runsPerOwnerPerSecond?: number; objec
   const jobs: ScriptJob[] = [];
   const scripting: Scripting = new Scripting(game, new HandlerIndex(), {
     runner: {
-      async submit(job) {
+      async submit(sent) {
+        // Both cross the wire as encoded messages, as through the queue and the bus.
+        const job = ScriptJob.decode(ScriptJob.encode(sent).finish());
         jobs.push(job);
         let outcome: ScriptOutcome;
         try {
-          outcome = { runId: job.runId, effects: JSON.parse(job.source) as ScriptEffect[] };
+          outcome = ScriptOutcome.create({ runId: job.runId, effects: JSON.parse(job.source) as Effect[] });
         } catch (error) {
-          outcome = { runId: job.runId, effects: [], error: (error as Error).message, errorKind: 'syntax', line: 1, column: 1 };
+          outcome = ScriptOutcome.create({ runId: job.runId, error: (error as Error).message, errorKind: 'syntax', line: 1, column: 1 });
         }
+        const received = ScriptOutcome.decode(ScriptOutcome.encode(outcome).finish());
         // As from a real sandbox: later, never inside the command that started the run.
-        setImmediate(() => scripting.received(outcome));
+        setImmediate(() => scripting.received(received));
       },
     },
     runsPerOwnerPerSecond: options.runsPerOwnerPerSecond ?? 5,

@@ -1,10 +1,15 @@
-// What every Bus must do, run against each implementation so the in-memory one cannot drift from Redis.
+// What every bus backend (ByteBus) must do, run against each implementation so the in-memory one cannot drift from Redis.
 // "Nothing arrived" is checked with a fence message: one publisher's messages arrive in order,
 // so once the fence is in, anything published before it would have been delivered.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { Bus, BusMessage } from './bus.ts';
+import type { BusMessage, ByteBus } from './bus.ts';
 import { eventually } from '../testing/patience.ts';
+
+/** Payloads are bytes; these tests send JSON text in them, and one message of every byte value. */
+const bytes = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
+const read = (payload: Uint8Array): unknown => JSON.parse(new TextDecoder().decode(payload));
+const everyByte = Uint8Array.from({ length: 256 }, (_, i) => i);
 
 class Inbox {
   readonly messages: BusMessage[] = [];
@@ -13,7 +18,7 @@ class Inbox {
   };
 
   get payloads(): unknown[] {
-    return this.messages.map((message) => message.payload);
+    return this.messages.map((message) => read(message.payload));
   }
 
   async until(count: number): Promise<BusMessage[]> {
@@ -22,18 +27,18 @@ class Inbox {
   }
 }
 
-async function fence(publisher: Bus, subscriber: Bus): Promise<void> {
+async function fence(publisher: ByteBus, subscriber: ByteBus): Promise<void> {
   const inbox = new Inbox();
   const subscription = await subscriber.subscribe('fence', inbox.handler);
-  await publisher.publish('fence', null);
+  await publisher.publish('fence', bytes(null));
   await inbox.until(1);
   await subscription.unsubscribe();
 }
 
-export function busContract(name: string, make: () => Promise<Bus>): void {
+export function busContract(name: string, make: () => Promise<ByteBus>): void {
   describe(`${name} (Bus contract)`, () => {
-    const opened: Bus[] = [];
-    const open = async (): Promise<Bus> => {
+    const opened: ByteBus[] = [];
+    const open = async (): Promise<ByteBus> => {
       const bus = await make();
       opened.push(bus);
       return bus;
@@ -42,15 +47,15 @@ export function busContract(name: string, make: () => Promise<Bus>): void {
       await Promise.all(opened.splice(0).map((bus) => bus.close()));
     });
 
-    it('delivers topic, payload and headers', async () => {
+    it('delivers topic, payload and headers, any bytes and none', async () => {
       const bus = await open();
       const inbox = new Inbox();
       await bus.subscribe('player.entered', inbox.handler);
-      await bus.publish('player.entered', { id: 7, tags: ['a'] }, { traceparent: 'x' });
-      await bus.publish('player.entered', 'bare');
+      await bus.publish('player.entered', everyByte, { traceparent: 'x' });
+      await bus.publish('player.entered', new Uint8Array());
       assert.deepEqual(await inbox.until(2), [
-        { topic: 'player.entered', payload: { id: 7, tags: ['a'] }, headers: { traceparent: 'x' } },
-        { topic: 'player.entered', payload: 'bare', headers: {} },
+        { topic: 'player.entered', payload: everyByte, headers: { traceparent: 'x' } },
+        { topic: 'player.entered', payload: new Uint8Array(), headers: {} },
       ]);
     });
 
@@ -58,7 +63,7 @@ export function busContract(name: string, make: () => Promise<Bus>): void {
       const bus = await open();
       const inbox = new Inbox();
       await bus.subscribe('t', inbox.handler);
-      const publishing = bus.publish('t', 1);
+      const publishing = bus.publish('t', bytes(1));
       assert.equal(inbox.messages.length, 0);
       await publishing;
       await inbox.until(1);
@@ -70,8 +75,8 @@ export function busContract(name: string, make: () => Promise<Bus>): void {
       await a.subscribe('t', inboxes[0]!.handler);
       await a.subscribe('t', inboxes[1]!.handler);
       await b.subscribe('t', inboxes[2]!.handler);
-      await a.publish('t', 'hello');
-      for (const inbox of inboxes) assert.deepEqual((await inbox.until(1)).map((m) => m.payload), ['hello']);
+      await a.publish('t', bytes('hello'));
+      for (const inbox of inboxes) assert.deepEqual((await inbox.until(1)).map((m) => read(m.payload)), ['hello']);
     });
 
     it('lets instances on one backend hear each other both ways', async () => {
@@ -79,8 +84,8 @@ export function busContract(name: string, make: () => Promise<Bus>): void {
       const [atA, atB] = [new Inbox(), new Inbox()];
       await a.subscribe('t', atA.handler);
       await b.subscribe('t', atB.handler);
-      await a.publish('t', 'from a');
-      await b.publish('t', 'from b');
+      await a.publish('t', bytes('from a'));
+      await b.publish('t', bytes('from b'));
       await atA.until(2);
       await atB.until(2);
       assert.deepEqual(new Set(atA.payloads), new Set(['from a', 'from b']));
@@ -92,20 +97,19 @@ export function busContract(name: string, make: () => Promise<Bus>): void {
       const inbox = new Inbox();
       const seen: number[] = [];
       const mutate = (message: BusMessage) => {
-        const payload = message.payload as { n: number };
-        seen.push(payload.n);
-        payload.n = 99;
+        seen.push(message.payload[0]!);
+        message.payload[0] = 99;
         inbox.handler(message);
       };
       await bus.subscribe('t', mutate);
       await bus.subscribe('t', mutate);
-      const sent = { n: 1 };
+      const sent = Uint8Array.of(1);
       const publishing = bus.publish('t', sent);
-      sent.n = 2;
+      sent[0] = 2;
       await publishing;
       await inbox.until(2);
       assert.deepEqual(seen, [1, 1]);
-      assert.deepEqual(sent, { n: 2 });
+      assert.deepEqual(sent, Uint8Array.of(2));
     });
 
     it('matches a trailing-* pattern as a prefix', async () => {
@@ -113,7 +117,7 @@ export function busContract(name: string, make: () => Promise<Bus>): void {
       const [wild, exact] = [new Inbox(), new Inbox()];
       await bus.subscribe('chat.*', wild.handler);
       await bus.subscribe('chat.global', exact.handler);
-      for (const topic of ['chatter', 'chat', 'chat.global', 'chat.zone.3', 'chat.global.x']) await bus.publish(topic, topic);
+      for (const topic of ['chatter', 'chat', 'chat.global', 'chat.zone.3', 'chat.global.x']) await bus.publish(topic, bytes(topic));
       await fence(bus, bus);
       assert.deepEqual(wild.payloads, ['chat.global', 'chat.zone.3', 'chat.global.x']);
       assert.deepEqual(wild.messages.map((m) => m.topic), wild.payloads);
@@ -124,7 +128,7 @@ export function busContract(name: string, make: () => Promise<Bus>): void {
       const bus = await open();
       const inbox = new Inbox();
       await bus.subscribe('a?[b]\\*', inbox.handler);
-      for (const topic of ['ax[b]\\1', 'a?b\\1', 'a?[b]1', 'a?[b]\\1']) await bus.publish(topic, topic);
+      for (const topic of ['ax[b]\\1', 'a?b\\1', 'a?[b]1', 'a?[b]\\1']) await bus.publish(topic, bytes(topic));
       await fence(bus, bus);
       assert.deepEqual(inbox.payloads, ['a?[b]\\1']);
     });
@@ -134,11 +138,11 @@ export function busContract(name: string, make: () => Promise<Bus>): void {
       const [gone, stays] = [new Inbox(), new Inbox()];
       const subscription = await b.subscribe('t', gone.handler);
       await b.subscribe('t', stays.handler);
-      await a.publish('t', 1);
+      await a.publish('t', bytes(1));
       await gone.until(1);
       await subscription.unsubscribe();
       await subscription.unsubscribe();
-      await a.publish('t', 2);
+      await a.publish('t', bytes(2));
       await fence(a, b);
       assert.deepEqual(gone.payloads, [1]);
       assert.deepEqual(stays.payloads, [1, 2]);
@@ -154,9 +158,9 @@ export function busContract(name: string, make: () => Promise<Bus>): void {
         throw new Error('async failure');
       });
       await bus.subscribe('t', inbox.handler);
-      await bus.publish('t', 1);
-      await bus.publish('t', 2);
-      assert.deepEqual((await inbox.until(2)).map((m) => m.payload), [1, 2]);
+      await bus.publish('t', bytes(1));
+      await bus.publish('t', bytes(2));
+      assert.deepEqual((await inbox.until(2)).map((m) => read(m.payload)), [1, 2]);
     });
 
     it("preserves one publisher's order", async () => {
@@ -165,7 +169,7 @@ export function busContract(name: string, make: () => Promise<Bus>): void {
       await a.subscribe('seq', local.handler);
       await b.subscribe('seq', remote.handler);
       const sent = Array.from({ length: 200 }, (_, i) => i);
-      await Promise.all(sent.map((i) => a.publish('seq', i)));
+      await Promise.all(sent.map((i) => a.publish('seq', bytes(i))));
       await local.until(sent.length);
       await remote.until(sent.length);
       assert.deepEqual(local.payloads, sent);
@@ -182,11 +186,11 @@ export function busContract(name: string, make: () => Promise<Bus>): void {
       const subscription = await a.subscribe('t', closed.handler);
       await b.subscribe('t', live.handler);
       await a.close();
-      await b.publish('t', 1);
+      await b.publish('t', bytes(1));
       await fence(b, b);
       assert.deepEqual(closed.payloads, []);
       assert.deepEqual(live.payloads, [1]);
-      await assert.rejects(a.publish('t', 2));
+      await assert.rejects(a.publish('t', bytes(2)));
       await assert.rejects(a.subscribe('t', closed.handler));
       await assert.rejects(a.ping());
       await subscription.unsubscribe();

@@ -1,7 +1,7 @@
 // In-process bus that mimics the Redis one (asynchronous delivery, copied payloads) so code tested
 // against it does not come to depend on behaviour a real server would not give it.
 import { silentLogger, type Logger } from '../logger.ts';
-import type { Bus, BusHandler, Subscription } from './bus.ts';
+import type { BusHandler, ByteBus, Subscription } from './bus.ts';
 import { invokeHandler, logHandlerError, type HandlerErrorReporter } from './deliver.ts';
 
 interface Subscriber {
@@ -27,7 +27,7 @@ function matches(pattern: string, topic: string): boolean {
   return pattern.endsWith('*') ? topic.startsWith(pattern.slice(0, -1)) : topic === pattern;
 }
 
-export class MemoryBus implements Bus {
+export class MemoryBus implements ByteBus {
   readonly kind = 'memory';
   readonly #hub: MemoryBusHub;
   readonly #onError: HandlerErrorReporter;
@@ -39,12 +39,12 @@ export class MemoryBus implements Bus {
     this.#onError = onError;
   }
 
-  async publish(topic: string, payload: unknown, headers: Record<string, string> = {}): Promise<void> {
+  async publish(topic: string, payload: Uint8Array, headers: Record<string, string> = {}): Promise<void> {
     this.#assertOpen();
     // Routed and copied now, as a server would: later subscribers and later mutations do not count.
     const deliveries = [...this.#hub.subscribers]
       .filter((subscriber) => matches(subscriber.pattern, topic))
-      .map((subscriber) => ({ subscriber, message: { topic, payload: structuredClone(payload), headers: { ...headers } } }));
+      .map((subscriber) => ({ subscriber, message: { topic, payload: payload.slice(), headers: { ...headers } } }));
     // setImmediate rather than a microtask: a handler that publishes in a loop must not starve I/O.
     setImmediate(() => {
       for (const { subscriber, message } of deliveries) {

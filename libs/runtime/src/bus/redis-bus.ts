@@ -4,7 +4,7 @@
 import { silentLogger, type Logger } from '../logger.ts';
 import { openRedis, type RedisClient } from '../redis-client.ts';
 import { UnavailableError } from '../transport/errors.ts';
-import type { Bus, BusHandler, BusMessage, Subscription } from './bus.ts';
+import type { BusHandler, BusMessage, ByteBus, Subscription } from './bus.ts';
 import { invokeHandler, logHandlerError, type HandlerErrorReporter } from './deliver.ts';
 
 export interface RedisBusOptions {
@@ -16,19 +16,24 @@ export interface RedisBusOptions {
 
 type Wire = Omit<BusMessage, 'topic'>;
 
+/** On the wire: the headers as one line of JSON, a newline, then the payload's bytes. */
+function encode(payload: Uint8Array, headers: Record<string, string>): Buffer {
+  return Buffer.concat([Buffer.from(`${JSON.stringify(headers)}\n`), payload]);
+}
+
 /** Anything on our channels may have been published by something else; only well-formed messages reach handlers. */
-function decode(raw: string): Wire | null {
-  let wire: unknown;
+function decode(raw: Buffer): Wire | null {
+  const end = raw.indexOf(0x0a);
+  if (end < 0) return null;
+  let headers: unknown;
   try {
-    wire = JSON.parse(raw);
+    headers = JSON.parse(raw.subarray(0, end).toString('utf8'));
   } catch {
     return null;
   }
-  if (typeof wire !== 'object' || wire === null) return null;
-  const { payload, headers } = wire as Record<string, unknown>;
   if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return null;
   if (Object.values(headers).some((value) => typeof value !== 'string')) return null;
-  return { payload, headers: headers as Record<string, string> };
+  return { payload: raw.subarray(end + 1), headers: headers as Record<string, string> };
 }
 
 /** Only the trailing `*` of a pattern is a wildcard, as in MemoryBus; Redis would also read `?`, `[` and `\`. */
@@ -36,7 +41,7 @@ function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
-export class RedisBus implements Bus {
+export class RedisBus implements ByteBus {
   readonly kind = 'redis';
   readonly #prefix: string;
   readonly #logger: Logger;
@@ -53,13 +58,14 @@ export class RedisBus implements Bus {
     this.#onError = logHandlerError(logger);
     this.#publisher = openRedis(url, logger, 'bus publisher');
     this.#subscriber = openRedis(url, logger, 'bus subscriber');
-    this.#subscriber.redis.on('message', (channel: string, raw: string) => this.#dispatch(channel, channel, raw));
-    this.#subscriber.redis.on('pmessage', (pattern: string, channel: string, raw: string) => this.#dispatch(pattern, channel, raw));
+    // The Buffer events: payloads are bytes, not text.
+    this.#subscriber.redis.on('messageBuffer', (channel: Buffer, raw: Buffer) => this.#dispatch(channel.toString(), channel.toString(), raw));
+    this.#subscriber.redis.on('pmessageBuffer', (pattern: string, channel: Buffer, raw: Buffer) => this.#dispatch(pattern, channel.toString(), raw));
   }
 
-  async publish(topic: string, payload: unknown, headers: Record<string, string> = {}): Promise<void> {
+  async publish(topic: string, payload: Uint8Array, headers: Record<string, string> = {}): Promise<void> {
     this.#assertOpen();
-    await this.#publisher.call((redis) => redis.publish(this.#prefix + topic, JSON.stringify({ payload, headers })));
+    await this.#publisher.call((redis) => redis.publish(this.#prefix + topic, encode(payload, headers)));
   }
 
   async subscribe(pattern: string, handler: BusHandler): Promise<Subscription> {
@@ -100,7 +106,7 @@ export class RedisBus implements Bus {
     return this.#closing;
   }
 
-  #dispatch(subscribed: string, channel: string, raw: string): void {
+  #dispatch(subscribed: string, channel: string, raw: Buffer): void {
     const entries = this.#handlers.get(subscribed);
     if (!entries) return;
     const wire = decode(raw);
@@ -110,7 +116,7 @@ export class RedisBus implements Bus {
     }
     const topic = channel.slice(this.#prefix.length);
     for (const { handler } of [...entries]) {
-      invokeHandler(handler, { topic, payload: structuredClone(wire.payload), headers: { ...wire.headers } }, this.#onError);
+      invokeHandler(handler, { topic, payload: new Uint8Array(wire.payload), headers: { ...wire.headers } }, this.#onError);
     }
   }
 

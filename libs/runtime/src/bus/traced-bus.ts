@@ -1,9 +1,9 @@
 // Carries trace context across the bus in message headers, so adapters need not know about OpenTelemetry.
 import { SpanKind } from '@opentelemetry/api';
 import { injectTraceHeaders, withExtractedContext, withSpan } from '../tracing.ts';
-import type { Bus } from './bus.ts';
+import type { ByteBus } from './bus.ts';
 
-export function tracedBus(bus: Bus): Bus {
+export function tracedBus(bus: ByteBus): ByteBus {
   return {
     kind: bus.kind,
     publish: (topic, payload, headers = {}) =>

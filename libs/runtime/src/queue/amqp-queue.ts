@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type Message, type Options } from 'amqplib';
 import { rateLimitedWarn, silentLogger, type Logger, type WarnLine } from '../logger.ts';
 import { UnavailableError } from '../transport/errors.ts';
-import { consumeDefaults, retryDelayMs, type Consumer, type ConsumeOptions, type Job, type JobHandler, type JobQueue } from './queue.ts';
+import { consumeDefaults, retryDelayMs, type Consumer, type ConsumeOptions, type Job, type JobHandler, type ByteQueue } from './queue.ts';
 
 export interface AmqpQueueOptions {
   url: string;
@@ -66,7 +66,7 @@ function decode(queue: string, message: Message): Job {
   return {
     id: String(message.properties.messageId),
     queue,
-    payload: JSON.parse(message.content.toString('utf8')),
+    payload: new Uint8Array(message.content),
     attempt: Number(raw[attemptHeader] ?? 1),
     headers,
   };
@@ -81,7 +81,7 @@ function quietly(settle: () => void): void {
   }
 }
 
-export class AmqpQueue implements JobQueue {
+export class AmqpQueue implements ByteQueue {
   readonly kind = 'amqp' as const;
   readonly #url: string;
   readonly #where: string;
@@ -119,11 +119,9 @@ export class AmqpQueue implements JobQueue {
     this.#warn = rateLimitedWarn(this.#logger, { lines: 3 });
   }
 
-  async enqueue(queue: string, payload: unknown, headers: Record<string, string> = {}): Promise<string> {
-    const json = JSON.stringify(payload);
-    if (json === undefined) throw new TypeError('a job payload must be JSON-serialisable');
+  async enqueue(queue: string, payload: Uint8Array, headers: Record<string, string> = {}): Promise<string> {
     const id = randomUUID();
-    const content = Buffer.from(json);
+    const content = Buffer.from(payload);
     for (;;) {
       const connection = await this.#whenUp();
       try {
@@ -307,7 +305,7 @@ export class AmqpQueue implements JobQueue {
   async #publish(queueName: string, content: Buffer, options: Options.Publish): Promise<void> {
     const channel = await this.#publishChannel();
     await new Promise<void>((resolve, reject) => {
-      channel.sendToQueue(queueName, content, { ...options, persistent: true, contentType: 'application/json' }, (err: unknown) =>
+      channel.sendToQueue(queueName, content, { ...options, persistent: true, contentType: 'application/octet-stream' }, (err: unknown) =>
         err ? reject(err instanceof Error ? err : new Error(`rabbitmq did not confirm the publish: ${String(err)}`)) : resolve(),
       );
     });

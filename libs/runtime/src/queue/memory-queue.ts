@@ -1,7 +1,7 @@
 // The job queue without RabbitMQ: an in-process worker pool. Jobs, retries and dead letters live only as long as the instance.
 import { randomUUID } from 'node:crypto';
 import { silentLogger, type Logger } from '../logger.ts';
-import { consumeDefaults, retryDelayMs, type Consumer, type ConsumeOptions, type Job, type JobHandler, type JobQueue } from './queue.ts';
+import { consumeDefaults, retryDelayMs, type Consumer, type ConsumeOptions, type Job, type JobHandler, type ByteQueue } from './queue.ts';
 
 type Stored = Omit<Job, 'queue'>;
 
@@ -21,7 +21,7 @@ interface Lane {
   dead: Stored[];
 }
 
-export class MemoryQueue implements JobQueue {
+export class MemoryQueue implements ByteQueue {
   readonly kind = 'memory' as const;
   readonly #lanes = new Map<string, Lane>();
   readonly #logger: Logger;
@@ -31,11 +31,11 @@ export class MemoryQueue implements JobQueue {
     this.#logger = options.logger ?? silentLogger;
   }
 
-  async enqueue(queue: string, payload: unknown, headers: Record<string, string> = {}): Promise<string> {
+  async enqueue(queue: string, payload: Uint8Array, headers: Record<string, string> = {}): Promise<string> {
     this.#assertOpen();
     const id = randomUUID();
     const lane = this.#lane(queue);
-    lane.ready.push({ id, payload: structuredClone(payload), attempt: 1, headers: { ...headers } });
+    lane.ready.push({ id, payload: payload.slice(), attempt: 1, headers: { ...headers } });
     this.#dispatch(lane);
     return id;
   }
@@ -53,7 +53,7 @@ export class MemoryQueue implements JobQueue {
 
   async drainDeadLetters(queue: string, max = Infinity): Promise<Job[]> {
     const dead = this.#lanes.get(queue)?.dead.splice(0, max) ?? [];
-    return dead.map((job) => ({ ...job, queue, payload: structuredClone(job.payload), headers: { ...job.headers } }));
+    return dead.map((job) => ({ ...job, queue, payload: job.payload.slice(), headers: { ...job.headers } }));
   }
 
   async ping(): Promise<void> {
@@ -112,7 +112,7 @@ export class MemoryQueue implements JobQueue {
   }
 
   #run(lane: Lane, worker: Worker, job: Stored): void {
-    const delivery: Job = { ...job, queue: lane.name, payload: structuredClone(job.payload), headers: { ...job.headers } };
+    const delivery: Job = { ...job, queue: lane.name, payload: job.payload.slice(), headers: { ...job.headers } };
     // Started on a microtask so the job counts against prefetch before the handler can enqueue more work.
     const run: Promise<void> = Promise.resolve()
       .then(() => worker.handler(delivery))

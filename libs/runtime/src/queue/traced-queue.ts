@@ -1,9 +1,9 @@
 // Carries trace context from enqueue to consume in job headers, so adapters need not know about OpenTelemetry.
 import { SpanKind } from '@opentelemetry/api';
 import { injectTraceHeaders, withExtractedContext, withSpan } from '../tracing.ts';
-import type { JobQueue } from './queue.ts';
+import type { ByteQueue } from './queue.ts';
 
-export function tracedQueue(queue: JobQueue): JobQueue {
+export function tracedQueue(queue: ByteQueue): ByteQueue {
   return {
     kind: queue.kind,
     enqueue: (name, payload, headers = {}) =>

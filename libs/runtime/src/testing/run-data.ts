@@ -3,12 +3,12 @@
 import { connect } from 'amqplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { scriptJobQueue } from '@loom/world/script-job.ts';
+import { jobQueues as registry } from '@loom/proto';
 import { amqpQueueNames } from '../queue/amqp-queue.ts';
 import { testServerUrls } from './servers.ts';
 
-/** The job queues the services use; RabbitMQ cannot list queues by prefix, so they are named here. */
-const jobQueues = [scriptJobQueue];
+/** The job queues the services use, from libs/proto's registry: RabbitMQ cannot list queues by prefix. */
+const jobQueues = Object.values(registry).map((queue) => queue.name);
 
 export interface RunData {
   /** A database of its own on the PostgreSQL server, dropped. */

@@ -1,12 +1,12 @@
 // Channel posts, joins, moderation and locks: validated, filtered, stored through persistence-service, announced on the bus.
-import type {
-  ChannelLock, ChannelLocks, ChannelSanction, ChatLine, ChatServiceImplementation, HistoryRequest, HistoryResponse, JoinRequest, LocksRequest, ModerateRequest,
-  ModerateResponse, PostRequest, UnlockRequest, UnlockResponse,
+import {
+  topics,
+  type ChannelLock, type ChannelLocks, type ChannelSanction, type ChatLine, type ChatServiceImplementation, type HistoryRequest, type HistoryResponse,
+  type JoinRequest, type LocksRequest, type ModerateRequest, type ModerateResponse, type PostRequest, type UnlockRequest, type UnlockResponse,
 } from '@loom/proto';
 import { cleanInput } from '@loom/world';
 import { InvalidArgumentError, PermissionDeniedError, ResourceExhaustedError, type Bus, type KeyValue, type ServiceClient } from '@loom/runtime';
 
-export const chatTopic = 'chat.message';
 const channelPattern = /^(\*|[a-z0-9][a-z0-9_.:-]{0,63})$/i;
 export const maxChatLength = 2000;
 const maxLockKeyLength = 1000;
@@ -89,7 +89,7 @@ export class ChatCore implements ChatServiceImplementation {
     });
     const line = lines[0];
     if (!line) throw new Error('persistence-service stored no line');
-    await this.bus.publish(chatTopic, line);
+    await this.bus.publish(topics.chatLine, line);
     return line;
   }
 

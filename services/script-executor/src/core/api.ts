@@ -1,9 +1,12 @@
 // The scripting API: its reference (for docs/scripting.md and @help) and its implementation,
 // which runs INSIDE QuickJS. Running the API in the VM means a script never calls back into the
 // host during a run: no bridge crossings to attack, and ~10x more runs per second than
-// host-implemented functions. Effects are serialised to JSON text inside the VM and only that text
-// leaves it. The helpers used here (record, text, ref, attrName, viewOf, writeAttr, nextRandom,
-// players, spawnRef, addSpawn, dropProto, show) are defined by prelude.ts around this source.
+// host-implemented functions. Effects are serialised to JSON text inside the VM (each the fields of
+// its kind's message in script.proto) and only that text leaves it. The helpers used here (recordAs,
+// text, ref, objectRef, attrName, viewOf, writeAttr, nextRandom, players, spawnRef, addSpawn,
+// dropProto, show) are defined by prelude.ts around this source.
+
+import type { EffectKind } from '@loom/proto';
 
 export interface ApiEntry {
   name: string;
@@ -45,41 +48,65 @@ export const apiReference: ApiEntry[] = [
 
 export const API_NAMES: readonly string[] = apiReference.map((e) => e.name);
 
-/** VM source: evaluates to the API object. Every function validates, then records or reads. */
-export const API_SOURCE = String.raw`({
-  emit: (t) => { record('emit', stringify([text('emit(text)', t)])); },
-  tell: (target, t) => {
+/**
+ * Each effect's API function, as VM source, keyed by the effect kinds of script.proto (a kind without
+ * its function here, or a function for no kind, fails the typecheck). Each checks its arguments and
+ * calls record(json) with the effect's fields (Effect.<kind>) as JSON; record is bound to the kind.
+ */
+const effectFunctions: { [K in EffectKind]: string } = {
+  emit: String.raw`(t) => { record(stringify({ text: text('emit(text)', t) })); }`,
+  tell: String.raw`(target, t) => {
     const fn = 'tell(target, text)';
-    record('tell', stringify([ref(fn, 'target', target), text(fn, t)]));
-  },
-  emitRoom: (t) => { record('emitRoom', stringify([text('emitRoom(text)', t)])); },
-  teleport: (target, room) => {
+    record(stringify({ target: objectRef(ref(fn, 'target', target)), text: text(fn, t) }));
+  }`,
+  emitRoom: String.raw`(t) => { record(stringify({ text: text('emitRoom(text)', t) })); }`,
+  teleport: String.raw`(target, room) => {
     const fn = 'teleport(target, roomId)';
-    record('teleport', stringify([ref(fn, 'target', target), ref(fn, 'roomId', room)]));
-  },
-  move: (thing, dest) => {
+    record(stringify({ target: objectRef(ref(fn, 'target', target)), room: objectRef(ref(fn, 'roomId', room)) }));
+  }`,
+  move: String.raw`(thing, dest) => {
     const fn = 'move(thing, destinationId)';
-    record('move', stringify([ref(fn, 'thing', thing), ref(fn, 'destinationId', dest)]));
-  },
-  spawn: (name, description) => {
+    record(stringify({ thing: objectRef(ref(fn, 'thing', thing)), destination: objectRef(ref(fn, 'destinationId', dest)) }));
+  }`,
+  spawn: String.raw`(name, description) => {
     const fn = 'spawn(name, description)';
     const n = text(fn, name);
     if (n.length === 0 || n.length > 100) throw new TypeError(fn + ': name must be 1 to 100 characters');
     const d = description === undefined ? '' : text(fn, description);
     const r = spawnRef();
-    record('spawn', stringify([r, n, d]));
+    record(stringify({ ref: r, name: n, description: d }));
     addSpawn(r, n);
     return r;
-  },
-  setAttr: (target, name, value) => {
+  }`,
+  setAttr: String.raw`(target, name, value) => {
     const fn = 'setAttr(target, name, value)';
     const id = ref(fn, 'target', target);
     attrName(fn, name);
     let json = stringify(value, dropProto);
     if (json === undefined) json = 'null';
-    record('setAttr', '[' + stringify(id) + ',' + stringify(name) + ',' + json + ']');
+    record(stringify({ target: objectRef(id), name, valueJson: json }));
     writeAttr(id, name, json);
-  },
+  }`,
+  schedule: String.raw`(seconds, eventName) => {
+    const fn = 'schedule(seconds, eventName)';
+    if (typeof seconds !== 'number' || !(seconds >= 0 && seconds <= 86400)) throw new TypeError(fn + ': seconds must be a number from 0 to 86400');
+    const e = eventName === undefined ? 'on_timer' : eventName;
+    if (typeof e !== 'string' || !/^on_[a-z][a-z0-9_]{0,31}$/.test(e)) throw new TypeError(fn + ": eventName must look like 'on_timer'");
+    record(stringify({ seconds, event: e }));
+  }`,
+  call: String.raw`(target, eventName, args) => {
+    const fn = 'call(target, eventName, args)';
+    const id = ref(fn, 'target', target);
+    if (typeof eventName !== 'string' || !/^on_[a-z][a-z0-9_]{0,31}$/.test(eventName)) throw new TypeError(fn + ": eventName must look like 'on_open'");
+    let json = args === undefined ? 'null' : stringify(args, dropProto);
+    if (json === undefined) json = 'null';
+    record(stringify({ target: objectRef(id), event: eventName, argsJson: json }));
+  }`,
+  log: String.raw`(...values) => { record(stringify({ text: values.map(show).join(' ') })); }`,
+};
+
+/** The API functions that record nothing: they read the view or the run's state. */
+const queryFunctions = String.raw`
   getAttr: (target, name) => {
     const fn = 'getAttr(target, name)';
     const id = ref(fn, 'target', target);
@@ -87,21 +114,6 @@ export const API_SOURCE = String.raw`({
     const v = viewOf(id);
     const a = v && v.attributes;
     return typeof a === 'object' && a !== null && hasOwn(a, name) ? a[name] : undefined;
-  },
-  schedule: (seconds, eventName) => {
-    const fn = 'schedule(seconds, eventName)';
-    if (typeof seconds !== 'number' || !(seconds >= 0 && seconds <= 86400)) throw new TypeError(fn + ': seconds must be a number from 0 to 86400');
-    const e = eventName === undefined ? 'on_timer' : eventName;
-    if (typeof e !== 'string' || !/^on_[a-z][a-z0-9_]{0,31}$/.test(e)) throw new TypeError(fn + ": eventName must look like 'on_timer'");
-    record('schedule', stringify([seconds, e]));
-  },
-  call: (target, eventName, args) => {
-    const fn = 'call(target, eventName, args)';
-    const id = ref(fn, 'target', target);
-    if (typeof eventName !== 'string' || !/^on_[a-z][a-z0-9_]{0,31}$/.test(eventName)) throw new TypeError(fn + ": eventName must look like 'on_open'");
-    let json = args === undefined ? 'null' : stringify(args, dropProto);
-    if (json === undefined) json = 'null';
-    record('call', '[' + stringify(id) + ',' + stringify(eventName) + ',' + json + ']');
   },
   random: (min, max) => {
     if (!isInteger(min) || !isInteger(max) || min > max) throw new TypeError('random(min, max): min and max must be integers with min <= max');
@@ -118,6 +130,9 @@ export const API_SOURCE = String.raw`({
     const lower = typeof item === 'string' ? item.toLowerCase() : '';
     return c.some((o) => o !== null && typeof o === 'object' &&
       (typeof item === 'number' ? o.id === item : typeof o.name === 'string' && o.name.toLowerCase() === lower));
-  },
-  log: (...values) => { record('log', stringify([values.map(show).join(' ')])); },
-})`;
+  },`;
+
+/** VM source: evaluates to the API object. recordAs(kind) is the prelude's recorder for one kind of effect. */
+export const API_SOURCE = `({${Object.entries(effectFunctions)
+  .map(([kind, fn]) => `\n  ${kind}: ((record) => ${fn})(recordAs('${kind}')),`)
+  .join('')}${queryFunctions}\n})`;

@@ -49,12 +49,13 @@ const fail = (kind, message) => {
   throw new RangeError(message);
 };
 // Limits are checked here, in trusted code; a script that catches the RangeError is still reported.
-const record = (kind, argsJson) => {
+// An effect leaves as {"<kind>": <fields>}, the JSON of script.proto's Effect.
+const recordAs = (kind) => (fieldsJson) => {
   if (limit !== null) throw new RangeError(limit.message);
   if (out.length >= maxEffects) fail('effects', 'too many effects (limit ' + maxEffects + ' per run)');
-  outBytes += utf8(argsJson);
+  outBytes += utf8(fieldsJson);
   if (outBytes > maxOutput) fail('output', 'too much output (limit ' + maxOutput + ' bytes per run)');
-  out.push('{"kind":"' + kind + '","args":' + argsJson + '}');
+  out.push('{"' + kind + '":' + fieldsJson + '}');
 };
 const typeName = (v) => (v === null ? 'null' : isArray(v) ? 'an array' : typeof v);
 const text = (fn, v) => {
@@ -69,6 +70,8 @@ const ref = (fn, what, v) => {
   if (typeof v === 'string' && SPAWN.test(v) && +v.slice(6) <= spawns) return v;
   throw new TypeError(fn + ': ' + what + ' must be an object, an object id or a spawn reference, got ' + typeName(v));
 };
+// What ref() returned, as script.proto's ObjectRef.
+const objectRef = (r) => (typeof r === 'number' ? { id: r } : { spawn: r });
 // The world's own rule for attribute names (a name it would refuse fails here, at the line that used it).
 const ATTR = /${attributeNamePattern.source}/;
 const attrName = (fn, name) => {

@@ -32,7 +32,8 @@ import { ThreadCpuClock } from './thread-cpu.ts';
 import { instrument, InstrumentError, type Instrumented, type Shift } from './instrument.ts';
 import { classify, describeError, locate, needsRecycle, SCRIPT_FILE, type VmError } from './errors.ts';
 import { bootVm, callForString, disposeVm, loadWasm, payload, type RawResult, type SandboxOptions, type Vm } from './vm.ts';
-import { DEFAULT_LIMITS, resolveLimits, type ErrorKind, type SandboxEffect, type SandboxInput, type SandboxLimits, type SandboxResult } from './view.ts';
+import type { Effect } from '@loom/proto';
+import { DEFAULT_LIMITS, resolveLimits, type ErrorKind, type SandboxInput, type SandboxLimits, type SandboxResult } from './view.ts';
 
 export type { SandboxOptions };
 
@@ -53,7 +54,7 @@ class Failure {
   constructor(
     readonly kind: ErrorKind,
     readonly vmError: VmError,
-    readonly effects: SandboxEffect[] = [],
+    readonly effects: Effect[] = [],
     /** False only when no script code ran (a plain syntax error): the runtime is still clean. */
     readonly dirty = true,
     /** Replaces the generic sentence for the kind. */
@@ -270,7 +271,7 @@ export class Sandbox {
     // If the VM cannot even describe what escaped, it ran out of time or (far more often) memory.
     const pastDeadline = performance.now() >= this.deadline;
     let e: VmError = { name: 'InternalError', message: pastDeadline ? 'interrupted' : 'out of memory', stack: '' };
-    let effects: SandboxEffect[] = [];
+    let effects: Effect[] = [];
     try {
       this.deadline = performance.now() + 20;
       vm.rt.setMemoryLimit((vm.memoryBytes = -1));

@@ -1,13 +1,6 @@
-// The data that crosses the sandbox boundary: the world's JSON snapshot in, recorded effects out.
-// Everything here is plain JSON on purpose: the bridge never carries functions or host objects.
-
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-// The view's shape is the job's (libs/world): one definition for the world that builds it and the sandbox that reads it.
-export type { ObjView, ScriptView as EventView } from '@loom/world';
-import type { ObjView, ScriptView as EventView } from '@loom/world';
-/** An object as listed in another object's contents. */
-export type ObjSummary = NonNullable<ObjView['contents']>[number];
+// What crosses the sandbox boundary: the job's view of the world in, recorded effects out, both the
+// messages of script.proto. Inside the VM both are JSON text: the bridge never carries functions or host objects.
+import type { Effect, ScriptView } from '@loom/proto';
 
 export interface SandboxLimits {
   /** CPU deadline for compile + run + promise jobs, enforced by QuickJS's interrupt handler. */
@@ -18,7 +11,7 @@ export interface SandboxLimits {
   /** QuickJS stack limit: without it, unbounded recursion overflows the WASM stack and kills the host. */
   stackBytes: number;
   maxEffects: number;
-  /** UTF-8 bytes of all effects' arguments, JSON-encoded. */
+  /** UTF-8 bytes of all effects' fields, JSON-encoded. */
   maxOutputBytes: number;
   /** Promise jobs run after the handler returns; more than this and the run fails. */
   maxJobs: number;
@@ -38,7 +31,7 @@ export interface SandboxInput {
   source: string;
   /** on_say, on_enter, ... (scripts see it as event.name). */
   eventName: string;
-  view: EventView;
+  view: ScriptView;
   limits?: Partial<SandboxLimits>;
   /** Seeds random() and Math.random(); a fresh host-random seed when absent. */
   seed?: number;
@@ -59,14 +52,9 @@ export type ErrorKind =
   /** The sandbox itself failed (a crashed or killed worker); not the script's doing as far as we know. */
   | 'internal';
 
-export interface SandboxEffect {
-  kind: string;
-  args: Json[];
-}
-
 export interface SandboxResult {
   /** Effects recorded before any error, in order; the world decides whether to apply them. */
-  effects: SandboxEffect[];
+  effects: Effect[];
   error?: string;
   errorKind?: ErrorKind;
   /** 1-based, relative to the script body. */

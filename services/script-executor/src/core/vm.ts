@@ -6,7 +6,8 @@ import type { VmError } from './errors.ts';
 import { countdownOf, type SetCountdown } from './countdown.ts';
 import { OVERFLOW_GUARD, type Shift } from './instrument.ts';
 import { PRELUDE_SOURCE } from './prelude.ts';
-import type { ErrorKind, SandboxEffect, SandboxInput, SandboxLimits } from './view.ts';
+import type { Effect, ObjectView } from '@loom/proto';
+import type { ErrorKind, SandboxInput, SandboxLimits } from './view.ts';
 
 const PAGE = 64 * 1024;
 /** The module declares 16 MiB as its minimum memory. */
@@ -30,7 +31,7 @@ export function loadWasm(memoryBytes: number): Promise<QuickJSWASMModule> {
 
 /** What the VM's run()/finish() return. */
 export interface RawResult {
-  effects: SandboxEffect[];
+  effects: Effect[];
   limit: { kind: ErrorKind; message: string; stack: string } | null;
   error: VmError | null;
 }
@@ -101,19 +102,25 @@ export function callForString(vm: Vm, fn: QuickJSHandle, ...args: QuickJSHandle[
   return s;
 }
 
+/** An object as scripts read it, in JSON, its attributes spliced in as the JSON text they came as. */
+function objectJson(o: ObjectView | undefined, listsContents: boolean): string {
+  if (!o) return '';
+  const contents = listsContents ? `,"contents":${JSON.stringify(o.contents)}` : '';
+  return `{"id":${o.id},"name":${JSON.stringify(o.name)},"kind":${JSON.stringify(o.kind)},"attributes":${o.attributesJson || '{}'}${contents}}`;
+}
+
 /** The VM's input: a JSON header line, then each view object's JSON back to back, so the VM can
- * parse only the ones the script touches (see the prelude's part()). */
+ * parse only the ones the script touches (see the prelude's part()). Contents are listed for self,
+ * actor, room and the players (script.proto's ObjectView). */
 export function payload(input: SandboxInput, limits: SandboxLimits): string {
   const v = input.view;
   const seed = input.seed ?? (Math.random() * 0x100000000) | 0;
   const header: unknown[] = [input.eventName, v.text ?? null, seed, input.now ?? Date.now(), limits.maxEffects, limits.maxOutputBytes, 0];
-  let body = '';
-  for (const o of [v.self, v.actor, v.room, v.item, v.from, v.to, v.players]) {
-    const json = o === undefined ? '' : JSON.stringify(o);
-    header.push(json.length);
-    body += json;
-  }
+  const players = v.players.length === 0 ? '' : `[${v.players.map((p) => objectJson(p, true)).join(',')}]`;
+  const slices = [objectJson(v.self, true), objectJson(v.actor, true), objectJson(v.room, true), objectJson(v.item, false), objectJson(v.from, false), objectJson(v.to, false), players];
+  for (const json of slices) header.push(json.length);
   // After the slices' lengths: what only some events carry (on_chat's channel, call()'s args and caller).
-  header.push(v.channel ?? null, v.args ?? null, v.caller ? { id: v.caller.id, name: v.caller.name, kind: v.caller.kind } : null);
-  return JSON.stringify(header) + '\n' + body;
+  const caller = v.caller && { id: v.caller.id, name: v.caller.name, kind: v.caller.kind };
+  header.push(v.channel ?? null, v.argsJson ? JSON.parse(v.argsJson) : null, caller ?? null);
+  return JSON.stringify(header) + '\n' + slices.join('');
 }

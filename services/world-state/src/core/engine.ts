@@ -1,7 +1,7 @@
 // world-state's contract: sessions in, events out, commands applied in arrival order, changes written behind.
 import type {
   ChatLine, CloseSessionRequest, CloseSessionResponse, Intent, IntentAck, LookRequest, LookResult, ObjectScriptRequest, OpenSessionRequest,
-  SaveObjectScriptRequest, Script, ScriptVersions, StatusRequest,
+  SaveObjectScriptRequest, Script, ScriptOutcome, ScriptVersions, StatusRequest,
   WorldEvent, WorldStateServiceImplementation, WorldStatus,
 } from '@loom/proto';
 import { untilAvailable, type Logger, type ServiceClient } from '@loom/runtime';
@@ -15,9 +15,9 @@ import { Game, isDeliveredDirectly, type AccountPort, type ChatPort, type Script
 import { Embodiment, type PhysicsPort } from './embodiment.ts';
 import { IdPool } from './id-pool.ts';
 import { ObjectScripts } from './object-scripts.ts';
-import { wordFilter, type ScriptOutcome, type ScriptRunner } from '@loom/world';
+import { wordFilter } from '@loom/world';
 import { HandlerIndex } from './scripting/handlers.ts';
-import { Scripting } from './scripting/scripting.ts';
+import { Scripting, type ScriptRunner } from './scripting/scripting.ts';
 import { toRecord, type WorldObj } from './model.ts';
 import { place, showRoom } from './movement.ts';
 import { gatewayLabel, isGraphic, Sessions, type Session } from './sessions.ts';

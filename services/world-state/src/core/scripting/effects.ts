@@ -1,5 +1,6 @@
 // Applying what a script asked for, with its owner's rights: what the owner could not do, the script cannot.
-import { cleanText, cleanValue, escapeMarkup, isScriptEvent, type ScriptEffect, type ScriptJob } from '@loom/world';
+import { effectKind, type Effect, type EffectKind, type EffectOf, type ObjectRef, type ScriptJob } from '@loom/proto';
+import { cleanText, cleanValue, escapeMarkup, isScriptEvent } from '@loom/world';
 import type { Game } from '../game.ts';
 import type { WorldObj } from '../model.ts';
 import { isLockAttribute } from '../locks.ts';
@@ -16,9 +17,17 @@ const maxCallDepth = 5;
 class Refused extends Error {}
 
 /** Script output as it may reach players: no escape sequences or other controls, no markup of its own. */
-function text(value: unknown, multiline = true): string {
-  if (typeof value !== 'string') throw new Refused('expected text');
+function text(value: string, multiline = true): string {
   return escapeMarkup(cleanText(value.slice(0, maxTextLength), multiline));
+}
+
+/** A JSON argument the sandbox recorded as text; text that is not JSON is refused. */
+function json(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new Refused('expected a JSON value');
+  }
 }
 
 interface Scope {
@@ -35,9 +44,9 @@ interface Scope {
   undo: RunUndo;
 }
 
-function object(scope: Scope, ref: unknown): WorldObj {
-  const found = typeof ref === 'number' ? scope.game.world.get(ref) : typeof ref === 'string' ? scope.spawned.get(ref) : undefined;
-  if (!found || found.flags.has('destroyed')) throw new Refused(`no object ${JSON.stringify(ref)}`);
+function object(scope: Scope, ref: ObjectRef | undefined): WorldObj {
+  const found = ref?.id !== undefined ? scope.game.world.get(ref.id) : ref?.spawn !== undefined ? scope.spawned.get(ref.spawn) : undefined;
+  if (!found || found.flags.has('destroyed')) throw new Refused(`no object ${JSON.stringify(ref?.id ?? ref?.spawn ?? null)}`);
   return found;
 }
 
@@ -52,7 +61,7 @@ function mayLinkTo(scope: Scope, room: WorldObj): boolean {
 
 /** The actor of the event may be moved by the script of what it touched (a trap, a door); anything else must be the owner's. */
 function mayMove(scope: Scope, target: WorldObj): boolean {
-  return target.id === scope.job.view.actor?.id || mayModify(scope, target);
+  return target.id === scope.job.view?.actor?.id || mayModify(scope, target);
 }
 
 function roomOf(scope: Scope): WorldObj | undefined {
@@ -78,23 +87,24 @@ function say(scope: Scope, readers: WorldObj[], text: string): void {
   for (const to of readers) scope.game.tell(to, spoofs || to.flags.has('nospoof') ? marked : message);
 }
 
-const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
-  emit(scope, [message]) {
-    const actor = scope.job.view.actor && scope.game.world.get(scope.job.view.actor.id);
+/** One applier per kind of effect script.proto declares: a kind without one fails the typecheck. */
+const appliers: { [K in EffectKind]: (scope: Scope, effect: EffectOf<K>) => void } = {
+  emit(scope, { text: message }) {
+    const actor = scope.job.view?.actor && scope.game.world.get(scope.job.view.actor.id);
     if (actor) say(scope, [actor], text(message));
   },
-  tell(scope, [target, message]) {
+  tell(scope, { target, text: message }) {
     const to = object(scope, target);
     const room = roomOf(scope);
-    if (to.id !== scope.job.view.actor?.id && scope.game.roomAround(to)?.id !== room?.id) throw new Refused(`${to.name} is not here to be told`);
+    if (to.id !== scope.job.view?.actor?.id && scope.game.roomAround(to)?.id !== room?.id) throw new Refused(`${to.name} is not here to be told`);
     say(scope, [to], text(message));
   },
-  emitRoom(scope, [message]) {
+  emitRoom(scope, { text: message }) {
     const room = roomOf(scope);
     if (!room) return;
     say(scope, scope.game.playersIn(room.id), text(message));
   },
-  teleport(scope, [target, roomId]) {
+  teleport(scope, { target, room: roomId }) {
     const who = object(scope, target);
     const room = object(scope, roomId);
     if (room.kind !== 'room') throw new Refused(`#${room.id} is not a room`);
@@ -105,53 +115,53 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
     if (who.kind === 'player') place(scope.game, who, room.id, `${name} appears.`, `${name} vanishes.`);
     else scope.game.world.move(who, room.id);
   },
-  move(scope, [thing, destination]) {
+  move(scope, { thing, destination }) {
     const what = object(scope, thing);
     const to = object(scope, destination);
     if (what.kind === 'room' || what.kind === 'player') throw new Refused('move() moves things; teleport() moves people');
     if (!mayMove(scope, what)) throw new Refused(`the owner may not move ${what.name}`);
-    const allowed = to.id === scope.job.view.actor?.id || to.id === scope.self.id || mayLinkTo(scope, to);
+    const allowed = to.id === scope.job.view?.actor?.id || to.id === scope.self.id || mayLinkTo(scope, to);
     if (!allowed) throw new Refused(`the owner may not put things into ${to.name}`);
     scope.undo.before(what);
     scope.game.world.move(what, to.id);
   },
-  spawn(scope, [ref, name, description]) {
+  spawn(scope, { ref, name, description }) {
     const room = roomOf(scope);
     if (!room || !scope.owner) throw new Refused('nowhere to spawn into');
     const refused = scope.game.takenByPlayer(text(name, false)) ?? scope.game.overQuota(scope.owner);
     if (refused) throw new Refused(refused);
-    const thing = scope.game.world.create({ name: text(name, false).slice(0, 60), kind: 'thing', locationId: room.id, ownerId: scope.owner.id, description: typeof description === 'string' ? text(description) : '' });
+    const thing = scope.game.world.create({ name: text(name, false).slice(0, 60), kind: 'thing', locationId: room.id, ownerId: scope.owner.id, description: text(description) });
     scope.undo.made(thing);
-    if (typeof ref === 'string') scope.spawned.set(ref, thing);
+    scope.spawned.set(ref, thing);
   },
-  log(scope, [message]) {
+  log(scope, { text: message }) {
     scope.game.tell(scope.job.ownerId, `{w}[log ${scope.self.name} #${scope.self.id}]{x} ${text(message)}`);
   },
-  setAttr(scope, [target, name, value]) {
+  setAttr(scope, { target, name, valueJson }) {
     const on = object(scope, target);
-    const kept = typeof name === 'string' && (isWorldKept(on, name) || isLockAttribute(name));
-    if (typeof name !== 'string' || !attributeNamePattern.test(name) || kept) throw new Refused(`"${String(name)}" cannot be set by a script`);
+    if (!attributeNamePattern.test(name) || isWorldKept(on, name) || isLockAttribute(name)) throw new Refused(`"${name}" cannot be set by a script`);
     if (on.id !== scope.self.id && !mayModify(scope, on)) throw new Refused(`the owner may not change ${on.name}`);
+    const value = json(valueJson);
     scope.undo.before(on);
-    if (value === null || value === undefined) delete on.attributes[name];
+    if (value === null) delete on.attributes[name];
     else on.attributes[name] = cleanValue(value);
     scope.game.world.touch(on);
   },
-  call(scope, [target, event, args]) {
+  call(scope, { target, event, argsJson }) {
     const callee = object(scope, target);
-    if (typeof event !== 'string' || !isScriptEvent(event)) throw new Refused(`"${String(event)}" is not an event`);
+    if (!isScriptEvent(event)) throw new Refused(`"${event}" is not an event`);
     const depth = (scope.job.depth ?? 0) + 1;
     if (depth > maxCallDepth) throw new Refused(`calls go at most ${maxCallDepth} deep`);
     const near = scope.game.roomAround(callee)?.id === roomOf(scope)?.id;
     if (!near && callee.ownerId !== scope.self.ownerId && !callee.flags.has('public')) throw new Refused(`${callee.name} is not here, not the owner's and not public`);
-    const actor = scope.job.view.actor ? scope.game.world.get(scope.job.view.actor.id) : undefined;
+    const actor = scope.job.view?.actor ? scope.game.world.get(scope.job.view.actor.id) : undefined;
     // The callee runs as its own owner's script, after its own runs before it, when this run is kept.
-    scope.scripting.fire(event, callee, { actor, caller: scope.self, args: args ?? undefined, depth });
+    scope.scripting.fire(event, callee, { actor, caller: scope.self, args: json(argsJson || 'null') ?? undefined, depth });
   },
-  schedule(scope, [seconds, event]) {
-    if (typeof seconds !== 'number' || !(seconds >= 0 && seconds <= 86400)) throw new Refused('schedule() takes 0 to 86400 seconds');
-    const name = event === undefined ? 'on_timer' : event;
-    if (typeof name !== 'string' || !isScriptEvent(name)) throw new Refused(`"${String(name)}" is not an event`);
+  schedule(scope, { seconds, event }) {
+    if (!(seconds >= 0 && seconds <= 86400)) throw new Refused('schedule() takes 0 to 86400 seconds');
+    const name = event || 'on_timer';
+    if (!isScriptEvent(name)) throw new Refused(`"${name}" is not an event`);
     try {
       scope.undo.before(scope.self);
       scope.scripting.schedule(scope.self, seconds, name);
@@ -161,11 +171,17 @@ const appliers: Record<string, (scope: Scope, args: unknown[]) => void> = {
   },
 };
 
+/** Applies one effect by the applier of its kind. */
+function applyOne<K extends EffectKind>(scope: Scope, kind: K, effect: Effect): void {
+  const fields = effect[kind];
+  if (fields !== undefined) appliers[kind](scope, fields);
+}
+
 /**
  * Applies a run's effects together or not at all: the first that is refused undoes those before it, and
  * nothing the run said reaches anyone. Returns why it was refused (nothing, if every effect was kept).
  */
-export function applyEffects(game: Game, scripting: Scripting, job: ScriptJob, self: WorldObj, effects: ScriptEffect[]): string | undefined {
+export function applyEffects(game: Game, scripting: Scripting, job: ScriptJob, self: WorldObj, effects: Effect[]): string | undefined {
   const roleOf = (who: WorldObj) => (typeof who.attributes.role === 'string' ? who.attributes.role : 'player');
   const owner = game.world.get(job.ownerId);
   const author = game.world.get(job.authorId);
@@ -177,12 +193,12 @@ export function applyEffects(game: Game, scripting: Scripting, job: ScriptJob, s
   let refusal: string | undefined;
   game.withheld(() => {
     for (const effect of effects) {
-      const apply = appliers[effect.kind];
+      const kind = effectKind(effect);
       try {
-        if (!apply) throw new Refused(`unknown effect ${effect.kind}`);
-        apply(scope, Array.isArray(effect.args) ? effect.args : []);
+        if (!kind) throw new Refused('an effect of no kind this world knows');
+        applyOne(scope, kind, effect);
       } catch (error) {
-        refusal = `${effect.kind}: ${error instanceof Refused ? error.message : `could not be applied (${(error as Error).message})`}`;
+        refusal = `${kind ?? 'effect'}: ${error instanceof Refused ? error.message : `could not be applied (${(error as Error).message})`}`;
         undo.undo();
         return false;
       }

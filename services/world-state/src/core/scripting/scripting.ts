@@ -3,10 +3,17 @@ import { randomUUID } from 'node:crypto';
 import type { Components } from '../ecs.ts';
 import type { Game } from '../game.ts';
 import type { WorldObj } from '../model.ts';
-import { cleanText, escapeMarkup, type ScriptJob, type ScriptOutcome, type ScriptRunner } from '@loom/world';
+import type { ScriptJob, ScriptOutcome } from '@loom/proto';
+import { cleanText, escapeMarkup } from '@loom/world';
 import { applyEffects } from './effects.ts';
 import type { HandlerIndex } from './handlers.ts';
+import { RunBudget } from './run-budget.ts';
 import { scriptView, type EventContext } from './views.ts';
+
+/** Sends jobs to the sandbox; outcomes come back to the engine later, never blocking the tick. */
+export interface ScriptRunner {
+  submit(job: ScriptJob): Promise<void>;
+}
 
 export interface ScriptingOptions {
   runner: ScriptRunner;
@@ -61,16 +68,19 @@ export class Scripting {
   /** The run each object has in flight: one at a time per object, so each run sees what the one before did. */
   private readonly running = new Map<number, string>();
   private readonly waiting = new Map<number, Waiting[]>();
-  private budgetSecond = 0;
-  private readonly spent = new Map<number, number>();
+  private readonly runs: RunBudget;
   /** When each owner was last told that the executor refused a run for CPU budget. */
   private readonly toldBudgetAtMs = new Map<number, number>();
+  /** When each owner was last told that runs were skipped, over runsPerOwnerPerSecond. */
+  private readonly toldSkippedAtMs = new Map<number, number>();
 
   constructor(
     private readonly game: Game,
     readonly handlers: HandlerIndex,
     private readonly options: ScriptingOptions,
-  ) {}
+  ) {
+    this.runs = new RunBudget({ perSecond: options.runsPerOwnerPerSecond, now: () => game.now() });
+  }
 
   private get components(): Components {
     return this.game.components;
@@ -231,8 +241,8 @@ export class Scripting {
       ? `${outcome.error}${outcome.line ? ` (line ${outcome.line}${outcome.column ? `, column ${outcome.column}` : ''})` : ''}`
       : applyEffects(this.game, this, job, self, outcome.effects);
     if (problem === undefined) return;
-    this.reportError(job, self, problem, outcome.errorKind ?? 'effect');
-    const actor = job.view.actor?.id;
+    this.reportError(job, self, problem, outcome.errorKind || 'effect');
+    const actor = job.view?.actor?.id;
     const failText = typeof self.attributes.fail === 'string' ? escapeMarkup(cleanText(self.attributes.fail)) : job.event === 'on_use' ? 'Nothing happens.' : undefined;
     if (actor && failText) this.game.tell(actor, failText);
   }
@@ -242,34 +252,29 @@ export class Scripting {
     const kept = Array.isArray(self.attributes.script_errors) ? (self.attributes.script_errors as unknown[]) : [];
     self.attributes.script_errors = [...kept, { atMs: this.game.now(), event: job.event, version: job.version, kind, message }].slice(-maxKeptErrors);
     this.game.world.touch(self);
-    if (kind === 'budget' && this.toldBudgetLately(job.ownerId)) return;
+    if (kind === 'budget' && toldLately(this.toldBudgetAtMs, job.ownerId, this.game.now())) return;
     this.game.tell(job.ownerId, `{r}Script error in ${job.event} of ${self.name} (#${self.id}), version ${job.version}: ${message}{x}`);
   }
 
-  /**
-   * An owner over their CPU budget has every run refused, maybe hundreds a second: they are told
-   * once a second at most (every refusal is still kept on its object). Other errors are told each
-   * time: each cost a run the owner's budget allowed.
-   */
-  private toldBudgetLately(ownerId: number): boolean {
-    const now = this.game.now();
-    for (const [owner, atMs] of this.toldBudgetAtMs) if (now - atMs >= 1000) this.toldBudgetAtMs.delete(owner);
-    if (this.toldBudgetAtMs.has(ownerId)) return true;
-    this.toldBudgetAtMs.set(ownerId, now);
-    return false;
-  }
-
+  /** Takes one run from the owner's budget; the owner is told (once a second at most) when runs are skipped. */
   private withinBudget(ownerId: number): boolean {
-    const second = Math.floor(this.game.now() / 1000);
-    if (second !== this.budgetSecond) {
-      this.budgetSecond = second;
-      this.spent.clear();
-    }
-    const used = (this.spent.get(ownerId) ?? 0) + 1;
-    this.spent.set(ownerId, used);
-    if (used === this.options.runsPerOwnerPerSecond + 1) {
+    if (this.runs.tryTake(ownerId)) return true;
+    if (!toldLately(this.toldSkippedAtMs, ownerId, this.game.now())) {
       this.game.tell(ownerId, `{r}Your scripts started more than ${this.options.runsPerOwnerPerSecond} runs this second; the rest were skipped.{x}`);
     }
-    return used <= this.options.runsPerOwnerPerSecond;
+    return false;
   }
+}
+
+/**
+ * Whether the owner was told within the last second, noting now if not. An owner over a budget has
+ * every run refused, maybe hundreds a second: they are told once a second at most (every refusal
+ * of the CPU budget is still kept on its object). Other errors are told each time: each cost a run
+ * the owner's budget allowed.
+ */
+function toldLately(toldAtMs: Map<number, number>, ownerId: number, now: number): boolean {
+  for (const [owner, atMs] of toldAtMs) if (now - atMs >= 1000) toldAtMs.delete(owner);
+  if (toldAtMs.has(ownerId)) return true;
+  toldAtMs.set(ownerId, now);
+  return false;
 }

@@ -1,15 +1,14 @@
-// Copies of objects for scripts: JSON only, so nothing a script does reaches the world's own objects.
+// Copies of objects for scripts (script.proto's ScriptView): attributes as JSON text, so nothing a script does reaches the world's own objects.
+import type { ObjectView, ScriptView } from '@loom/proto';
 import type { Game } from '../game.ts';
 import type { WorldObj } from '../model.ts';
 import { isHiddenFromScripts } from '../permissions.ts';
-import type { ObjView, ScriptView } from '@loom/world';
 
-export function objView(game: Game, object: WorldObj, withContents = false): ObjView {
+export function objView(game: Game, object: WorldObj, withContents = false): ObjectView {
   const attributes: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(object.attributes)) if (!isHiddenFromScripts(name)) attributes[name] = structuredClone(value);
-  const view: ObjView = { id: object.id, name: object.name, kind: object.kind, attributes };
-  if (withContents) view.contents = game.world.contentsOf(object.id).map((c) => ({ id: c.id, name: c.name, kind: c.kind }));
-  return view;
+  for (const [name, value] of Object.entries(object.attributes)) if (!isHiddenFromScripts(name)) attributes[name] = value;
+  const contents = withContents ? game.world.contentsOf(object.id).map((c) => ({ id: c.id, name: c.name, kind: c.kind })) : [];
+  return { id: object.id, name: object.name, kind: object.kind, attributesJson: JSON.stringify(attributes), contents };
 }
 
 export interface EventContext {
@@ -27,18 +26,18 @@ export interface EventContext {
 
 export function scriptView(game: Game, self: WorldObj, context: EventContext): ScriptView {
   const room = game.roomAround(self);
-  const view: ScriptView = { self: objView(game, self, true) };
-  if (room) {
-    view.room = objView(game, room, true);
-    view.players = game.playersIn(room.id).map((p) => objView(game, p, true));
-  }
-  if (context.actor) view.actor = objView(game, context.actor, true);
-  if (context.item) view.item = objView(game, context.item);
-  if (context.from) view.from = objView(game, context.from);
-  if (context.to) view.to = objView(game, context.to);
-  if (context.text !== undefined) view.text = context.text;
-  if (context.channel !== undefined) view.channel = context.channel;
-  if (context.args !== undefined) view.args = structuredClone(context.args);
-  if (context.caller) view.caller = objView(game, context.caller);
-  return view;
+  const view = (object: WorldObj | undefined, withContents = false) => object && objView(game, object, withContents);
+  return {
+    self: objView(game, self, true),
+    room: view(room, true),
+    players: room ? game.playersIn(room.id).map((p) => objView(game, p, true)) : [],
+    actor: view(context.actor, true),
+    item: view(context.item),
+    from: view(context.from),
+    to: view(context.to),
+    text: context.text,
+    channel: context.channel,
+    argsJson: context.args === undefined ? '' : JSON.stringify(context.args),
+    caller: view(context.caller),
+  };
 }

@@ -8,74 +8,209 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { CallContext, CallOptions } from "nice-grpc-common";
-import { ListValue, Struct } from "../../google/protobuf/struct.js";
-import { WorldObject } from "./common.js";
 
-export interface RunRequest {
+export interface ScriptJob {
+  runId: string;
+  objectId: number;
+  ownerId: number;
+  /** Who wrote the version that runs; its effects need both the owner's and the author's rights. */
+  authorId: number;
+  /** on_say, on_enter, ... (scripts see it as event.name) */
+  event: string;
+  version: number;
   /** The handler body (DESIGN.md §6). */
   source: string;
-  /** on_say, on_enter, ... */
-  eventName: string;
-  /** self */
-  self:
-    | WorldObject
+  view:
+    | ScriptView
     | undefined;
-  /** event: actor, room, text, from, to, item ... */
-  event: { [key: string]: any } | undefined;
-  limits: ScriptLimits | undefined;
-  ownerId: number;
+  /** How many call()s deep this run is (0: started by the world). */
+  depth: number;
 }
 
-export interface ScriptLimits {
-  cpuMs: number;
-  memoryMb: number;
-  maxEffects: number;
-  maxOutputBytes: number;
+/** The world as the run sees it: copies, never the world's own objects. */
+export interface ScriptView {
+  self: ObjectView | undefined;
+  actor: ObjectView | undefined;
+  room: ObjectView | undefined;
+  item: ObjectView | undefined;
+  from: ObjectView | undefined;
+  to: ObjectView | undefined;
+  text?: string | undefined;
+  channel?:
+    | string
+    | undefined;
+  /** What a call() passed, as JSON text; empty when the run was not called. */
+  argsJson: string;
+  /** The object whose call() started this run. */
+  caller:
+    | ObjectView
+    | undefined;
+  /** Connected characters in self's room. */
+  players: ObjectView[];
 }
 
-export interface Effect {
-  /** emit, emitRoom, tell, teleport, spawn, setAttr, move, schedule */
+/** An object as a script sees it. */
+export interface ObjectView {
+  id: number;
+  name: string;
+  /** room | exit | thing | player */
   kind: string;
-  args: Array<any> | undefined;
+  /** The attributes a script may see, as one JSON object (values are any JSON). */
+  attributesJson: string;
+  /** What it holds: listed for self, actor, room and the players, empty for the others. */
+  contents: ObjectSummary[];
 }
 
-export interface RunResult {
+/** An object as listed in another's contents. */
+export interface ObjectSummary {
+  id: number;
+  name: string;
+  kind: string;
+}
+
+export interface ScriptOutcome {
+  runId: string;
+  /** Recorded before any error, in order; world-state keeps them all or none. */
   effects: Effect[];
   /** Empty when the script finished; otherwise what went wrong, for its owner. */
   error: string;
-  /** timeout | memory | effects | output | syntax | runtime */
+  /** timeout | memory | stack | effects | output | syntax | runtime | budget | internal */
   errorKind: string;
-  cpuMs: number;
+  /** Where the error was, 1-based within the handler body; 0 when unknown. */
+  line: number;
+  column: number;
 }
 
-function createBaseRunRequest(): RunRequest {
-  return { source: "", eventName: "", self: undefined, event: undefined, limits: undefined, ownerId: 0 };
+/**
+ * One thing a script asked for. Each kind is one API function of the sandbox (services/script-executor/
+ * src/core/api.ts) and one applier in world-state (core/scripting/effects.ts); both are keyed by these
+ * names, so a kind either side lacks fails the typecheck.
+ */
+export interface Effect {
+  emit?: Effect_Emit | undefined;
+  tell?: Effect_Tell | undefined;
+  emitRoom?: Effect_EmitRoom | undefined;
+  teleport?: Effect_Teleport | undefined;
+  move?: Effect_Move | undefined;
+  spawn?: Effect_Spawn | undefined;
+  setAttr?: Effect_SetAttr | undefined;
+  schedule?: Effect_Schedule | undefined;
+  call?: Effect_Call | undefined;
+  log?: Effect_Log | undefined;
 }
 
-export const RunRequest: MessageFns<RunRequest> = {
-  encode(message: RunRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.source !== "") {
-      writer.uint32(10).string(message.source);
+/** Text to the actor who caused the event. */
+export interface Effect_Emit {
+  text: string;
+}
+
+export interface Effect_Tell {
+  target: ObjectRef | undefined;
+  text: string;
+}
+
+/** Text to everyone in self's room. */
+export interface Effect_EmitRoom {
+  text: string;
+}
+
+export interface Effect_Teleport {
+  target: ObjectRef | undefined;
+  room: ObjectRef | undefined;
+}
+
+export interface Effect_Move {
+  thing: ObjectRef | undefined;
+  destination: ObjectRef | undefined;
+}
+
+/** A new thing; `ref` (spawn:1, spawn:2 ...) names it in the run's later effects. */
+export interface Effect_Spawn {
+  ref: string;
+  name: string;
+  description: string;
+}
+
+export interface Effect_SetAttr {
+  target: ObjectRef | undefined;
+  name: string;
+  /** JSON text; null removes the attribute. */
+  valueJson: string;
+}
+
+export interface Effect_Schedule {
+  seconds: number;
+  event: string;
+}
+
+export interface Effect_Call {
+  target: ObjectRef | undefined;
+  event: string;
+  /** JSON text; null when nothing was passed. */
+  argsJson: string;
+}
+
+/** A line for the script's owner. */
+export interface Effect_Log {
+  text: string;
+}
+
+/** An object an effect names: one of the world's, or one spawned earlier in the same run. */
+export interface ObjectRef {
+  id?:
+    | number
+    | undefined;
+  /** spawn:1, spawn:2 ... */
+  spawn?: string | undefined;
+}
+
+function createBaseScriptJob(): ScriptJob {
+  return {
+    runId: "",
+    objectId: 0,
+    ownerId: 0,
+    authorId: 0,
+    event: "",
+    version: 0,
+    source: "",
+    view: undefined,
+    depth: 0,
+  };
+}
+
+export const ScriptJob: MessageFns<ScriptJob> = {
+  encode(message: ScriptJob, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.runId !== "") {
+      writer.uint32(10).string(message.runId);
     }
-    if (message.eventName !== "") {
-      writer.uint32(18).string(message.eventName);
-    }
-    if (message.self !== undefined) {
-      WorldObject.encode(message.self, writer.uint32(26).fork()).join();
-    }
-    if (message.event !== undefined) {
-      Struct.encode(Struct.wrap(message.event), writer.uint32(34).fork()).join();
-    }
-    if (message.limits !== undefined) {
-      ScriptLimits.encode(message.limits, writer.uint32(42).fork()).join();
+    if (message.objectId !== 0) {
+      writer.uint32(16).int64(message.objectId);
     }
     if (message.ownerId !== 0) {
-      writer.uint32(48).int64(message.ownerId);
+      writer.uint32(24).int64(message.ownerId);
+    }
+    if (message.authorId !== 0) {
+      writer.uint32(32).int64(message.authorId);
+    }
+    if (message.event !== "") {
+      writer.uint32(42).string(message.event);
+    }
+    if (message.version !== 0) {
+      writer.uint32(48).int32(message.version);
+    }
+    if (message.source !== "") {
+      writer.uint32(58).string(message.source);
+    }
+    if (message.view !== undefined) {
+      ScriptView.encode(message.view, writer.uint32(66).fork()).join();
+    }
+    if (message.depth !== 0) {
+      writer.uint32(72).int32(message.depth);
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): RunRequest {
+  decode(input: BinaryReader | Uint8Array, length?: number): ScriptJob {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -84,7 +219,7 @@ export const RunRequest: MessageFns<RunRequest> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseRunRequest();
+      const message = createBaseScriptJob();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -93,31 +228,31 @@ export const RunRequest: MessageFns<RunRequest> = {
               break;
             }
 
-            message.source = reader.string();
+            message.runId = reader.string();
             continue;
           }
           case 2: {
-            if (tag !== 18) {
+            if (tag !== 16) {
               break;
             }
 
-            message.eventName = reader.string();
+            message.objectId = longToNumber(reader.int64());
             continue;
           }
           case 3: {
-            if (tag !== 26) {
+            if (tag !== 24) {
               break;
             }
 
-            message.self = WorldObject.decode(reader, reader.uint32());
+            message.ownerId = longToNumber(reader.int64());
             continue;
           }
           case 4: {
-            if (tag !== 34) {
+            if (tag !== 32) {
               break;
             }
 
-            message.event = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            message.authorId = longToNumber(reader.int64());
             continue;
           }
           case 5: {
@@ -125,7 +260,7 @@ export const RunRequest: MessageFns<RunRequest> = {
               break;
             }
 
-            message.limits = ScriptLimits.decode(reader, reader.uint32());
+            message.event = reader.string();
             continue;
           }
           case 6: {
@@ -133,7 +268,31 @@ export const RunRequest: MessageFns<RunRequest> = {
               break;
             }
 
-            message.ownerId = longToNumber(reader.int64());
+            message.version = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.view = ScriptView.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.depth = reader.int32();
             continue;
           }
         }
@@ -148,47 +307,81 @@ export const RunRequest: MessageFns<RunRequest> = {
     }
   },
 
-  create(base?: DeepPartial<RunRequest>): RunRequest {
-    return RunRequest.fromPartial(base ?? {});
+  create(base?: DeepPartial<ScriptJob>): ScriptJob {
+    return ScriptJob.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<RunRequest>): RunRequest {
-    const message = createBaseRunRequest();
-    message.source = object.source ?? "";
-    message.eventName = object.eventName ?? "";
-    message.self = (object.self !== undefined && object.self !== null)
-      ? WorldObject.fromPartial(object.self)
-      : undefined;
-    message.event = object.event ?? undefined;
-    message.limits = (object.limits !== undefined && object.limits !== null)
-      ? ScriptLimits.fromPartial(object.limits)
-      : undefined;
+  fromPartial(object: DeepPartial<ScriptJob>): ScriptJob {
+    const message = createBaseScriptJob();
+    message.runId = object.runId ?? "";
+    message.objectId = object.objectId ?? 0;
     message.ownerId = object.ownerId ?? 0;
+    message.authorId = object.authorId ?? 0;
+    message.event = object.event ?? "";
+    message.version = object.version ?? 0;
+    message.source = object.source ?? "";
+    message.view = (object.view !== undefined && object.view !== null)
+      ? ScriptView.fromPartial(object.view)
+      : undefined;
+    message.depth = object.depth ?? 0;
     return message;
   },
 };
 
-function createBaseScriptLimits(): ScriptLimits {
-  return { cpuMs: 0, memoryMb: 0, maxEffects: 0, maxOutputBytes: 0 };
+function createBaseScriptView(): ScriptView {
+  return {
+    self: undefined,
+    actor: undefined,
+    room: undefined,
+    item: undefined,
+    from: undefined,
+    to: undefined,
+    text: undefined,
+    channel: undefined,
+    argsJson: "",
+    caller: undefined,
+    players: [],
+  };
 }
 
-export const ScriptLimits: MessageFns<ScriptLimits> = {
-  encode(message: ScriptLimits, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.cpuMs !== 0) {
-      writer.uint32(8).int32(message.cpuMs);
+export const ScriptView: MessageFns<ScriptView> = {
+  encode(message: ScriptView, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.self !== undefined) {
+      ObjectView.encode(message.self, writer.uint32(10).fork()).join();
     }
-    if (message.memoryMb !== 0) {
-      writer.uint32(16).int32(message.memoryMb);
+    if (message.actor !== undefined) {
+      ObjectView.encode(message.actor, writer.uint32(18).fork()).join();
     }
-    if (message.maxEffects !== 0) {
-      writer.uint32(24).int32(message.maxEffects);
+    if (message.room !== undefined) {
+      ObjectView.encode(message.room, writer.uint32(26).fork()).join();
     }
-    if (message.maxOutputBytes !== 0) {
-      writer.uint32(32).int32(message.maxOutputBytes);
+    if (message.item !== undefined) {
+      ObjectView.encode(message.item, writer.uint32(34).fork()).join();
+    }
+    if (message.from !== undefined) {
+      ObjectView.encode(message.from, writer.uint32(42).fork()).join();
+    }
+    if (message.to !== undefined) {
+      ObjectView.encode(message.to, writer.uint32(50).fork()).join();
+    }
+    if (message.text !== undefined) {
+      writer.uint32(58).string(message.text);
+    }
+    if (message.channel !== undefined) {
+      writer.uint32(66).string(message.channel);
+    }
+    if (message.argsJson !== "") {
+      writer.uint32(74).string(message.argsJson);
+    }
+    if (message.caller !== undefined) {
+      ObjectView.encode(message.caller, writer.uint32(82).fork()).join();
+    }
+    for (const v of message.players) {
+      ObjectView.encode(v!, writer.uint32(90).fork()).join();
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): ScriptLimits {
+  decode(input: BinaryReader | Uint8Array, length?: number): ScriptView {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -197,40 +390,96 @@ export const ScriptLimits: MessageFns<ScriptLimits> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseScriptLimits();
+      const message = createBaseScriptView();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
           case 1: {
-            if (tag !== 8) {
+            if (tag !== 10) {
               break;
             }
 
-            message.cpuMs = reader.int32();
+            message.self = ObjectView.decode(reader, reader.uint32());
             continue;
           }
           case 2: {
-            if (tag !== 16) {
+            if (tag !== 18) {
               break;
             }
 
-            message.memoryMb = reader.int32();
+            message.actor = ObjectView.decode(reader, reader.uint32());
             continue;
           }
           case 3: {
-            if (tag !== 24) {
+            if (tag !== 26) {
               break;
             }
 
-            message.maxEffects = reader.int32();
+            message.room = ObjectView.decode(reader, reader.uint32());
             continue;
           }
           case 4: {
-            if (tag !== 32) {
+            if (tag !== 34) {
               break;
             }
 
-            message.maxOutputBytes = reader.int32();
+            message.item = ObjectView.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.from = ObjectView.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.to = ObjectView.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.argsJson = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.caller = ObjectView.decode(reader, reader.uint32());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.players.push(ObjectView.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -245,30 +494,381 @@ export const ScriptLimits: MessageFns<ScriptLimits> = {
     }
   },
 
-  create(base?: DeepPartial<ScriptLimits>): ScriptLimits {
-    return ScriptLimits.fromPartial(base ?? {});
+  create(base?: DeepPartial<ScriptView>): ScriptView {
+    return ScriptView.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<ScriptLimits>): ScriptLimits {
-    const message = createBaseScriptLimits();
-    message.cpuMs = object.cpuMs ?? 0;
-    message.memoryMb = object.memoryMb ?? 0;
-    message.maxEffects = object.maxEffects ?? 0;
-    message.maxOutputBytes = object.maxOutputBytes ?? 0;
+  fromPartial(object: DeepPartial<ScriptView>): ScriptView {
+    const message = createBaseScriptView();
+    message.self = (object.self !== undefined && object.self !== null)
+      ? ObjectView.fromPartial(object.self)
+      : undefined;
+    message.actor = (object.actor !== undefined && object.actor !== null)
+      ? ObjectView.fromPartial(object.actor)
+      : undefined;
+    message.room = (object.room !== undefined && object.room !== null)
+      ? ObjectView.fromPartial(object.room)
+      : undefined;
+    message.item = (object.item !== undefined && object.item !== null)
+      ? ObjectView.fromPartial(object.item)
+      : undefined;
+    message.from = (object.from !== undefined && object.from !== null)
+      ? ObjectView.fromPartial(object.from)
+      : undefined;
+    message.to = (object.to !== undefined && object.to !== null) ? ObjectView.fromPartial(object.to) : undefined;
+    message.text = object.text ?? undefined;
+    message.channel = object.channel ?? undefined;
+    message.argsJson = object.argsJson ?? "";
+    message.caller = (object.caller !== undefined && object.caller !== null)
+      ? ObjectView.fromPartial(object.caller)
+      : undefined;
+    message.players = object.players?.map((e) => ObjectView.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseObjectView(): ObjectView {
+  return { id: 0, name: "", kind: "", attributesJson: "", contents: [] };
+}
+
+export const ObjectView: MessageFns<ObjectView> = {
+  encode(message: ObjectView, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0) {
+      writer.uint32(8).int64(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.kind !== "") {
+      writer.uint32(26).string(message.kind);
+    }
+    if (message.attributesJson !== "") {
+      writer.uint32(34).string(message.attributesJson);
+    }
+    for (const v of message.contents) {
+      ObjectSummary.encode(v!, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ObjectView {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseObjectView();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.attributesJson = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.contents.push(ObjectSummary.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ObjectView>): ObjectView {
+    return ObjectView.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ObjectView>): ObjectView {
+    const message = createBaseObjectView();
+    message.id = object.id ?? 0;
+    message.name = object.name ?? "";
+    message.kind = object.kind ?? "";
+    message.attributesJson = object.attributesJson ?? "";
+    message.contents = object.contents?.map((e) => ObjectSummary.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseObjectSummary(): ObjectSummary {
+  return { id: 0, name: "", kind: "" };
+}
+
+export const ObjectSummary: MessageFns<ObjectSummary> = {
+  encode(message: ObjectSummary, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0) {
+      writer.uint32(8).int64(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.kind !== "") {
+      writer.uint32(26).string(message.kind);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ObjectSummary {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseObjectSummary();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ObjectSummary>): ObjectSummary {
+    return ObjectSummary.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ObjectSummary>): ObjectSummary {
+    const message = createBaseObjectSummary();
+    message.id = object.id ?? 0;
+    message.name = object.name ?? "";
+    message.kind = object.kind ?? "";
+    return message;
+  },
+};
+
+function createBaseScriptOutcome(): ScriptOutcome {
+  return { runId: "", effects: [], error: "", errorKind: "", line: 0, column: 0 };
+}
+
+export const ScriptOutcome: MessageFns<ScriptOutcome> = {
+  encode(message: ScriptOutcome, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.runId !== "") {
+      writer.uint32(10).string(message.runId);
+    }
+    for (const v of message.effects) {
+      Effect.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.error !== "") {
+      writer.uint32(26).string(message.error);
+    }
+    if (message.errorKind !== "") {
+      writer.uint32(34).string(message.errorKind);
+    }
+    if (message.line !== 0) {
+      writer.uint32(40).int32(message.line);
+    }
+    if (message.column !== 0) {
+      writer.uint32(48).int32(message.column);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScriptOutcome {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScriptOutcome();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.runId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.effects.push(Effect.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.errorKind = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.line = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.column = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ScriptOutcome>): ScriptOutcome {
+    return ScriptOutcome.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ScriptOutcome>): ScriptOutcome {
+    const message = createBaseScriptOutcome();
+    message.runId = object.runId ?? "";
+    message.effects = object.effects?.map((e) => Effect.fromPartial(e)) || [];
+    message.error = object.error ?? "";
+    message.errorKind = object.errorKind ?? "";
+    message.line = object.line ?? 0;
+    message.column = object.column ?? 0;
     return message;
   },
 };
 
 function createBaseEffect(): Effect {
-  return { kind: "", args: undefined };
+  return {
+    emit: undefined,
+    tell: undefined,
+    emitRoom: undefined,
+    teleport: undefined,
+    move: undefined,
+    spawn: undefined,
+    setAttr: undefined,
+    schedule: undefined,
+    call: undefined,
+    log: undefined,
+  };
 }
 
 export const Effect: MessageFns<Effect> = {
   encode(message: Effect, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.kind !== "") {
-      writer.uint32(10).string(message.kind);
+    if (message.emit !== undefined) {
+      Effect_Emit.encode(message.emit, writer.uint32(10).fork()).join();
     }
-    if (message.args !== undefined) {
-      ListValue.encode(ListValue.wrap(message.args), writer.uint32(18).fork()).join();
+    if (message.tell !== undefined) {
+      Effect_Tell.encode(message.tell, writer.uint32(18).fork()).join();
+    }
+    if (message.emitRoom !== undefined) {
+      Effect_EmitRoom.encode(message.emitRoom, writer.uint32(26).fork()).join();
+    }
+    if (message.teleport !== undefined) {
+      Effect_Teleport.encode(message.teleport, writer.uint32(34).fork()).join();
+    }
+    if (message.move !== undefined) {
+      Effect_Move.encode(message.move, writer.uint32(42).fork()).join();
+    }
+    if (message.spawn !== undefined) {
+      Effect_Spawn.encode(message.spawn, writer.uint32(50).fork()).join();
+    }
+    if (message.setAttr !== undefined) {
+      Effect_SetAttr.encode(message.setAttr, writer.uint32(58).fork()).join();
+    }
+    if (message.schedule !== undefined) {
+      Effect_Schedule.encode(message.schedule, writer.uint32(66).fork()).join();
+    }
+    if (message.call !== undefined) {
+      Effect_Call.encode(message.call, writer.uint32(74).fork()).join();
+    }
+    if (message.log !== undefined) {
+      Effect_Log.encode(message.log, writer.uint32(82).fork()).join();
     }
     return writer;
   },
@@ -291,7 +891,7 @@ export const Effect: MessageFns<Effect> = {
               break;
             }
 
-            message.kind = reader.string();
+            message.emit = Effect_Emit.decode(reader, reader.uint32());
             continue;
           }
           case 2: {
@@ -299,7 +899,71 @@ export const Effect: MessageFns<Effect> = {
               break;
             }
 
-            message.args = ListValue.unwrap(ListValue.decode(reader, reader.uint32()));
+            message.tell = Effect_Tell.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.emitRoom = Effect_EmitRoom.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.teleport = Effect_Teleport.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.move = Effect_Move.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.spawn = Effect_Spawn.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.setAttr = Effect_SetAttr.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.schedule = Effect_Schedule.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.call = Effect_Call.decode(reader, reader.uint32());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.log = Effect_Log.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -319,34 +983,51 @@ export const Effect: MessageFns<Effect> = {
   },
   fromPartial(object: DeepPartial<Effect>): Effect {
     const message = createBaseEffect();
-    message.kind = object.kind ?? "";
-    message.args = object.args ?? undefined;
+    message.emit = (object.emit !== undefined && object.emit !== null)
+      ? Effect_Emit.fromPartial(object.emit)
+      : undefined;
+    message.tell = (object.tell !== undefined && object.tell !== null)
+      ? Effect_Tell.fromPartial(object.tell)
+      : undefined;
+    message.emitRoom = (object.emitRoom !== undefined && object.emitRoom !== null)
+      ? Effect_EmitRoom.fromPartial(object.emitRoom)
+      : undefined;
+    message.teleport = (object.teleport !== undefined && object.teleport !== null)
+      ? Effect_Teleport.fromPartial(object.teleport)
+      : undefined;
+    message.move = (object.move !== undefined && object.move !== null)
+      ? Effect_Move.fromPartial(object.move)
+      : undefined;
+    message.spawn = (object.spawn !== undefined && object.spawn !== null)
+      ? Effect_Spawn.fromPartial(object.spawn)
+      : undefined;
+    message.setAttr = (object.setAttr !== undefined && object.setAttr !== null)
+      ? Effect_SetAttr.fromPartial(object.setAttr)
+      : undefined;
+    message.schedule = (object.schedule !== undefined && object.schedule !== null)
+      ? Effect_Schedule.fromPartial(object.schedule)
+      : undefined;
+    message.call = (object.call !== undefined && object.call !== null)
+      ? Effect_Call.fromPartial(object.call)
+      : undefined;
+    message.log = (object.log !== undefined && object.log !== null) ? Effect_Log.fromPartial(object.log) : undefined;
     return message;
   },
 };
 
-function createBaseRunResult(): RunResult {
-  return { effects: [], error: "", errorKind: "", cpuMs: 0 };
+function createBaseEffect_Emit(): Effect_Emit {
+  return { text: "" };
 }
 
-export const RunResult: MessageFns<RunResult> = {
-  encode(message: RunResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    for (const v of message.effects) {
-      Effect.encode(v!, writer.uint32(10).fork()).join();
-    }
-    if (message.error !== "") {
-      writer.uint32(18).string(message.error);
-    }
-    if (message.errorKind !== "") {
-      writer.uint32(26).string(message.errorKind);
-    }
-    if (message.cpuMs !== 0) {
-      writer.uint32(33).double(message.cpuMs);
+export const Effect_Emit: MessageFns<Effect_Emit> = {
+  encode(message: Effect_Emit, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.text !== "") {
+      writer.uint32(10).string(message.text);
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): RunResult {
+  decode(input: BinaryReader | Uint8Array, length?: number): Effect_Emit {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -355,7 +1036,7 @@ export const RunResult: MessageFns<RunResult> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseRunResult();
+      const message = createBaseEffect_Emit();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -364,31 +1045,7 @@ export const RunResult: MessageFns<RunResult> = {
               break;
             }
 
-            message.effects.push(Effect.decode(reader, reader.uint32()));
-            continue;
-          }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.error = reader.string();
-            continue;
-          }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            message.errorKind = reader.string();
-            continue;
-          }
-          case 4: {
-            if (tag !== 33) {
-              break;
-            }
-
-            message.cpuMs = reader.double();
+            message.text = reader.string();
             continue;
           }
         }
@@ -403,15 +1060,706 @@ export const RunResult: MessageFns<RunResult> = {
     }
   },
 
-  create(base?: DeepPartial<RunResult>): RunResult {
-    return RunResult.fromPartial(base ?? {});
+  create(base?: DeepPartial<Effect_Emit>): Effect_Emit {
+    return Effect_Emit.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<RunResult>): RunResult {
-    const message = createBaseRunResult();
-    message.effects = object.effects?.map((e) => Effect.fromPartial(e)) || [];
-    message.error = object.error ?? "";
-    message.errorKind = object.errorKind ?? "";
-    message.cpuMs = object.cpuMs ?? 0;
+  fromPartial(object: DeepPartial<Effect_Emit>): Effect_Emit {
+    const message = createBaseEffect_Emit();
+    message.text = object.text ?? "";
+    return message;
+  },
+};
+
+function createBaseEffect_Tell(): Effect_Tell {
+  return { target: undefined, text: "" };
+}
+
+export const Effect_Tell: MessageFns<Effect_Tell> = {
+  encode(message: Effect_Tell, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.target !== undefined) {
+      ObjectRef.encode(message.target, writer.uint32(10).fork()).join();
+    }
+    if (message.text !== "") {
+      writer.uint32(18).string(message.text);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Effect_Tell {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEffect_Tell();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.target = ObjectRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Effect_Tell>): Effect_Tell {
+    return Effect_Tell.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Effect_Tell>): Effect_Tell {
+    const message = createBaseEffect_Tell();
+    message.target = (object.target !== undefined && object.target !== null)
+      ? ObjectRef.fromPartial(object.target)
+      : undefined;
+    message.text = object.text ?? "";
+    return message;
+  },
+};
+
+function createBaseEffect_EmitRoom(): Effect_EmitRoom {
+  return { text: "" };
+}
+
+export const Effect_EmitRoom: MessageFns<Effect_EmitRoom> = {
+  encode(message: Effect_EmitRoom, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.text !== "") {
+      writer.uint32(10).string(message.text);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Effect_EmitRoom {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEffect_EmitRoom();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Effect_EmitRoom>): Effect_EmitRoom {
+    return Effect_EmitRoom.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Effect_EmitRoom>): Effect_EmitRoom {
+    const message = createBaseEffect_EmitRoom();
+    message.text = object.text ?? "";
+    return message;
+  },
+};
+
+function createBaseEffect_Teleport(): Effect_Teleport {
+  return { target: undefined, room: undefined };
+}
+
+export const Effect_Teleport: MessageFns<Effect_Teleport> = {
+  encode(message: Effect_Teleport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.target !== undefined) {
+      ObjectRef.encode(message.target, writer.uint32(10).fork()).join();
+    }
+    if (message.room !== undefined) {
+      ObjectRef.encode(message.room, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Effect_Teleport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEffect_Teleport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.target = ObjectRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.room = ObjectRef.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Effect_Teleport>): Effect_Teleport {
+    return Effect_Teleport.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Effect_Teleport>): Effect_Teleport {
+    const message = createBaseEffect_Teleport();
+    message.target = (object.target !== undefined && object.target !== null)
+      ? ObjectRef.fromPartial(object.target)
+      : undefined;
+    message.room = (object.room !== undefined && object.room !== null) ? ObjectRef.fromPartial(object.room) : undefined;
+    return message;
+  },
+};
+
+function createBaseEffect_Move(): Effect_Move {
+  return { thing: undefined, destination: undefined };
+}
+
+export const Effect_Move: MessageFns<Effect_Move> = {
+  encode(message: Effect_Move, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.thing !== undefined) {
+      ObjectRef.encode(message.thing, writer.uint32(10).fork()).join();
+    }
+    if (message.destination !== undefined) {
+      ObjectRef.encode(message.destination, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Effect_Move {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEffect_Move();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.thing = ObjectRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.destination = ObjectRef.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Effect_Move>): Effect_Move {
+    return Effect_Move.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Effect_Move>): Effect_Move {
+    const message = createBaseEffect_Move();
+    message.thing = (object.thing !== undefined && object.thing !== null)
+      ? ObjectRef.fromPartial(object.thing)
+      : undefined;
+    message.destination = (object.destination !== undefined && object.destination !== null)
+      ? ObjectRef.fromPartial(object.destination)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseEffect_Spawn(): Effect_Spawn {
+  return { ref: "", name: "", description: "" };
+}
+
+export const Effect_Spawn: MessageFns<Effect_Spawn> = {
+  encode(message: Effect_Spawn, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ref !== "") {
+      writer.uint32(10).string(message.ref);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.description !== "") {
+      writer.uint32(26).string(message.description);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Effect_Spawn {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEffect_Spawn();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ref = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Effect_Spawn>): Effect_Spawn {
+    return Effect_Spawn.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Effect_Spawn>): Effect_Spawn {
+    const message = createBaseEffect_Spawn();
+    message.ref = object.ref ?? "";
+    message.name = object.name ?? "";
+    message.description = object.description ?? "";
+    return message;
+  },
+};
+
+function createBaseEffect_SetAttr(): Effect_SetAttr {
+  return { target: undefined, name: "", valueJson: "" };
+}
+
+export const Effect_SetAttr: MessageFns<Effect_SetAttr> = {
+  encode(message: Effect_SetAttr, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.target !== undefined) {
+      ObjectRef.encode(message.target, writer.uint32(10).fork()).join();
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.valueJson !== "") {
+      writer.uint32(26).string(message.valueJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Effect_SetAttr {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEffect_SetAttr();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.target = ObjectRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.valueJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Effect_SetAttr>): Effect_SetAttr {
+    return Effect_SetAttr.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Effect_SetAttr>): Effect_SetAttr {
+    const message = createBaseEffect_SetAttr();
+    message.target = (object.target !== undefined && object.target !== null)
+      ? ObjectRef.fromPartial(object.target)
+      : undefined;
+    message.name = object.name ?? "";
+    message.valueJson = object.valueJson ?? "";
+    return message;
+  },
+};
+
+function createBaseEffect_Schedule(): Effect_Schedule {
+  return { seconds: 0, event: "" };
+}
+
+export const Effect_Schedule: MessageFns<Effect_Schedule> = {
+  encode(message: Effect_Schedule, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.seconds !== 0) {
+      writer.uint32(9).double(message.seconds);
+    }
+    if (message.event !== "") {
+      writer.uint32(18).string(message.event);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Effect_Schedule {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEffect_Schedule();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.seconds = reader.double();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.event = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Effect_Schedule>): Effect_Schedule {
+    return Effect_Schedule.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Effect_Schedule>): Effect_Schedule {
+    const message = createBaseEffect_Schedule();
+    message.seconds = object.seconds ?? 0;
+    message.event = object.event ?? "";
+    return message;
+  },
+};
+
+function createBaseEffect_Call(): Effect_Call {
+  return { target: undefined, event: "", argsJson: "" };
+}
+
+export const Effect_Call: MessageFns<Effect_Call> = {
+  encode(message: Effect_Call, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.target !== undefined) {
+      ObjectRef.encode(message.target, writer.uint32(10).fork()).join();
+    }
+    if (message.event !== "") {
+      writer.uint32(18).string(message.event);
+    }
+    if (message.argsJson !== "") {
+      writer.uint32(26).string(message.argsJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Effect_Call {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEffect_Call();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.target = ObjectRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.event = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.argsJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Effect_Call>): Effect_Call {
+    return Effect_Call.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Effect_Call>): Effect_Call {
+    const message = createBaseEffect_Call();
+    message.target = (object.target !== undefined && object.target !== null)
+      ? ObjectRef.fromPartial(object.target)
+      : undefined;
+    message.event = object.event ?? "";
+    message.argsJson = object.argsJson ?? "";
+    return message;
+  },
+};
+
+function createBaseEffect_Log(): Effect_Log {
+  return { text: "" };
+}
+
+export const Effect_Log: MessageFns<Effect_Log> = {
+  encode(message: Effect_Log, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.text !== "") {
+      writer.uint32(10).string(message.text);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Effect_Log {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEffect_Log();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Effect_Log>): Effect_Log {
+    return Effect_Log.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Effect_Log>): Effect_Log {
+    const message = createBaseEffect_Log();
+    message.text = object.text ?? "";
+    return message;
+  },
+};
+
+function createBaseObjectRef(): ObjectRef {
+  return { id: undefined, spawn: undefined };
+}
+
+export const ObjectRef: MessageFns<ObjectRef> = {
+  encode(message: ObjectRef, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== undefined) {
+      writer.uint32(8).int64(message.id);
+    }
+    if (message.spawn !== undefined) {
+      writer.uint32(18).string(message.spawn);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ObjectRef {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseObjectRef();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.spawn = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ObjectRef>): ObjectRef {
+    return ObjectRef.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ObjectRef>): ObjectRef {
+    const message = createBaseObjectRef();
+    message.id = object.id ?? undefined;
+    message.spawn = object.spawn ?? undefined;
     return message;
   },
 };
@@ -421,11 +1769,15 @@ export const ScriptExecutorServiceDefinition = {
   name: "ScriptExecutorService",
   fullName: "loom.v1.ScriptExecutorService",
   methods: {
+    /**
+     * Runs one job at once and answers its outcome, under the executor's configured limits (tools,
+     * tests); the world's own runs go by the queue.
+     */
     run: {
       name: "Run",
-      requestType: RunRequest as typeof RunRequest,
+      requestType: ScriptJob as typeof ScriptJob,
       requestStream: false,
-      responseType: RunResult as typeof RunResult,
+      responseType: ScriptOutcome as typeof ScriptOutcome,
       responseStream: false,
       options: {},
     },
@@ -433,11 +1785,19 @@ export const ScriptExecutorServiceDefinition = {
 } as const;
 
 export interface ScriptExecutorServiceImplementation<CallContextExt = {}> {
-  run(request: RunRequest, context: CallContext & CallContextExt): Promise<DeepPartial<RunResult>>;
+  /**
+   * Runs one job at once and answers its outcome, under the executor's configured limits (tools,
+   * tests); the world's own runs go by the queue.
+   */
+  run(request: ScriptJob, context: CallContext & CallContextExt): Promise<DeepPartial<ScriptOutcome>>;
 }
 
 export interface ScriptExecutorServiceClient<CallOptionsExt = {}> {
-  run(request: DeepPartial<RunRequest>, options?: CallOptions & CallOptionsExt): Promise<RunResult>;
+  /**
+   * Runs one job at once and answers its outcome, under the executor's configured limits (tools,
+   * tests); the world's own runs go by the queue.
+   */
+  run(request: DeepPartial<ScriptJob>, options?: CallOptions & CallOptionsExt): Promise<ScriptOutcome>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

@@ -1,5 +1,5 @@
 // Runs per owner per second (DESIGN.md §6): a token bucket per owner, so a builder whose scripts
-// fire in a burst is slowed down without affecting anyone else.
+// fire in a burst is slowed down without affecting anyone else. Runs over it are never started.
 
 export interface RunBudgetOptions {
   /** Sustained runs per owner per second (default 20). */
