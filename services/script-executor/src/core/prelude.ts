@@ -70,8 +70,8 @@ const ref = (fn, what, v) => {
   if (typeof v === 'string' && SPAWN.test(v) && +v.slice(6) <= spawns) return v;
   throw new TypeError(fn + ': ' + what + ' must be an object, an object id or a spawn reference, got ' + typeName(v));
 };
-// What ref() returned, as script.proto's ObjectRef.
-const objectRef = (r) => (typeof r === 'number' ? { id: r } : { spawn: r });
+// What ref() returned, as script.proto's ObjectRef in JSON (a spawn reference matches SPAWN: nothing to escape).
+const objectRef = (r) => (typeof r === 'number' ? '{"id":' + r + '}' : '{"spawn":"' + r + '"}');
 // The world's own rule for attribute names (a name it would refuse fails here, at the line that used it).
 const ATTR = /${attributeNamePattern.source}/;
 const attrName = (fn, name) => {
