@@ -136,8 +136,7 @@ export class TextSession {
       this.enter(result.accessToken, result.refreshToken, result.expiresIn);
     } catch (error) {
       if (!(error instanceof LoomError)) throw error;
-      if (playerSentence(error) !== error.message) this.options.logger.warn({ err: error }, 'login failed');
-      this.show(`{r}${escapeMarkup(playerSentence(error))}{x}`);
+      this.show(`{r}${escapeMarkup(this.told(error, 'login failed'))}{x}`);
       if (++this.loginFailures >= (this.options.maxLoginFailures ?? 3)) return this.close('Too many failed attempts. Goodbye.');
       this.connection.prompt(promptText);
     }
@@ -256,11 +255,17 @@ export class TextSession {
     });
   }
 
+  /** What the player reads of an error; detail the player is not shown goes to the log. */
+  private told(error: LoomError, what: string): string {
+    const sentence = playerSentence(error);
+    if (sentence !== error.message) this.options.logger.warn({ err: error }, what);
+    return sentence;
+  }
+
   private fail(error: unknown, what: string): void {
     if (error instanceof NotFoundError && this.state === 'playing') return this.close('Your session has ended.');
     if (error instanceof LoomError) {
-      if (playerSentence(error) !== error.message) this.options.logger.warn({ err: error }, what);
-      this.show(`{r}${what}: ${escapeMarkup(playerSentence(error))}{x}`);
+      this.show(`{r}${what}: ${escapeMarkup(this.told(error, what))}{x}`);
       return this.queuePrompt();
     }
     this.options.logger.error({ err: error }, what);
