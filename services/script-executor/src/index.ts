@@ -2,10 +2,13 @@
 // jobs (in-process queue, or RabbitMQ in the distributed wiring); outcomes go back on the bus. Run, the
 // gRPC method, answers one job directly (tools, tests), under the same limits and budget.
 import { jobQueues, ScriptView, topics, type ScriptJob, type ScriptOutcome } from '@loom/proto';
-import { Counter, defineService } from '@loom/runtime';
+import { Counter, defineService, untilAvailable } from '@loom/runtime';
 import { CpuBudget } from './core/cpu-budget.ts';
 import { SandboxPool } from './core/pool.ts';
 import type { SandboxResult } from './core/view.ts';
+
+/** How long a run waits for Redis before it is given up; world-state gives up on it at 30 s. */
+const outcomeWaitMs = 20_000;
 
 export const service = defineService({
   name: 'script-executor',
@@ -23,10 +26,13 @@ export const service = defineService({
     });
     /** Runs the job unless its owner's CPU budget is spent; the outcome is what world-state applies. */
     const run = async (job: ScriptJob): Promise<ScriptOutcome> => {
-      const result: SandboxResult = (await budget.allows(job.ownerId))
+      // Nothing has run yet, so a kv that is briefly away is waited for.
+      const allowed = await untilAvailable('the CPU budget store', () => budget.allows(job.ownerId), { logger, timeoutMs: outcomeWaitMs });
+      const result: SandboxResult = allowed
         ? await pool.run({ source: job.source, eventName: job.event, view: job.view ?? ScriptView.create(), limits }, job.ownerId)
         : { effects: [], error: budget.refusal, errorKind: 'budget', cpuMs: 0 };
-      if (result.cpuMs > 0) await budget.charge(job.ownerId, result.cpuMs);
+      // The run happened and its outcome must still reach the world: an uncharged run is the smaller loss.
+      if (result.cpuMs > 0) await budget.charge(job.ownerId, result.cpuMs).catch((err: unknown) => logger.warn({ err, ownerId: job.ownerId }, 'could not charge a run to its owner\'s CPU budget'));
       runs.inc({ outcome: result.errorKind ?? 'ok' });
       // Refusals are counted, not logged: an owner over budget would flood the log.
       if (result.errorKind && result.errorKind !== 'budget') {
@@ -39,9 +45,12 @@ export const service = defineService({
     };
     const consumer = await queue.consume(
       jobQueues.scriptRun,
-      async (job) => bus.publish(topics.scriptOutcome, await run(job.payload)),
-      // A run is answered even when the script fails; only a lost outcome is worth a retry, and a
-      // retried script would act twice, so a job is tried once.
+      async (job) => {
+        const outcome = await run(job.payload);
+        // A script run again would act twice, so it is the publishing that is retried while the bus is away.
+        await untilAvailable('the bus', () => bus.publish(topics.scriptOutcome, outcome), { logger, timeoutMs: outcomeWaitMs });
+      },
+      // A run is answered even when the script fails, and its outcome waits for the bus, so a job is tried once.
       { prefetch: 64, maxAttempts: 1 },
     );
     return {
