@@ -56,17 +56,6 @@ export function encodeDelta(snapshot: Snapshot, baseline?: Snapshot): Uint8Array
   return w.finish();
 }
 
-/** The baseline tick a delta names (NO_BASELINE for a full snapshot), read before decoding. */
-export function deltaBaselineTick(bytes: Uint8Array): number | DecodeError {
-  const r = new Reader(bytes);
-  try {
-    r.u32('tick');
-    return r.u32('baseline tick');
-  } catch (error) {
-    if (error instanceof DecodeError) return error;
-    throw error;
-  }
-}
 
 /** Rebuilds a snapshot; `baselines` finds the one the delta names. Never throws on bad bytes. */
 export function decodeDelta(bytes: Uint8Array, baselines: (tick: number) => Snapshot | undefined): Snapshot | DecodeError {

@@ -1,15 +1,12 @@
 // Fixed-point forms of the continuous values snapshots carry. Positions are centimetres in a
 // signed 24-bit integer: ±83.9 km at 1 cm, 3 bytes an axis (i16 would cap a world at ±327 m;
 // a float32 would spend 4 bytes and lose precision far from the origin). Yaw is a u16 turn
-// fraction (0.0055°). Velocity is cm/s in an i16: ±327 m/s, beyond anything that walks or flies.
+// fraction (0.0055°).
 
 export const POSITION_UNITS_PER_METRE = 100;
 export const POSITION_MIN = -0x800000; // i24
 export const POSITION_MAX = 0x7fffff;
 export const YAW_STEPS = 0x10000; // u16
-export const VELOCITY_UNITS_PER_METRE_PER_SECOND = 100;
-export const VELOCITY_MIN = -0x8000; // i16
-export const VELOCITY_MAX = 0x7fff;
 
 function finite(value: number, what: string): number {
   if (Number.isNaN(value)) throw new RangeError(`${what} is NaN`);
@@ -39,11 +36,3 @@ export function dequantizeYaw(steps: number): number {
   return (steps / YAW_STEPS) * 2 * Math.PI;
 }
 
-/** Metres per second → i16 centimetres per second, clamped to ±327.67 m/s. */
-export function quantizeVelocity(metresPerSecond: number): number {
-  return clamp(Math.round(finite(metresPerSecond, 'velocity') * VELOCITY_UNITS_PER_METRE_PER_SECOND), VELOCITY_MIN, VELOCITY_MAX);
-}
-
-export function dequantizeVelocity(units: number): number {
-  return units / VELOCITY_UNITS_PER_METRE_PER_SECOND;
-}

@@ -27,12 +27,6 @@ export function ackedSequences(ack: number, ackBits: number): number[] {
 }
 
 /** Builds the ack bitfield for `ack` from a predicate saying which sequences arrived. */
-export function buildAckBits(ack: number, received: (seq: number) => boolean): number {
-  let bits = 0;
-  for (let i = 0; i < ACK_BITS; i++) if (received(seqAdd(ack, -1 - i))) bits |= 1 << i;
-  return bits >>> 0;
-}
-
 export type Arrival = 'new' | 'duplicate' | 'old';
 
 /**

@@ -46,8 +46,6 @@ export const apiReference: ApiEntry[] = [
   { name: 'log', signature: 'log(...values: unknown[]): void', description: "Tells the script's owner a line, marked [log <object> #<id>], if the run's effects are kept (it counts as an effect); console.log is the same function.", example: "log('visits', getAttr(self, 'visits'));" },
 ];
 
-export const API_NAMES: readonly string[] = apiReference.map((e) => e.name);
-
 /**
  * Each effect's API function, as VM source, keyed by the effect kinds of script.proto (a kind without
  * its function here, or a function for no kind, fails the typecheck). Each checks its arguments and
