@@ -32,3 +32,4 @@ export type ContractServiceName = keyof Contracts;
 
 export * from './topics.js';
 export * from './effects.js';
+export * from './world-events.js';

@@ -1,7 +1,7 @@
 // One 3D player: its protocol session on one side, its world-state session on the other. World events
 // become reliable JSON events and delta-compressed snapshots; inputs and command lines become intents.
 import { randomUUID } from 'node:crypto';
-import { EntityKind, Gateway, type EntityInfo, type RoomInfo, type Snapshot, type WorldEvent } from '@loom/proto';
+import { dispatchWorldEvent, EntityKind, Gateway, type EntityInfo, type RoomInfo, type Snapshot, type WorldEvent, type WorldEventHandlers } from '@loom/proto';
 import { NotFoundError, playerSentence, SessionStream, UnavailableError, worldAwayLines, type Logger, type ServiceClient } from '@loom/runtime';
 import {
   EntityFlag, SnapshotHistory, decodeEvent, decodeInput, encodeDelta, encodeEvent, encodeSnapshotMessage,
@@ -91,13 +91,20 @@ export class GraphicsSession {
 
   /** A world event as a 3D client gets it (docs/protocol.md, "Game messages"); vitals and settings are for text clients. */
   private event(event: WorldEvent): void {
-    if (event.snapshot) this.snapshot(event.snapshot);
-    else if (event.entity) this.send(entityEvent(event.entity));
-    else if (event.room) this.send(roomEvent(event.room));
-    else if (event.chat) this.send({ t: 'chat', channel: event.chat.channel, talker: event.chat.senderName, text: event.chat.text });
-    else if (event.text) this.send({ t: 'text', text: plain(event.text.markup) });
-    else if (event.disconnect) this.send({ t: 'bye', text: plain(event.disconnect.markup) });
+    dispatchWorldEvent(event, this.handlers);
   }
+
+  private readonly handlers: WorldEventHandlers = {
+    snapshot: (snapshot) => this.snapshot(snapshot),
+    entity: (entity) => this.send(entityEvent(entity)),
+    room: (room) => this.send(roomEvent(room)),
+    chat: (chat) => this.send({ t: 'chat', channel: chat.channel, talker: chat.senderName, text: chat.text }),
+    text: (text) => this.send({ t: 'text', text: plain(text.markup) }),
+    disconnect: (bye) => this.send({ t: 'bye', text: plain(bye.markup) }),
+    // For text clients.
+    vitals: null,
+    settings: null,
+  };
 
   private snapshot(world: Snapshot): void {
     if (world.tick + this.tickOffset <= this.lastTick) this.tickOffset = this.lastTick + 1 - world.tick;

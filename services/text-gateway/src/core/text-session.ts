@@ -1,6 +1,6 @@
 // One text player's connection: the login dialog, then lines to world-state and its events back, rendered.
 import { randomUUID } from 'node:crypto';
-import { Gateway, type ChatLine, type WorldEvent } from '@loom/proto';
+import { dispatchWorldEvent, Gateway, type ChatLine, type WorldEvent, type WorldEventHandlers } from '@loom/proto';
 import { LoomError, NotFoundError, playerSentence, SessionStream, UnauthenticatedError, UnavailableError, worldAwayLines, type Logger, type ServiceClient } from '@loom/runtime';
 import { escapeMarkup, render } from '../text/ansi.ts';
 import { wrap } from '../text/wrap.ts';
@@ -210,20 +210,28 @@ export class TextSession {
 
   /** A world event as a text player gets it: ANSI text, and GMCP for MUD clients. */
   private event(event: WorldEvent): void {
-    if (event.settings) this.colour = event.settings.colour;
-    else if (event.room) this.connection.sendGmcp('Room.Info', roomInfoPackage(event.room));
-    else if (event.vitals) this.connection.sendGmcp('Char.Vitals', vitalsPackage(event.vitals));
-    else if (event.chat) {
-      this.connection.sendGmcp('Comm.Channel.Text', channelTextPackage(event.chat));
-      this.read(chatMarkup(event.chat));
-    } else if (event.text) this.read(event.text.markup);
-    else if (event.disconnect) {
+    dispatchWorldEvent(event, this.handlers);
+  }
+
+  private readonly handlers: WorldEventHandlers = {
+    settings: (settings) => (this.colour = settings.colour),
+    room: (room) => this.connection.sendGmcp('Room.Info', roomInfoPackage(room)),
+    vitals: (vitals) => this.connection.sendGmcp('Char.Vitals', vitalsPackage(vitals)),
+    chat: (chat) => {
+      this.connection.sendGmcp('Comm.Channel.Text', channelTextPackage(chat));
+      this.read(chatMarkup(chat));
+    },
+    text: (text) => this.read(text.markup),
+    disconnect: (bye) => {
       // The world ended the session itself (taken over, booted, shutting down): nothing to close there,
       // but the idle and token refresh timers must stop, or the refresh would go on for a player long gone.
       this.stop();
-      this.connection.close(this.rendered(event.disconnect.markup));
-    }
-  }
+      this.connection.close(this.rendered(bye.markup));
+    },
+    // 3D players' business.
+    entity: null,
+    snapshot: null,
+  };
 
   /** A line the player reads, then the prompt. */
   private read(markup: string): void {
