@@ -1,12 +1,7 @@
 // `loom`: start the world, run one service, migrate, check dependencies, run the distributed wiring.
+// Each command loads its own code when it runs, so `loom service <name>` and a mistyped command stay light.
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError, isServiceName, serviceNames } from '@loom/runtime';
-import { createAdmin } from './commands/admin.ts';
-import { printConfig } from './commands/config.ts';
-import { doctor } from './commands/doctor.ts';
-import { migrate } from './commands/migrate.ts';
-import { startAllInOne, startService } from './commands/start.ts';
-import { up } from './commands/up.ts';
+import { ConfigError, isServiceName, serviceNames, type ServiceName } from '@loom/runtime';
 
 const program = new Command('loom')
   .description('Loom: a programmable multiplayer world server')
@@ -15,7 +10,7 @@ const program = new Command('loom')
 program
   .command('start')
   .description('run every service in one process with embedded defaults (telnet 4000, HTTP 8080, UDP 5000)')
-  .action(startAllInOne);
+  .action(async () => (await import('./commands/start.ts')).startAllInOne());
 
 program
   .command('service')
@@ -24,17 +19,23 @@ program
     if (!isServiceName(name)) throw new InvalidArgumentError(`no service "${name}"; one of ${serviceNames.join(', ')}`);
     return name;
   })
-  .action(startService);
+  .action(async (name: ServiceName) => (await import('./commands/start.ts')).startService(name));
 
-program.command('migrate').description('apply the database migrations and exit').action(migrate);
+program
+  .command('migrate')
+  .description('apply the database migrations and exit')
+  .action(async () => (await import('./commands/migrate.ts')).migrate());
 
-program.command('doctor').description('check every configured dependency and say what is reachable').action(doctor);
+program
+  .command('doctor')
+  .description('check every configured dependency and say what is reachable')
+  .action(async () => (await import('./commands/doctor.ts')).doctor());
 
 program
   .command('up')
   .description('run every service as its own process against PostgreSQL, Redis and RabbitMQ (defaults: localhost)')
   .option('--base-port <port>', 'put every port in a block from here instead of the defaults', (v: string) => Number(v))
-  .action(up);
+  .action(async (options: { basePort?: number }) => (await import('./commands/up.ts')).up(options));
 
 const admin = program.command('admin').description("the operator's tools");
 admin
@@ -42,7 +43,7 @@ admin
   .description('create an admin account, or make an existing account admin with a new password (asks for the password)')
   .argument('<name>', 'the account name')
   .option('--password-stdin', 'read the password from the first line of standard input')
-  .action(createAdmin);
+  .action(async (name: string, options: { passwordStdin?: boolean }) => (await import('./commands/admin.ts')).createAdmin(name, options));
 
 program
   .command('commands')
@@ -64,7 +65,7 @@ program
   .command('config')
   .description('list every environment variable Loom reads')
   .option('--markdown', 'as a Markdown table')
-  .action(printConfig);
+  .action(async (options: { markdown?: boolean }) => (await import('./commands/config.ts')).printConfig(options));
 
 try {
   await program.parseAsync();

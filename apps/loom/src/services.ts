@@ -1,31 +1,25 @@
-// Every service module, in the order the all-in-one starts them (libs/runtime's serviceNames).
-import { service as assetService } from '@loom/asset-service';
-import { service as authService } from '@loom/auth-service';
-import { service as chatService } from '@loom/chat-service';
-import { service as graphicsGateway } from '@loom/graphics-gateway';
-import { service as httpApi } from '@loom/http-api';
-import { service as persistenceService } from '@loom/persistence-service';
-import { service as physicsService } from '@loom/physics-service';
-import { service as scriptExecutor } from '@loom/script-executor';
-import { service as textGateway } from '@loom/text-gateway';
-import { service as worldState } from '@loom/world-state';
+// Every service module, in the order the all-in-one starts them (libs/runtime's serviceNames). Each is
+// imported only when asked for: a `loom service <name>` process (one per service under `loom up` or in a
+// container) loads its own service's code, not the sandbox, the physics engine and the rest.
 import { serviceNames, type ServiceModule, type ServiceName } from '@loom/runtime';
 
-const modules: Record<ServiceName, ServiceModule> = {
-  'persistence-service': persistenceService,
-  'auth-service': authService,
-  'chat-service': chatService,
-  'asset-service': assetService,
-  'script-executor': scriptExecutor,
-  'physics-service': physicsService,
-  'world-state': worldState,
-  'text-gateway': textGateway,
-  'graphics-gateway': graphicsGateway,
-  'http-api': httpApi,
+const loaders: Record<ServiceName, () => Promise<ServiceModule>> = {
+  'persistence-service': async () => (await import('@loom/persistence-service')).service,
+  'auth-service': async () => (await import('@loom/auth-service')).service,
+  'chat-service': async () => (await import('@loom/chat-service')).service,
+  'asset-service': async () => (await import('@loom/asset-service')).service,
+  'script-executor': async () => (await import('@loom/script-executor')).service,
+  'physics-service': async () => (await import('@loom/physics-service')).service,
+  'world-state': async () => (await import('@loom/world-state')).service,
+  'text-gateway': async () => (await import('@loom/text-gateway')).service,
+  'graphics-gateway': async () => (await import('@loom/graphics-gateway')).service,
+  'http-api': async () => (await import('@loom/http-api')).service,
 };
 
-export const allServices: ServiceModule[] = serviceNames.map((name) => modules[name]);
+export function allServices(): Promise<ServiceModule[]> {
+  return Promise.all(serviceNames.map((name) => loaders[name]()));
+}
 
-export function serviceModule(name: ServiceName): ServiceModule {
-  return modules[name];
+export function serviceModule(name: ServiceName): Promise<ServiceModule> {
+  return loaders[name]();
 }

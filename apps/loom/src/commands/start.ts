@@ -17,9 +17,9 @@ function stopWithParent(host: Host): void {
 }
 
 export async function startAllInOne(): Promise<void> {
-  stopWithParent(await runHost(allServices, 'all-in-one'));
+  stopWithParent(await runHost(await allServices(), 'all-in-one'));
 }
 
 export async function startService(name: ServiceName): Promise<void> {
-  stopWithParent(await runHost([serviceModule(name)], 'standalone'));
+  stopWithParent(await runHost([await serviceModule(name)], 'standalone'));
 }
