@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { dispatchWorldEvent, Gateway, type ChatLine, type WorldEvent, type WorldEventHandlers } from '@loom/proto';
 import { LoomError, NotFoundError, playerSentence, SessionStream, UnauthenticatedError, UnavailableError, worldAwayLines, type Logger, type ServiceClient } from '@loom/runtime';
-import { escapeMarkup, render } from '../text/ansi.ts';
-import { wrap } from '../text/wrap.ts';
+import { escapeMarkup } from '../text/ansi.ts';
+import { renderedLine } from '../text/rendered.ts';
 import type { TextConnection } from './connection.ts';
 import { channelTextPackage, roomInfoPackage, vitalsPackage } from './gmcp-packages.ts';
 import { LoginDialog, loginHelp } from './login-dialog.ts';
@@ -245,8 +245,7 @@ export class TextSession {
   }
 
   private rendered(markup: string): string {
-    const text = render(markup, this.colour);
-    return `${this.connection.width > 0 ? wrap(text, this.connection.width) : text}\n`;
+    return renderedLine(markup, this.colour, this.connection.width);
   }
 
   private show(markup: string): void {

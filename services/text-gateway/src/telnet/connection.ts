@@ -53,6 +53,19 @@ const ACCEPTED: Record<Side, ReadonlySet<number>> = {
   remote: new Set([Opt.SGA, Opt.NAWS, Opt.TTYPE, Opt.CHARSET]),
 };
 
+/**
+ * Text as telnet bytes (CRLF line ends, the client's charset, IAC doubled). A line said in a room is
+ * written to every reader in a row, so the last encoding is kept and handed to the next socket as is
+ * (sockets do not change what they are given).
+ */
+let lastEncoded: { text: string; utf8: boolean; bytes: Buffer } | undefined;
+function wireBytes(text: string, utf8: boolean): Buffer {
+  if (lastEncoded?.text === text && lastEncoded.utf8 === utf8) return lastEncoded.bytes;
+  const bytes = escapeIac(encodeOutput(text.replace(/\r?\n/g, '\r\n'), utf8));
+  lastEncoded = { text, utf8, bytes };
+  return bytes;
+}
+
 export class TelnetConnection extends EventEmitter<TelnetEvents> {
   readonly #socket: Duplex;
   readonly #mssp: (() => MsspVariables) | undefined;
@@ -184,7 +197,7 @@ export class TelnetConnection extends EventEmitter<TelnetEvents> {
   }
 
   #encode(text: string): Buffer {
-    return escapeIac(encodeOutput(text.replace(/\r?\n/g, '\r\n'), this.utf8));
+    return wireBytes(text, this.utf8);
   }
 
   #fail(reason: OutputFailure): void {

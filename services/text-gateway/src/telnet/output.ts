@@ -23,6 +23,7 @@ export class TelnetOutput {
   #held: (Buffer | Switch)[] | undefined;
   #heldBytes = 0;
   #ending = false;
+  #corked = false;
 
   constructor(socket: Duplex, limit: number, fail: (reason: OutputFailure) => void) {
     this.#socket = socket;
@@ -125,7 +126,18 @@ export class TelnetOutput {
   }
 
   #raw(bytes: Buffer): void {
-    if (!this.#socket.destroyed && !this.#socket.writableEnded) this.#socket.write(bytes);
+    if (this.#socket.destroyed || this.#socket.writableEnded) return;
+    // Everything written in one turn of the event loop (a burst of room lines, then the prompt's turn)
+    // leaves in one writev instead of one write each.
+    if (!this.#corked) {
+      this.#corked = true;
+      this.#socket.cork();
+      setImmediate(() => {
+        this.#corked = false;
+        this.#socket.uncork();
+      });
+    }
+    this.#socket.write(bytes);
   }
 
   #checkBound(): void {
